@@ -1,0 +1,17 @@
+//! Text analysis: normalize → segment.
+//!
+//! Everything that is indexed or matched goes through [`normalize`] first, so
+//! a traditional, full-width or upper-case spelling meets its simplified,
+//! half-width, lower-case twin. Normalization maps one char to one char, so
+//! char offsets in normalized text are char offsets in the original.
+//!
+//! Two analyzers then read the normalized text:
+//! - `words`: jieba search-mode words for BM25 ranking ([`tokenizers::WordTokenizer`]);
+//! - `grams`: overlapping character bigrams with punctuation and whitespace
+//!   removed, for exact matching ([`tokenizers::GramTokenizer`]).
+
+pub mod dictionary;
+pub mod normalize;
+pub mod tokenizers;
+
+pub use normalize::{compact, is_word_char, normalize, normalize_char};

@@ -1,0 +1,103 @@
+//! Command-line flags (clap). Kept apart from what the commands do.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "fazhi",
+    version,
+    about = "法治政府建设情况报告全文检索 — full-text search for Chinese rule-of-law reports",
+    after_help = "退出码：0 找到结果，1 没有结果，2 出错。\n索引位置：--index DIR，或环境变量 FAZHI_INDEX，否则 ~/.local/share/fazhi/index。"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// 建立或更新索引（读取 .txt 报告，自动识别编码）
+    Index(IndexArgs),
+    /// 检索报告
+    Search(SearchArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct IndexLocation {
+    /// 索引目录 [默认：$FAZHI_INDEX，否则 ~/.local/share/fazhi/index]
+    #[arg(long, value_name = "DIR", env = "FAZHI_INDEX", global = true)]
+    pub index: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+pub struct IndexArgs {
+    /// 报告文件或目录（递归）[默认：自带语料 data/reports]
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub location: IndexLocation,
+    /// 丢弃旧索引，全部重建（新索引建好后才替换旧索引）
+    #[arg(long)]
+    pub rebuild: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct SearchArgs {
+    /// 检索式：词语之间为“与”；"…" 短语；A OR B；-词 排除；2023 或 2023年 按年份筛选
+    #[arg(value_name = "QUERY", required = true, num_args = 1..)]
+    pub query: Vec<String>,
+    #[command(flatten)]
+    pub location: IndexLocation,
+    /// 最多显示多少篇
+    #[arg(short = 'n', long, default_value_t = 10, value_name = "N")]
+    pub limit: usize,
+    /// 跳过前 N 篇（翻页）
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    pub offset: usize,
+    /// 输出格式
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// 何时使用颜色（auto 遵循 NO_COLOR 与终端检测）
+    #[arg(long, value_enum, default_value_t = ColorWhen::Auto, value_name = "WHEN")]
+    pub color: ColorWhen,
+    /// Terms given as `-词` (rewritten from argv, see `exclusions_to_flags`).
+    #[arg(long = "not", hide = true, value_name = "TERM")]
+    pub not: Vec<String>,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorWhen {
+    Auto,
+    Always,
+    Never,
+}
+
+/// `fazhi search 枫桥经验 -信访`: an argument of a `-` followed by a non-ASCII
+/// char or a quote can't be a flag (all flags are ASCII), so it is passed as
+/// the hidden `--not` instead of making clap reject it.
+pub fn exclusions_to_flags(args: impl IntoIterator<Item = std::ffi::OsString>) -> Vec<std::ffi::OsString> {
+    let mut out = Vec::new();
+    let mut after_double_dash = false;
+    for arg in args {
+        if let Some(s) = arg.to_str() {
+            if s == "--" {
+                after_double_dash = true;
+            }
+            let second = s.chars().nth(1);
+            if !after_double_dash && s.starts_with('-') && second.is_some_and(|c| !c.is_ascii() || c == '"') {
+                out.push(format!("--not={}", &s[1..]).into());
+                continue;
+            }
+        }
+        out.push(arg);
+    }
+    out
+}

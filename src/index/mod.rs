@@ -1,0 +1,10 @@
+//! The tantivy index: its schema (read from index-schema/schema.json), how
+//! it is opened and checked ([`store`]), and how reports are written into it
+//! ([`build`]).
+
+pub mod build;
+pub mod schema;
+pub mod store;
+
+pub use schema::Fields;
+pub use store::IndexHandle;

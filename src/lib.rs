@@ -1,0 +1,15 @@
+//! fazhi: full-text search for Chinese local-government rule-of-law reports.
+//!
+//! The modules follow the data:
+//! files → [`ingest`] → [`extract`] → [`analyze`] → [`index`];
+//! query → [`query`] (parse, plan) → [`search`] (run, snippets) → [`render`].
+
+pub mod analyze;
+pub mod cli;
+pub mod extract;
+pub mod index;
+pub mod ingest;
+pub mod paths;
+pub mod query;
+pub mod render;
+pub mod search;

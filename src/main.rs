@@ -1,0 +1,124 @@
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Result;
+use clap::Parser;
+
+use fazhi::cli::{self, Cli, ColorWhen, Command, Format, IndexArgs, SearchArgs};
+use fazhi::index::build::{self, BuildRequest, BuildSummary};
+use fazhi::index::store::is_index_dir;
+use fazhi::render::{self, text::Style};
+use fazhi::search::{Engine, SearchRequest};
+use fazhi::paths;
+
+/// ripgrep's convention: 0 found, 1 nothing found, 2 error.
+const FOUND: u8 = 0;
+const NOT_FOUND: u8 = 1;
+const ERROR: u8 = 2;
+
+static LAST_PANIC: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
+
+fn main() -> ExitCode {
+    // A bug must still end in one line and exit 2, not a backtrace: the hook
+    // only records the message; panics that reach main print it on one line.
+    std::panic::set_hook(Box::new(|info| {
+        let message = info.to_string().replace('\n', " ");
+        if let Ok(mut last) = LAST_PANIC.lock() {
+            *last = Some(message);
+        }
+    }));
+    let cli = Cli::parse_from(cli::exclusions_to_flags(std::env::args_os()));
+    let result = std::panic::catch_unwind(|| match cli.command {
+        Command::Index(args) => index(args),
+        Command::Search(args) => search(args),
+    });
+    match result {
+        Ok(Ok(code)) => ExitCode::from(code),
+        Ok(Err(e)) => {
+            eprintln!("fazhi: 错误：{e:#}");
+            ExitCode::from(ERROR)
+        }
+        Err(_) => {
+            let message = LAST_PANIC.lock().ok().and_then(|mut m| m.take()).unwrap_or_default();
+            eprintln!("fazhi: 内部错误（请报告此问题）：{message}");
+            ExitCode::from(ERROR)
+        }
+    }
+}
+
+fn index(args: IndexArgs) -> Result<u8> {
+    let dir = args.location.index.clone().unwrap_or_else(paths::default_index_dir);
+    let paths = if args.paths.is_empty() { vec![paths::bundled_corpus()] } else { args.paths };
+    let summary = build::build(&dir, &BuildRequest { paths, rebuild: args.rebuild, progress: true })?;
+    for (path, reason) in &summary.skipped {
+        eprintln!("fazhi: 跳过 {}：{reason}", path.display());
+    }
+    render::emit(format!("{}\n", summary_line(&summary, &dir)).as_bytes())?;
+    Ok(FOUND)
+}
+
+fn summary_line(s: &BuildSummary, dir: &std::path::Path) -> String {
+    let mut kinds = std::collections::BTreeMap::new();
+    for (_, reason) in &s.skipped {
+        *kinds.entry(reason.kind()).or_insert(0) += 1;
+    }
+    let skipped = if kinds.is_empty() {
+        "跳过 0 个".to_string()
+    } else {
+        let reasons: Vec<String> = kinds.iter().map(|(k, n)| format!("{k} {n}")).collect();
+        format!("跳过 {} 个（{}）", s.skipped.len(), reasons.join("，"))
+    };
+    format!(
+        "已索引 {} 篇，未变 {} 篇，{skipped}；索引共 {} 篇，位于 {}，用时 {:.1} 秒",
+        s.indexed,
+        s.unchanged,
+        s.total_docs,
+        dir.display(),
+        s.elapsed.as_secs_f64()
+    )
+}
+
+fn search(args: SearchArgs) -> Result<u8> {
+    let dir = match &args.location.index {
+        Some(dir) => dir.clone(),
+        None => default_index_built_on_first_use()?,
+    };
+    let engine = Engine::open(&dir)?;
+    let mut query = args.query.join(" ");
+    for term in &args.not {
+        query.push_str(&format!(" -{term}"));
+    }
+    let request = SearchRequest { query, limit: args.limit, offset: args.offset };
+    let response = engine.search(&request)?;
+    let out = match args.format {
+        Format::Json => render::json::response(&response),
+        Format::Text => render::text::response(&response, args.offset, &Style { color: color(args.color) }),
+    };
+    render::emit(out.as_bytes())?;
+    Ok(if response.total > 0 { FOUND } else { NOT_FOUND })
+}
+
+/// The default index, built from the bundled corpus the first time.
+fn default_index_built_on_first_use() -> Result<PathBuf> {
+    let dir = paths::default_index_dir();
+    if !is_index_dir(&dir) {
+        let corpus = paths::bundled_corpus();
+        eprintln!("fazhi: 首次使用：正在用自带语料 {} 建立默认索引 {} …", corpus.display(), dir.display());
+        let summary = build::build(&dir, &BuildRequest { paths: vec![corpus], rebuild: false, progress: true })?;
+        eprintln!("fazhi: {}", summary_line(&summary, &dir));
+    }
+    Ok(dir)
+}
+
+fn color(when: ColorWhen) -> bool {
+    match when {
+        ColorWhen::Always => true,
+        ColorWhen::Never => false,
+        ColorWhen::Auto => {
+            std::io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::env::var("TERM").map_or(true, |t| t != "dumb")
+        }
+    }
+}

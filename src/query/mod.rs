@@ -1,0 +1,6 @@
+//! Query → parse ([`parse`]) → tantivy queries ([`plan`]).
+
+pub mod parse;
+pub mod plan;
+
+pub use parse::{parse, ParsedQuery, QueryTerm};

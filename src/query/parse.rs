@@ -1,0 +1,186 @@
+//! The query language.
+//!
+//! - `枫桥经验 矛盾纠纷`: every term is required. A term matches where its
+//!   characters appear contiguously once punctuation and whitespace are
+//!   ignored (after normalization).
+//! - `"法治 政府"` or `“…”`: a quoted phrase; inside quotes nothing is
+//!   interpreted (a quoted `"2023"` is text, not a year).
+//! - `A OR B`: either (binds adjacent positive terms into one group).
+//! - `-term`: excludes reports containing the term.
+//! - `2023` or `2023年`: a year filter on the year the report covers;
+//!   several years (or `2022 OR 2023`) mean any of them.
+//!
+//! Malformed input never fails: a dangling `OR`, a lone `-`, an unclosed
+//! quote or a term of punctuation only are ignored or closed at the end.
+//! Only a query that leaves nothing to search for is an error.
+
+use anyhow::{bail, Result};
+use regex::Regex;
+use std::sync::LazyLock;
+
+use crate::analyze::{compact, normalize};
+
+/// One thing to match.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct QueryTerm {
+    /// As the user typed it.
+    pub text: String,
+    /// Normalized, punctuation and whitespace removed: what is matched.
+    pub key: String,
+    pub phrase: bool,
+}
+
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct ParsedQuery {
+    /// All groups are required; within a group any term will do.
+    pub must: Vec<Vec<QueryTerm>>,
+    pub must_not: Vec<QueryTerm>,
+    /// Years the report must cover (any of them); empty for no filter.
+    pub years: Vec<i64>,
+}
+
+impl ParsedQuery {
+    pub fn positive_terms(&self) -> impl Iterator<Item = &QueryTerm> {
+        self.must.iter().flatten()
+    }
+}
+
+static YEAR: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^((?:19|20)\d\d)年?$").unwrap());
+
+#[derive(Debug)]
+enum Lexeme {
+    Or,
+    Item { text: String, phrase: bool, negated: bool },
+}
+
+pub fn parse(query: &str) -> Result<ParsedQuery> {
+    let mut parsed = ParsedQuery::default();
+    // Groups as built, with whether each may still take an `OR` alternative.
+    let mut groups: Vec<Vec<QueryTerm>> = Vec::new();
+    let mut years_group: Vec<i64> = Vec::new();
+    let mut pending_or = false;
+    let mut last_was_year = false;
+    for lexeme in lex(query) {
+        let (text, phrase, negated) = match lexeme {
+            Lexeme::Or => {
+                pending_or = !groups.is_empty() || last_was_year;
+                continue;
+            }
+            Lexeme::Item { text, phrase, negated } => (text, phrase, negated),
+        };
+        let or_joined = std::mem::take(&mut pending_or);
+        if !phrase && !negated {
+            if let Some(year) = YEAR.captures(&normalize(&text)).and_then(|c| c[1].parse().ok()) {
+                years_group.push(year);
+                last_was_year = true;
+                continue;
+            }
+        }
+        let key = compact(&normalize(&text));
+        if key.is_empty() {
+            continue;
+        }
+        let term = QueryTerm { text, key, phrase };
+        if negated {
+            parsed.must_not.push(term);
+        } else if or_joined && !last_was_year && !groups.is_empty() {
+            groups.last_mut().expect("checked non-empty").push(term);
+        } else {
+            groups.push(vec![term]);
+        }
+        last_was_year = false;
+    }
+    years_group.sort_unstable();
+    years_group.dedup();
+    parsed.must = groups;
+    parsed.years = years_group;
+    if parsed.must.is_empty() && parsed.must_not.is_empty() && parsed.years.is_empty() {
+        bail!("查询为空：请给出至少一个检索词或年份");
+    }
+    Ok(parsed)
+}
+
+fn is_open_quote(c: char) -> Option<char> {
+    match c {
+        '"' => Some('"'),
+        '“' => Some('”'),
+        '＂' => Some('＂'),
+        _ => None,
+    }
+}
+
+fn lex(query: &str) -> Vec<Lexeme> {
+    let mut out = Vec::new();
+    let mut chars = query.chars().peekable();
+    while let Some(&c) = chars.peek() {
+        if c.is_whitespace() {
+            chars.next();
+            continue;
+        }
+        let mut negated = false;
+        if c == '-' {
+            chars.next();
+            negated = true;
+        }
+        let Some(&c) = chars.peek() else { break };
+        if let Some(close) = is_open_quote(c) {
+            chars.next();
+            let text: String = chars.by_ref().take_while(|&x| x != close).collect();
+            out.push(Lexeme::Item { text, phrase: true, negated });
+            continue;
+        }
+        let mut text = String::new();
+        while let Some(&x) = chars.peek() {
+            if x.is_whitespace() || is_open_quote(x).is_some() {
+                break;
+            }
+            text.push(x);
+            chars.next();
+        }
+        if text == "OR" && !negated {
+            out.push(Lexeme::Or);
+        } else if !text.is_empty() {
+            out.push(Lexeme::Item { text, phrase: false, negated });
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keys(groups: &[Vec<QueryTerm>]) -> Vec<Vec<&str>> {
+        groups.iter().map(|g| g.iter().map(|t| t.key.as_str()).collect()).collect()
+    }
+
+    #[test]
+    fn terms_years_or_and_not() {
+        let q = parse("枫桥经验 2023年 法律顾问 OR 公职律师 -信访").unwrap();
+        assert_eq!(keys(&q.must), vec![vec!["枫桥经验"], vec!["法律顾问", "公职律师"]]);
+        assert_eq!(q.years, vec![2023]);
+        assert_eq!(q.must_not[0].key, "信访");
+    }
+
+    #[test]
+    fn punctuation_is_ignored_and_script_folded() {
+        let q = parse("行政执法“三项制度” 法治政府建設").unwrap();
+        assert_eq!(keys(&q.must), vec![vec!["行政执法三项制度"], vec!["法治政府建设"]]);
+    }
+
+    #[test]
+    fn quoted_year_is_text_and_years_or() {
+        let q = parse("\"2023\" 2021 OR 2022").unwrap();
+        assert_eq!(keys(&q.must), vec![vec!["2023"]]);
+        assert_eq!(q.years, vec![2021, 2022]);
+    }
+
+    #[test]
+    fn malformed_input_degrades_gracefully() {
+        assert_eq!(keys(&parse("OR OR 普法 OR").unwrap().must), vec![vec!["普法"]]);
+        assert_eq!(keys(&parse("- \"法治 政府").unwrap().must), vec![vec!["法治政府"]]);
+        assert!(parse("").is_err());
+        assert!(parse("  \" \"  -  ，。").is_err());
+        assert!(parse("-信访").is_ok());
+    }
+}

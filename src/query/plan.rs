@@ -1,0 +1,169 @@
+//! Parsed query → tantivy query.
+//!
+//! Matching and ranking are separate: every term is matched exactly as a
+//! phrase of character bigrams (score 0), and ranking comes from optional
+//! BM25 clauses over the jieba words of the terms, title above body. So which
+//! reports match never depends on how jieba segmented their text.
+
+use std::collections::BTreeSet;
+
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, Occur, PhraseQuery, Query, RegexQuery,
+    TermQuery,
+};
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::Term;
+
+use super::{ParsedQuery, QueryTerm};
+use crate::analyze::dictionary;
+use crate::analyze::tokenizers::WordTokenizer;
+use crate::index::schema::Ranking;
+use crate::index::Fields;
+
+/// Words of a long query beyond this many add no ranking clauses.
+const MAX_RANKING_WORDS: usize = 64;
+
+pub struct Plan {
+    pub query: Box<dyn Query>,
+    /// Normalized, compact strings to highlight in snippets.
+    pub highlight: Vec<String>,
+}
+
+/// Exact semantics: every group must match, terms as contiguous text.
+pub fn exact(q: &ParsedQuery, f: &Fields, ranking: &Ranking) -> Plan {
+    let groups: Vec<Vec<Vec<String>>> =
+        q.must.iter().map(|g| g.iter().map(|t| vec![t.key.clone()]).collect()).collect();
+    assemble(q, &groups, f, ranking)
+}
+
+/// The looser fallback: each unquoted term becomes "all of its jieba words,
+/// anywhere". `None` when that would not loosen anything.
+pub fn loose(q: &ParsedQuery, f: &Fields, ranking: &Ranking) -> Option<Plan> {
+    let mut loosened = false;
+    let groups: Vec<Vec<Vec<String>>> = q
+        .must
+        .iter()
+        .map(|g| {
+            g.iter()
+                .map(|t| {
+                    let words = loose_words(t);
+                    loosened |= words.len() > 1;
+                    words
+                })
+                .collect()
+        })
+        .collect();
+    loosened.then(|| assemble(q, &groups, f, ranking))
+}
+
+/// The jieba words a term loosens to (the term itself when quoted).
+pub fn loose_words(term: &QueryTerm) -> Vec<String> {
+    if term.phrase {
+        return vec![term.key.clone()];
+    }
+    let mut seen = BTreeSet::new();
+    dictionary::shared()
+        .cut(&term.key, true)
+        .into_iter()
+        .map(|t| t.word.to_string())
+        .filter(|w| seen.insert(w.clone()))
+        .collect()
+}
+
+/// `groups[g][alt]` is a list of strings that must all occur.
+fn assemble(q: &ParsedQuery, groups: &[Vec<Vec<String>>], f: &Fields, ranking: &Ranking) -> Plan {
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    let mut highlight = BTreeSet::new();
+    for group in groups {
+        let alternatives: Vec<Box<dyn Query>> = group
+            .iter()
+            .map(|all| {
+                highlight.extend(all.iter().cloned());
+                all_of(all.iter().map(|key| contains(f, key)).collect())
+            })
+            .collect();
+        clauses.push((Occur::Must, filter(any_of(alternatives))));
+    }
+    if !q.years.is_empty() {
+        let years = q
+            .years
+            .iter()
+            .map(|&y| Box::new(TermQuery::new(Term::from_field_i64(f.year, y), IndexRecordOption::Basic)) as Box<dyn Query>)
+            .collect();
+        clauses.push((Occur::Must, filter(any_of(years))));
+    }
+    if clauses.is_empty() {
+        clauses.push((Occur::Must, Box::new(AllQuery)));
+    }
+    for term in &q.must_not {
+        clauses.push((Occur::MustNot, contains(f, &term.key)));
+    }
+    clauses.extend(ranking_clauses(q, f, ranking));
+    // Longest first, so a highlight prefers 枫桥经验 over 枫桥.
+    let mut highlight: Vec<String> = highlight.into_iter().collect();
+    highlight.sort_by_key(|h| std::cmp::Reverse(h.chars().count()));
+    Plan { query: Box::new(BooleanQuery::new(clauses)), highlight }
+}
+
+/// BM25 over the jieba words of the positive terms: optional clauses that
+/// order the matches without deciding them.
+fn ranking_clauses(q: &ParsedQuery, f: &Fields, ranking: &Ranking) -> Vec<(Occur, Box<dyn Query>)> {
+    let mut words = BTreeSet::new();
+    for term in q.positive_terms() {
+        words.extend(WordTokenizer::words(&term.key));
+    }
+    let mut out: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    for word in words.into_iter().take(MAX_RANKING_WORDS) {
+        for (field, boost) in [(f.title_words, ranking.title_words), (f.body_words, ranking.body_words)] {
+            let tq = TermQuery::new(Term::from_field_text(field, &word), IndexRecordOption::WithFreqs);
+            out.push((Occur::Should, Box::new(BoostQuery::new(Box::new(tq), boost))));
+        }
+    }
+    out
+}
+
+/// Reports whose title or body contains `key` (compact, normalized).
+fn contains(f: &Fields, key: &str) -> Box<dyn Query> {
+    any_of(vec![grams_query(f.body_grams, key), grams_query(f.title_grams, key)])
+}
+
+/// `key` as a bigram phrase. Non-overlapping grams at even offsets (plus the
+/// last one) cover every char, so half the posting lists suffice.
+fn grams_query(field: Field, key: &str) -> Box<dyn Query> {
+    let chars: Vec<char> = key.chars().collect();
+    let gram = |i: usize| Term::from_field_text(field, &chars[i..i + 2].iter().collect::<String>());
+    match chars.len() {
+        0 => Box::new(EmptyQuery),
+        // Every char starts a gram (the last one starts `c$`): match them all.
+        1 => match RegexQuery::from_pattern(&format!("{}.", regex::escape(&key)), field) {
+            Ok(q) => Box::new(q),
+            Err(_) => Box::new(EmptyQuery),
+        },
+        2 => Box::new(TermQuery::new(gram(0), IndexRecordOption::Basic)),
+        n => {
+            let mut offsets: Vec<usize> = (0..n - 1).step_by(2).collect();
+            if offsets.last().map(|o| o + 2) != Some(n) {
+                offsets.push(n - 2);
+            }
+            Box::new(PhraseQuery::new_with_offset(offsets.into_iter().map(|o| (o, gram(o))).collect()))
+        }
+    }
+}
+
+fn filter(q: Box<dyn Query>) -> Box<dyn Query> {
+    Box::new(ConstScoreQuery::new(q, 0.0))
+}
+
+fn any_of(mut qs: Vec<Box<dyn Query>>) -> Box<dyn Query> {
+    if qs.len() == 1 {
+        return qs.pop().expect("one element");
+    }
+    Box::new(BooleanQuery::new(qs.into_iter().map(|q| (Occur::Should, q)).collect()))
+}
+
+fn all_of(mut qs: Vec<Box<dyn Query>>) -> Box<dyn Query> {
+    if qs.len() == 1 {
+        return qs.pop().expect("one element");
+    }
+    Box::new(BooleanQuery::new(qs.into_iter().map(|q| (Occur::Must, q)).collect()))
+}

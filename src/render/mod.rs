@@ -1,0 +1,15 @@
+//! Output of search answers: for people ([`text`]) and for scripts ([`json`]).
+
+pub mod json;
+pub mod text;
+
+use std::io::{self, Write};
+
+/// Writes `out` to stdout; a closed pipe (`| head`) is not an error.
+pub fn emit(out: &[u8]) -> io::Result<()> {
+    let mut stdout = io::stdout().lock();
+    match stdout.write_all(out).and_then(|_| stdout.flush()) {
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+        other => other,
+    }
+}

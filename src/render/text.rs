@@ -1,0 +1,131 @@
+//! Human output: a header line per hit, its snippets with highlights (colour
+//! on a terminal, 【】 otherwise), and a closing line.
+
+use std::fmt::Write;
+
+use crate::search::{Hit, MatchMode, SearchResponse};
+
+pub struct Style {
+    pub color: bool,
+}
+
+const BOLD: &str = "\x1b[1m";
+const DIM: &str = "\x1b[2m";
+const HIGHLIGHT: &str = "\x1b[1;31m";
+const RESET: &str = "\x1b[0m";
+
+impl Style {
+    fn paint(&self, code: &str, text: &str) -> String {
+        if self.color {
+            format!("{code}{text}{RESET}")
+        } else {
+            text.to_string()
+        }
+    }
+}
+
+pub fn response(r: &SearchResponse, offset: usize, style: &Style) -> String {
+    let mut out = String::new();
+    if r.match_mode == MatchMode::Loose && r.total > 0 {
+        let _ = writeln!(
+            out,
+            "{}",
+            style.paint(
+                DIM,
+                &format!("提示：没有完全匹配的报告，以下为较宽松的匹配（报告中含有全部分词：{}）", r.terms.join(" "))
+            )
+        );
+        out.push('\n');
+    }
+    for (i, hit) in r.hits.iter().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        write_hit(&mut out, offset + i + 1, hit, style);
+    }
+    if !r.hits.is_empty() {
+        out.push('\n');
+    }
+    out.push_str(&closing(r, offset));
+    out.push('\n');
+    out
+}
+
+fn write_hit(out: &mut String, rank: usize, hit: &Hit, style: &Style) {
+    let file_name = std::path::Path::new(&hit.path)
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_else(|| hit.path.clone());
+    let title = hit.title.clone().unwrap_or(file_name);
+    let region: Vec<&str> =
+        [&hit.province, &hit.city, &hit.county, &hit.township].into_iter().flatten().map(String::as_str).collect();
+    let region = if region.is_empty() { "未知".to_string() } else { region.join("/") };
+    let year = hit.year.map_or("未知".to_string(), |y| y.to_string());
+    let label = |l: &str| style.paint(DIM, l);
+    let _ = writeln!(
+        out,
+        "{}. {}  {}{}  {}{}  {}{}  {}{:.2}",
+        rank,
+        style.paint(BOLD, &title),
+        label("地区："),
+        region,
+        label("级别："),
+        hit.level.as_deref().unwrap_or("未知"),
+        label("年份："),
+        year,
+        label("得分："),
+        hit.score
+    );
+    let _ = writeln!(out, "   {}{}", label("文件："), style.paint(DIM, &hit.path));
+    for snippet in &hit.snippets {
+        let chars: Vec<char> = snippet.text.chars().collect();
+        let mut line = String::new();
+        let mut at = 0;
+        for &[a, b] in &snippet.highlights {
+            let (a, b) = (a.min(chars.len()), b.min(chars.len()));
+            line.extend(&chars[at.min(a)..a]);
+            let marked: String = chars[a..b].iter().collect();
+            if style.color {
+                line.push_str(&style.paint(HIGHLIGHT, &marked));
+            } else {
+                let _ = write!(line, "【{marked}】");
+            }
+            at = b;
+        }
+        line.extend(&chars[at.min(chars.len())..]);
+        let _ = writeln!(out, "   · {line}");
+    }
+}
+
+/// Applied filters as shown to people: 年份=2023.
+pub fn filters_label(r: &SearchResponse) -> String {
+    fn names(k: &str) -> &str {
+        match k {
+            "year" => "年份",
+            other => other,
+        }
+    }
+    r.filters.iter().map(|(k, v)| format!("{}={}", names(k), v.join(","))).collect::<Vec<_>>().join("，")
+}
+
+fn closing(r: &SearchResponse, offset: usize) -> String {
+    let filters = filters_label(r);
+    let filters = if filters.is_empty() { String::new() } else { format!("（{filters}）") };
+    let took = format!("用时 {:.2} 毫秒", r.took_ms);
+    if r.total == 0 {
+        return format!("没有找到匹配的报告{filters}，{took}");
+    }
+    if r.hits.is_empty() && offset == 0 {
+        return format!("共 {} 篇报告{filters}，{took}", r.total);
+    }
+    if r.hits.is_empty() {
+        return format!("共 {} 篇报告{filters}，第 {} 篇之后没有更多结果，{took}", r.total, offset);
+    }
+    let loose = if r.match_mode == MatchMode::Loose { "（宽松匹配）" } else { "" };
+    format!(
+        "共 {} 篇报告{loose}{filters}，显示第 {}–{} 篇，{took}",
+        r.total,
+        offset + 1,
+        offset + r.hits.len()
+    )
+}

@@ -1,0 +1,254 @@
+//! Sentence-aligned snippets with merged highlights, computed from the stored
+//! text (not tantivy's snippet generator: it counts bytes, keeps one fragment
+//! and panics on overlapping highlights).
+//!
+//! Matching mirrors the index: the text is normalized char for char, its
+//! punctuation and whitespace are skipped, and the query keys are found in
+//! what remains; each match maps back to a char range of the original text,
+//! so 行政执法“三项制度 is one highlight for 行政执法三项制度.
+
+use aho_corasick::{AhoCorasick, MatchKind};
+use serde::Serialize;
+
+use crate::analyze::{is_word_char, normalize, normalize_char};
+
+/// Longest snippet, in chars, before it is cut with `…`.
+pub const MAX_CHARS: usize = 120;
+/// Context kept before the first highlight when a sentence is cut.
+const LEAD: usize = 24;
+const ELLIPSIS: char = '…';
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Snippet {
+    pub text: String,
+    /// `[start, end)` in chars of `text`, sorted, disjoint, never adjacent.
+    pub highlights: Vec<[usize; 2]>,
+}
+
+/// Up to `max` snippets of `text` around the keys (normalized, compact), best
+/// sentences first chosen, then shown in document order.
+pub fn snippets(text: &str, keys: &[String], max: usize) -> Vec<Snippet> {
+    let keys: Vec<&String> = keys.iter().filter(|k| !k.is_empty()).collect();
+    if keys.is_empty() || max == 0 {
+        return Vec::new();
+    }
+    let chars: Vec<char> = text.chars().collect();
+    let matches = find(text, &chars, &keys);
+    if matches.is_empty() {
+        return Vec::new();
+    }
+    let mut scored: Vec<(Sentence, Vec<Match>)> = Vec::new();
+    let mut rest = matches.as_slice();
+    for sentence in sentences(&chars) {
+        let inside = rest.iter().take_while(|m| m.start < sentence.end).count();
+        let (here, after) = rest.split_at(inside);
+        rest = after;
+        let here: Vec<Match> = here
+            .iter()
+            .filter(|m| m.start >= sentence.start)
+            .map(|m| Match { end: m.end.min(sentence.end), ..*m })
+            .collect();
+        if !here.is_empty() {
+            scored.push((sentence, here));
+        }
+    }
+    // Most distinct keys, then most matches, then earliest.
+    scored.sort_by_key(|(s, ms)| {
+        let mut distinct: Vec<usize> = ms.iter().map(|m| m.key).collect();
+        distinct.sort_unstable();
+        distinct.dedup();
+        (std::cmp::Reverse(distinct.len()), std::cmp::Reverse(ms.len()), s.start)
+    });
+    scored.truncate(max);
+    scored.sort_by_key(|(s, _)| s.start);
+    scored.into_iter().map(|(s, ms)| render(&chars, s, &ms)).collect()
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Match {
+    start: usize,
+    end: usize,
+    key: usize,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Sentence {
+    start: usize,
+    end: usize,
+}
+
+/// Matches of the keys as char ranges of the original text, in order.
+fn find(text: &str, chars: &[char], keys: &[&String]) -> Vec<Match> {
+    let normalized: Vec<char> = {
+        let n: Vec<char> = normalize(text).chars().collect();
+        // normalize keeps the char count; never trust that blindly.
+        if n.len() == chars.len() { n } else { chars.iter().map(|&c| normalize_char(c)).collect() }
+    };
+    let mut compact = String::with_capacity(text.len());
+    let mut origin = Vec::with_capacity(text.len()); // compact byte → original char
+    for (i, &c) in normalized.iter().enumerate() {
+        if is_word_char(c) {
+            compact.push(c);
+            origin.extend(std::iter::repeat_n(i, c.len_utf8()));
+        }
+    }
+    let Ok(ac) = AhoCorasick::builder().match_kind(MatchKind::LeftmostLongest).build(keys) else {
+        return Vec::new();
+    };
+    ac.find_iter(&compact)
+        .map(|m| Match { start: origin[m.start()], end: origin[m.end() - 1] + 1, key: m.pattern().as_usize() })
+        .collect()
+}
+
+fn is_terminator(c: char) -> bool {
+    matches!(c, '。' | '；' | '！' | '？' | '!' | '?' | ';')
+}
+
+fn is_closer(c: char) -> bool {
+    matches!(c, '”' | '’' | '」' | '』' | '）' | ')' | '"' | '\'' | '》')
+}
+
+/// Sentences and clauses: cut after 。；！？ (with closing quotes) and at line
+/// ends; surrounding whitespace trimmed; empty ones dropped.
+fn sentences(chars: &[char]) -> Vec<Sentence> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        i += 1;
+        let end = if c == '\n' {
+            i - 1
+        } else if is_terminator(c) {
+            while i < chars.len() && (is_terminator(chars[i]) || is_closer(chars[i])) {
+                i += 1;
+            }
+            i
+        } else {
+            continue;
+        };
+        push_trimmed(&mut out, chars, start, end);
+        start = i;
+    }
+    push_trimmed(&mut out, chars, start, chars.len());
+    out
+}
+
+fn push_trimmed(out: &mut Vec<Sentence>, chars: &[char], mut start: usize, mut end: usize) {
+    while start < end && chars[start].is_whitespace() {
+        start += 1;
+    }
+    while end > start && chars[end - 1].is_whitespace() {
+        end -= 1;
+    }
+    if start < end {
+        out.push(Sentence { start, end });
+    }
+}
+
+/// The sentence, or a window of it around its first matches.
+fn render(chars: &[char], s: Sentence, matches: &[Match]) -> Snippet {
+    let (mut from, mut to) = (s.start, s.end);
+    if to - from > MAX_CHARS {
+        let first = matches[0];
+        from = first.start.saturating_sub(LEAD).max(s.start);
+        to = (from + MAX_CHARS).min(s.end).max(first.end);
+        if to == s.end {
+            from = to.saturating_sub(MAX_CHARS).max(s.start).min(first.start);
+        }
+        while from < to && chars[from].is_whitespace() {
+            from += 1;
+        }
+    }
+    let mut text = String::new();
+    let shift = if from > s.start {
+        text.push(ELLIPSIS);
+        1
+    } else {
+        0
+    };
+    text.extend(&chars[from..to]);
+    if to < s.end {
+        text.push(ELLIPSIS);
+    }
+    let mut highlights: Vec<[usize; 2]> = Vec::new();
+    for m in matches {
+        let (a, b) = (m.start.max(from), m.end.min(to));
+        if a >= b {
+            continue;
+        }
+        let span = [a - from + shift, b - from + shift];
+        match highlights.last_mut() {
+            // Overlapping or touching spans become one.
+            Some(last) if span[0] <= last[1] => last[1] = last[1].max(span[1]),
+            _ => highlights.push(span),
+        }
+    }
+    Snippet { text, highlights }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn marked(s: &Snippet) -> String {
+        let chars: Vec<char> = s.text.chars().collect();
+        let mut out = String::new();
+        let mut at = 0;
+        for [a, b] in &s.highlights {
+            out.extend(&chars[at..*a]);
+            out.push('【');
+            out.extend(&chars[*a..*b]);
+            out.push('】');
+            at = *b;
+        }
+        out.extend(&chars[at..]);
+        out
+    }
+
+    fn keys(ks: &[&str]) -> Vec<String> {
+        ks.iter().map(|k| k.to_string()).collect()
+    }
+
+    #[test]
+    fn one_span_across_punctuation() {
+        let text = "全面落实行政执法“三项制度”。其他内容。";
+        let s = snippets(text, &keys(&["行政执法三项制度"]), 3);
+        assert_eq!(s.len(), 1);
+        assert_eq!(marked(&s[0]), "全面落实【行政执法“三项制度】”。");
+    }
+
+    #[test]
+    fn overlapping_and_adjacent_keys_merge() {
+        // Search-mode words overlap (综合执法 / 综合 / 执法); one span results.
+        let text = "推进综合执法改革。";
+        let s = snippets(text, &keys(&["综合执法", "综合", "执法", "改革"]), 3);
+        assert_eq!(marked(&s[0]), "推进【综合执法改革】。");
+    }
+
+    #[test]
+    fn traditional_text_highlights_in_place() {
+        let s = snippets("堅持和發展新時代「楓橋經驗」。", &keys(&["枫桥经验"]), 3);
+        assert_eq!(marked(&s[0]), "堅持和發展新時代「【楓橋經驗】」。");
+    }
+
+    #[test]
+    fn long_sentence_is_cut_with_ellipsis_around_the_match() {
+        let text = format!("{}枫桥经验{}。", "甲".repeat(300), "乙".repeat(300));
+        let s = &snippets(&text, &keys(&["枫桥经验"]), 3)[0];
+        let chars: Vec<char> = s.text.chars().collect();
+        assert!(chars.len() <= MAX_CHARS + 2);
+        assert_eq!(chars[0], '…');
+        assert_eq!(*chars.last().unwrap(), '…');
+        let [a, b] = s.highlights[0];
+        assert_eq!(chars[a..b].iter().collect::<String>(), "枫桥经验");
+    }
+
+    #[test]
+    fn best_sentences_in_document_order() {
+        let text = "只有普法。\n普法和调解都有。\n无关。\n调解。\n又有普法和调解。";
+        let s = snippets(text, &keys(&["普法", "调解"]), 2);
+        let texts: Vec<&str> = s.iter().map(|s| s.text.as_str()).collect();
+        assert_eq!(texts, vec!["普法和调解都有。", "又有普法和调解。"]);
+    }
+}

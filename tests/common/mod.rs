@@ -1,0 +1,97 @@
+//! Helpers shared by the end-to-end tests: run the real binary against
+//! indexes built in the target's temp dir, never the user's default index.
+#![allow(dead_code)]
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+pub fn bundled_corpus() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("data/reports")
+}
+
+/// A scratch dir under target/, fresh for this test.
+pub fn scratch(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// The binary with a clean environment: no index override, no colour
+/// settings, and a private data dir so the default index is never the user's.
+pub fn fazhi() -> Command {
+    let mut cmd = Command::cargo_bin("fazhi").unwrap();
+    let home = Path::new(env!("CARGO_TARGET_TMPDIR")).join("home");
+    cmd.env_remove("FAZHI_INDEX")
+        .env_remove("NO_COLOR")
+        .env_remove("CLICOLOR_FORCE")
+        .env("XDG_DATA_HOME", home.join("data"))
+        .env("HOME", home);
+    cmd
+}
+
+/// An index of the bundled corpus, built once per test binary.
+pub fn bundled_index() -> &'static Path {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let dir = scratch("bundled-index").join("index");
+        fazhi().arg("index").arg(bundled_corpus()).arg("--index").arg(&dir).assert().success();
+        dir
+    })
+}
+
+/// `fazhi search ARGS --format json` on `index`: (exit code, parsed JSON).
+pub fn search_json(index: &Path, args: &[&str]) -> (i32, Value) {
+    let out = fazhi()
+        .arg("search")
+        .args(args)
+        .args(["--format", "json", "--limit", "1000", "--index"])
+        .arg(index)
+        .output()
+        .unwrap();
+    let code = out.status.code().unwrap();
+    let json = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("bad JSON for {args:?} ({e}): {}", String::from_utf8_lossy(&out.stderr)));
+    (code, json)
+}
+
+/// File names of the hits of a JSON answer.
+pub fn hit_files(answer: &Value) -> BTreeSet<String> {
+    answer["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| Path::new(h["path"].as_str().unwrap()).file_name().unwrap().to_string_lossy().to_string())
+        .collect()
+}
+
+/// Bundled report files by the place they are about (our reading of them).
+pub const DONGFENG: &str = "000_c910b3bfb2b97b9e.txt";
+pub const TAOZHUANG: &str = "001_af739eaade7ce012.txt";
+pub const GUTANG: &str = "002_004062c06e91e459.txt";
+pub const PANLONG: &str = "003_4a2ec2c377f7ec85.txt";
+pub const YONGPING: &str = "004_eeca747ca845fb37.txt";
+
+pub fn set(files: &[&str]) -> BTreeSet<String> {
+    files.iter().map(|f| f.to_string()).collect()
+}
+
+/// The highlighted substrings of every snippet of every hit.
+pub fn highlighted(answer: &Value) -> Vec<String> {
+    let mut out = Vec::new();
+    for hit in answer["hits"].as_array().unwrap() {
+        for s in hit["snippets"].as_array().unwrap() {
+            let chars: Vec<char> = s["text"].as_str().unwrap().chars().collect();
+            for h in s["highlights"].as_array().unwrap() {
+                let (a, b) = (h[0].as_u64().unwrap() as usize, h[1].as_u64().unwrap() as usize);
+                assert!(a < b && b <= chars.len(), "highlight {a}..{b} outside {}", chars.len());
+                out.push(chars[a..b].iter().collect());
+            }
+        }
+    }
+    out
+}
