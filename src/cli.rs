@@ -46,7 +46,7 @@ pub struct IndexArgs {
 #[derive(Args, Debug)]
 pub struct SearchArgs {
     /// 检索式：词语之间为“与”；"…" 短语；A OR B；-词 排除；2023 或 2023年 按年份筛选
-    #[arg(value_name = "QUERY", required = true, num_args = 1..)]
+    #[arg(value_name = "QUERY", num_args = 0..)]
     pub query: Vec<String>,
     #[command(flatten)]
     pub location: IndexLocation,
@@ -83,7 +83,9 @@ pub enum ColorWhen {
 /// `fazhi search 枫桥经验 -信访`: an argument of a `-` followed by a non-ASCII
 /// char or a quote can't be a flag (all flags are ASCII), so it is passed as
 /// the hidden `--not` instead of making clap reject it.
-pub fn exclusions_to_flags(args: impl IntoIterator<Item = std::ffi::OsString>) -> Vec<std::ffi::OsString> {
+pub fn exclusions_to_flags(
+    args: impl IntoIterator<Item = std::ffi::OsString>,
+) -> Vec<std::ffi::OsString> {
     let mut out = Vec::new();
     let mut after_double_dash = false;
     for arg in args {
@@ -92,7 +94,10 @@ pub fn exclusions_to_flags(args: impl IntoIterator<Item = std::ffi::OsString>) -
                 after_double_dash = true;
             }
             let second = s.chars().nth(1);
-            if !after_double_dash && s.starts_with('-') && second.is_some_and(|c| !c.is_ascii() || c == '"') {
+            if !after_double_dash
+                && s.starts_with('-')
+                && second.is_some_and(|c| !c.is_ascii() || c == '"')
+            {
                 out.push(format!("--not={}", &s[1..]).into());
                 continue;
             }

@@ -8,9 +8,9 @@ use clap::Parser;
 use fazhi::cli::{self, Cli, ColorWhen, Command, Format, IndexArgs, SearchArgs};
 use fazhi::index::build::{self, BuildRequest, BuildSummary};
 use fazhi::index::store::is_index_dir;
+use fazhi::paths;
 use fazhi::render::{self, text::Style};
 use fazhi::search::{Engine, SearchRequest};
-use fazhi::paths;
 
 /// ripgrep's convention: 0 found, 1 nothing found, 2 error.
 const FOUND: u8 = 0;
@@ -40,7 +40,11 @@ fn main() -> ExitCode {
             ExitCode::from(ERROR)
         }
         Err(_) => {
-            let message = LAST_PANIC.lock().ok().and_then(|mut m| m.take()).unwrap_or_default();
+            let message = LAST_PANIC
+                .lock()
+                .ok()
+                .and_then(|mut m| m.take())
+                .unwrap_or_default();
             eprintln!("fazhi: 内部错误（请报告此问题）：{message}");
             ExitCode::from(ERROR)
         }
@@ -48,9 +52,24 @@ fn main() -> ExitCode {
 }
 
 fn index(args: IndexArgs) -> Result<u8> {
-    let dir = args.location.index.clone().unwrap_or_else(paths::default_index_dir);
-    let paths = if args.paths.is_empty() { vec![paths::bundled_corpus()] } else { args.paths };
-    let summary = build::build(&dir, &BuildRequest { paths, rebuild: args.rebuild, progress: true })?;
+    let dir = args
+        .location
+        .index
+        .clone()
+        .unwrap_or_else(paths::default_index_dir);
+    let paths = if args.paths.is_empty() {
+        vec![paths::bundled_corpus()]
+    } else {
+        args.paths
+    };
+    let summary = build::build(
+        &dir,
+        &BuildRequest {
+            paths,
+            rebuild: args.rebuild,
+            progress: true,
+        },
+    )?;
     for (path, reason) in &summary.skipped {
         eprintln!("fazhi: 跳过 {}：{reason}", path.display());
     }
@@ -89,11 +108,21 @@ fn search(args: SearchArgs) -> Result<u8> {
     for term in &args.not {
         query.push_str(&format!(" -{term}"));
     }
-    let request = SearchRequest { query, limit: args.limit, offset: args.offset };
+    let request = SearchRequest {
+        query,
+        limit: args.limit,
+        offset: args.offset,
+    };
     let response = engine.search(&request)?;
     let out = match args.format {
         Format::Json => render::json::response(&response),
-        Format::Text => render::text::response(&response, args.offset, &Style { color: color(args.color) }),
+        Format::Text => render::text::response(
+            &response,
+            args.offset,
+            &Style {
+                color: color(args.color),
+            },
+        ),
     };
     render::emit(out.as_bytes())?;
     Ok(if response.total > 0 { FOUND } else { NOT_FOUND })
@@ -104,8 +133,19 @@ fn default_index_built_on_first_use() -> Result<PathBuf> {
     let dir = paths::default_index_dir();
     if !is_index_dir(&dir) {
         let corpus = paths::bundled_corpus();
-        eprintln!("fazhi: 首次使用：正在用自带语料 {} 建立默认索引 {} …", corpus.display(), dir.display());
-        let summary = build::build(&dir, &BuildRequest { paths: vec![corpus], rebuild: false, progress: true })?;
+        eprintln!(
+            "fazhi: 首次使用：正在用自带语料 {} 建立默认索引 {} …",
+            corpus.display(),
+            dir.display()
+        );
+        let summary = build::build(
+            &dir,
+            &BuildRequest {
+                paths: vec![corpus],
+                rebuild: false,
+                progress: true,
+            },
+        )?;
         eprintln!("fazhi: {}", summary_line(&summary, &dir));
     }
     Ok(dir)

@@ -43,7 +43,11 @@ impl Tokenizer for WordTokenizer {
 
     fn token_stream<'a>(&mut self, text: &'a str) -> WordStream<'a> {
         let words = dictionary::shared().tokenize(text, TokenizeMode::Search, true);
-        WordStream { words: words.into_iter(), token: Token::default(), position: 0 }
+        WordStream {
+            words: words.into_iter(),
+            token: Token::default(),
+            position: 0,
+        }
     }
 }
 
@@ -89,7 +93,12 @@ impl Tokenizer for GramTokenizer {
     type TokenStream<'a> = GramStream<'a>;
 
     fn token_stream<'a>(&mut self, text: &'a str) -> GramStream<'a> {
-        GramStream { chars: text.char_indices(), prev: None, position: 0, token: Token::default() }
+        GramStream {
+            chars: text.char_indices(),
+            prev: None,
+            position: 0,
+            token: Token::default(),
+        }
     }
 }
 
@@ -141,7 +150,8 @@ mod tests {
 
     fn grams(text: &str) -> Vec<(String, usize)> {
         let mut out = Vec::new();
-        let mut stream = GramTokenizer.token_stream(text);
+        let mut tokenizer = GramTokenizer;
+        let mut stream = tokenizer.token_stream(text);
         while let Some(t) = stream.next() {
             out.push((t.text.clone(), t.position));
         }

@@ -93,19 +93,33 @@ fn rebuild(dir: &Path, request: &BuildRequest, start: Instant) -> Result<BuildSu
 
 /// Never write an index into (or replace) a folder that holds something else.
 fn refuse_foreign(dir: &Path) -> Result<()> {
-    let non_empty = fs::read_dir(dir).map(|mut d| d.next().is_some()).unwrap_or(false);
+    let non_empty = fs::read_dir(dir)
+        .map(|mut d| d.next().is_some())
+        .unwrap_or(false);
     if non_empty && !is_index_dir(dir) {
-        bail!("{} 不是空目录，也不是 fazhi 索引；为免覆盖其中文件，请换一个 --index 目录", dir.display());
+        bail!(
+            "{} 不是空目录，也不是 fazhi 索引；为免覆盖其中文件，请换一个 --index 目录",
+            dir.display()
+        );
     }
     Ok(())
 }
 
-fn index_into(handle: &IndexHandle, request: &BuildRequest, start: Instant) -> Result<BuildSummary> {
-    let threads = std::thread::available_parallelism().map_or(2, |n| n.get()).clamp(1, 8);
+fn index_into(
+    handle: &IndexHandle,
+    request: &BuildRequest,
+    start: Instant,
+) -> Result<BuildSummary> {
+    let threads = std::thread::available_parallelism()
+        .map_or(2, |n| n.get())
+        .clamp(1, 8);
     let mut writer = handle.writer(threads, MEMORY_PER_THREAD * threads)?;
     let known = known_files(handle)?;
     let discovery = ingest::walk::discover(&request.paths);
-    let mut summary = BuildSummary { skipped: discovery.skipped, ..BuildSummary::default() };
+    let mut summary = BuildSummary {
+        skipped: discovery.skipped,
+        ..BuildSummary::default()
+    };
 
     let bar = progress_bar(discovery.files.len() as u64, request.progress);
     let mut pending = 0;
@@ -115,7 +129,9 @@ fn index_into(handle: &IndexHandle, request: &BuildRequest, start: Instant) -> R
         let stat = match fs::metadata(path) {
             Ok(m) => m,
             Err(e) => {
-                summary.skipped.push((path.clone(), SkipReason::Unreadable(e.kind().to_string())));
+                summary
+                    .skipped
+                    .push((path.clone(), SkipReason::Unreadable(e.kind().to_string())));
                 continue;
             }
         };
@@ -169,7 +185,9 @@ fn progress_bar(len: u64, enabled: bool) -> ProgressBar {
     }
     // Draws only when stderr is a terminal.
     let bar = ProgressBar::new(len);
-    if let Ok(style) = ProgressStyle::with_template("{spinner} 索引中 [{bar:30}] {pos}/{len} {per_sec} 剩余 {eta}") {
+    if let Ok(style) =
+        ProgressStyle::with_template("{spinner} 索引中 [{bar:30}] {pos}/{len} {per_sec} 剩余 {eta}")
+    {
         bar.set_style(style.progress_chars("=> "));
     }
     bar
@@ -188,11 +206,19 @@ fn known_files(handle: &IndexHandle) -> Result<HashMap<String, Known>> {
     let mut known = HashMap::new();
     for segment in searcher.segment_readers() {
         let ff = segment.fast_fields();
-        let Some(paths) = ff.str("path")? else { continue };
-        let (mtimes, sizes, hashes) = (ff.u64("file_mtime")?, ff.u64("file_size")?, ff.u64("content_hash")?);
+        let Some(paths) = ff.str("path")? else {
+            continue;
+        };
+        let (mtimes, sizes, hashes) = (
+            ff.u64("file_mtime")?,
+            ff.u64("file_size")?,
+            ff.u64("content_hash")?,
+        );
         let mut path = String::new();
         for doc in segment.doc_ids_alive() {
-            let Some(ord) = paths.term_ords(doc).next() else { continue };
+            let Some(ord) = paths.term_ords(doc).next() else {
+                continue;
+            };
             path.clear();
             paths.ord_to_str(ord, &mut path)?;
             known.insert(
@@ -224,7 +250,15 @@ impl ReportDoc {
         let normalized = normalize(&text);
         let hash = xxhash_rust::xxh3::xxh3_64(compact(&normalized).as_bytes());
         let meta = extract::extract(&text, Path::new(path));
-        ReportDoc { path: path.to_string(), mtime, size, text, normalized, hash, meta }
+        ReportDoc {
+            path: path.to_string(),
+            mtime,
+            size,
+            text,
+            normalized,
+            hash,
+            meta,
+        }
     }
 
     /// Report ids: the content fingerprint, so the same text has the same id
@@ -265,8 +299,11 @@ impl ReportDoc {
         if let Some(year) = m.year {
             doc.add_i64(f.year, year);
         }
-        let region: Vec<&str> =
-            [&m.province, &m.city, &m.county, &m.township].into_iter().flatten().map(String::as_str).collect();
+        let region: Vec<&str> = [&m.province, &m.city, &m.county, &m.township]
+            .into_iter()
+            .flatten()
+            .map(String::as_str)
+            .collect();
         if !region.is_empty() {
             doc.add_facet(f.region, Facet::from_path(region));
         }

@@ -58,16 +58,23 @@ impl SchemaSpec {
                     let mut opts = TextOptions::default();
                     if let Some(analyzer) = &f.analyzer {
                         if !self.analyzers.contains_key(analyzer) {
-                            bail!("schema.json: field {} uses unknown analyzer {analyzer}", f.name);
+                            bail!(
+                                "schema.json: field {} uses unknown analyzer {analyzer}",
+                                f.name
+                            );
                         }
                         let record = match f.record.as_deref() {
                             None | Some("basic") => IndexRecordOption::Basic,
                             Some("freqs") => IndexRecordOption::WithFreqs,
                             Some("positions") => IndexRecordOption::WithFreqsAndPositions,
-                            Some(other) => bail!("schema.json: field {}: bad record {other}", f.name),
+                            Some(other) => {
+                                bail!("schema.json: field {}: bad record {other}", f.name)
+                            }
                         };
                         opts = opts.set_indexing_options(
-                            TextFieldIndexing::default().set_tokenizer(analyzer).set_index_option(record),
+                            TextFieldIndexing::default()
+                                .set_tokenizer(analyzer)
+                                .set_index_option(record),
                         );
                     }
                     if f.stored {
@@ -96,7 +103,11 @@ impl SchemaSpec {
                     }
                 }
                 "facet" => {
-                    let opts = if f.stored { FacetOptions::default().set_stored() } else { FacetOptions::default() };
+                    let opts = if f.stored {
+                        FacetOptions::default().set_stored()
+                    } else {
+                        FacetOptions::default()
+                    };
                     builder.add_facet_field(&f.name, opts);
                 }
                 other => bail!("schema.json: field {} has unknown type {other}", f.name),
@@ -136,7 +147,9 @@ pub struct Fields {
 impl Fields {
     pub fn new(schema: &Schema) -> Result<Fields> {
         let f = |name: &str| {
-            schema.get_field(name).with_context(|| format!("index schema lacks the field {name}"))
+            schema
+                .get_field(name)
+                .with_context(|| format!("index schema lacks the field {name}"))
         };
         Ok(Fields {
             id: f("id")?,

@@ -46,7 +46,10 @@ pub fn snippets(text: &str, keys: &[String], max: usize) -> Vec<Snippet> {
         let here: Vec<Match> = here
             .iter()
             .filter(|m| m.start >= sentence.start)
-            .map(|m| Match { end: m.end.min(sentence.end), ..*m })
+            .map(|m| Match {
+                end: m.end.min(sentence.end),
+                ..*m
+            })
             .collect();
         if !here.is_empty() {
             scored.push((sentence, here));
@@ -57,11 +60,18 @@ pub fn snippets(text: &str, keys: &[String], max: usize) -> Vec<Snippet> {
         let mut distinct: Vec<usize> = ms.iter().map(|m| m.key).collect();
         distinct.sort_unstable();
         distinct.dedup();
-        (std::cmp::Reverse(distinct.len()), std::cmp::Reverse(ms.len()), s.start)
+        (
+            std::cmp::Reverse(distinct.len()),
+            std::cmp::Reverse(ms.len()),
+            s.start,
+        )
     });
     scored.truncate(max);
     scored.sort_by_key(|(s, _)| s.start);
-    scored.into_iter().map(|(s, ms)| render(&chars, s, &ms)).collect()
+    scored
+        .into_iter()
+        .map(|(s, ms)| render(&chars, s, &ms))
+        .collect()
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -82,7 +92,11 @@ fn find(text: &str, chars: &[char], keys: &[&String]) -> Vec<Match> {
     let normalized: Vec<char> = {
         let n: Vec<char> = normalize(text).chars().collect();
         // normalize keeps the char count; never trust that blindly.
-        if n.len() == chars.len() { n } else { chars.iter().map(|&c| normalize_char(c)).collect() }
+        if n.len() == chars.len() {
+            n
+        } else {
+            chars.iter().map(|&c| normalize_char(c)).collect()
+        }
     };
     let mut compact = String::with_capacity(text.len());
     let mut origin = Vec::with_capacity(text.len()); // compact byte → original char
@@ -92,12 +106,46 @@ fn find(text: &str, chars: &[char], keys: &[&String]) -> Vec<Match> {
             origin.extend(std::iter::repeat_n(i, c.len_utf8()));
         }
     }
-    let Ok(ac) = AhoCorasick::builder().match_kind(MatchKind::LeftmostLongest).build(keys) else {
+    let Ok(ac) = AhoCorasick::builder()
+        .match_kind(MatchKind::LeftmostLongest)
+        .build(keys)
+    else {
         return Vec::new();
     };
     ac.find_iter(&compact)
-        .map(|m| Match { start: origin[m.start()], end: origin[m.end() - 1] + 1, key: m.pattern().as_usize() })
+        .map(|m| {
+            let (start, end) = (origin[m.start()], origin[m.end() - 1] + 1);
+            Match {
+                start,
+                end: close_quote(chars, start, end),
+                key: m.pattern().as_usize(),
+            }
+        })
         .collect()
+}
+
+/// Extends a span that opens a quote (行政执法“三项制度) over the closing
+/// quote right after it, so the highlight reads as a whole.
+fn close_quote(chars: &[char], start: usize, end: usize) -> usize {
+    let Some(&next) = chars.get(end) else {
+        return end;
+    };
+    let opener = match next {
+        '”' => '“',
+        '’' => '‘',
+        '」' => '「',
+        '』' => '『',
+        '》' => '《',
+        _ => return end,
+    };
+    let inside = &chars[start..end];
+    let opens = inside.iter().filter(|&&c| c == opener).count();
+    let closes = inside.iter().filter(|&&c| c == next).count();
+    if opens > closes {
+        end + 1
+    } else {
+        end
+    }
 }
 
 fn is_terminator(c: char) -> bool {
@@ -215,7 +263,10 @@ mod tests {
         let text = "全面落实行政执法“三项制度”。其他内容。";
         let s = snippets(text, &keys(&["行政执法三项制度"]), 3);
         assert_eq!(s.len(), 1);
-        assert_eq!(marked(&s[0]), "全面落实【行政执法“三项制度】”。");
+        assert_eq!(marked(&s[0]), "全面落实【行政执法“三项制度”】。");
+        // A balanced match keeps its bounds.
+        let s = snippets("落实“三项制度”。", &keys(&["三项制度"]), 3);
+        assert_eq!(marked(&s[0]), "落实“【三项制度】”。");
     }
 
     #[test]
