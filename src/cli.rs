@@ -22,6 +22,8 @@ pub enum Command {
     Index(IndexArgs),
     /// 检索报告
     Search(SearchArgs),
+    /// 显示报告的元数据（地区、级别、年份等）及其依据，不建索引
+    Extract(ExtractArgs),
 }
 
 #[derive(Args, Debug)]
@@ -41,6 +43,26 @@ pub struct IndexArgs {
     /// 丢弃旧索引，全部重建（新索引建好后才替换旧索引）
     #[arg(long)]
     pub rebuild: bool,
+    /// 元数据清单（JSON Lines，每行 {"path": …, "year": …}），逐字段覆盖自动识别的结果
+    #[arg(long, value_name = "FILE")]
+    pub manifest: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+pub struct ExtractArgs {
+    /// 报告文件
+    #[arg(value_name = "FILE", required = true)]
+    pub files: Vec<PathBuf>,
+    /// 输出格式：text（依据一览）、json（数组）、jsonl（每行一个对象）
+    #[arg(long, value_enum, default_value_t = ExtractFormat::Text)]
+    pub format: ExtractFormat,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ExtractFormat {
+    Text,
+    Json,
+    Jsonl,
 }
 
 #[derive(Args, Debug)]
@@ -83,9 +105,7 @@ pub enum ColorWhen {
 /// `fazhi search 枫桥经验 -信访`: an argument of a `-` followed by a non-ASCII
 /// char or a quote can't be a flag (all flags are ASCII), so it is passed as
 /// the hidden `--not` instead of making clap reject it.
-pub fn exclusions_to_flags(
-    args: impl IntoIterator<Item = std::ffi::OsString>,
-) -> Vec<std::ffi::OsString> {
+pub fn exclusions_to_flags(args: impl IntoIterator<Item = std::ffi::OsString>) -> Vec<std::ffi::OsString> {
     let mut out = Vec::new();
     let mut after_double_dash = false;
     for arg in args {
@@ -94,10 +114,7 @@ pub fn exclusions_to_flags(
                 after_double_dash = true;
             }
             let second = s.chars().nth(1);
-            if !after_double_dash
-                && s.starts_with('-')
-                && second.is_some_and(|c| !c.is_ascii() || c == '"')
-            {
+            if !after_double_dash && s.starts_with('-') && second.is_some_and(|c| !c.is_ascii() || c == '"') {
                 out.push(format!("--not={}", &s[1..]).into());
                 continue;
             }

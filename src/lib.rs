@@ -7,6 +7,7 @@
 pub mod analyze;
 pub mod cli;
 pub mod extract;
+pub mod gazetteer;
 pub mod index;
 pub mod ingest;
 pub mod paths;

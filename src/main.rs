@@ -5,9 +5,11 @@ use std::process::ExitCode;
 use anyhow::Result;
 use clap::Parser;
 
-use fazhi::cli::{self, Cli, ColorWhen, Command, Format, IndexArgs, SearchArgs};
+use fazhi::cli::{self, Cli, ColorWhen, Command, ExtractArgs, ExtractFormat, Format, IndexArgs, SearchArgs};
+use fazhi::extract::{self, sidecar};
 use fazhi::index::build::{self, BuildRequest, BuildSummary};
 use fazhi::index::store::is_index_dir;
+use fazhi::ingest;
 use fazhi::paths;
 use fazhi::render::{self, text::Style};
 use fazhi::search::{Engine, SearchRequest};
@@ -32,6 +34,7 @@ fn main() -> ExitCode {
     let result = std::panic::catch_unwind(|| match cli.command {
         Command::Index(args) => index(args),
         Command::Search(args) => search(args),
+        Command::Extract(args) => extract_metadata(args),
     });
     match result {
         Ok(Ok(code)) => ExitCode::from(code),
@@ -40,11 +43,7 @@ fn main() -> ExitCode {
             ExitCode::from(ERROR)
         }
         Err(_) => {
-            let message = LAST_PANIC
-                .lock()
-                .ok()
-                .and_then(|mut m| m.take())
-                .unwrap_or_default();
+            let message = LAST_PANIC.lock().ok().and_then(|mut m| m.take()).unwrap_or_default();
             eprintln!("fazhi: 内部错误（请报告此问题）：{message}");
             ExitCode::from(ERROR)
         }
@@ -52,24 +51,10 @@ fn main() -> ExitCode {
 }
 
 fn index(args: IndexArgs) -> Result<u8> {
-    let dir = args
-        .location
-        .index
-        .clone()
-        .unwrap_or_else(paths::default_index_dir);
-    let paths = if args.paths.is_empty() {
-        vec![paths::bundled_corpus()]
-    } else {
-        args.paths
-    };
-    let summary = build::build(
-        &dir,
-        &BuildRequest {
-            paths,
-            rebuild: args.rebuild,
-            progress: true,
-        },
-    )?;
+    let dir = args.location.index.clone().unwrap_or_else(paths::default_index_dir);
+    let paths = if args.paths.is_empty() { vec![paths::bundled_corpus()] } else { args.paths };
+    let request = BuildRequest { paths, rebuild: args.rebuild, progress: true, manifest: args.manifest };
+    let summary = build::build(&dir, &request)?;
     for (path, reason) in &summary.skipped {
         eprintln!("fazhi: 跳过 {}：{reason}", path.display());
     }
@@ -108,24 +93,43 @@ fn search(args: SearchArgs) -> Result<u8> {
     for term in &args.not {
         query.push_str(&format!(" -{term}"));
     }
-    let request = SearchRequest {
-        query,
-        limit: args.limit,
-        offset: args.offset,
-    };
+    let request = SearchRequest { query, limit: args.limit, offset: args.offset };
     let response = engine.search(&request)?;
     let out = match args.format {
         Format::Json => render::json::response(&response),
-        Format::Text => render::text::response(
-            &response,
-            args.offset,
-            &Style {
-                color: color(args.color),
-            },
-        ),
+        Format::Text => render::text::response(&response, args.offset, &Style { color: color(args.color) }),
     };
     render::emit(out.as_bytes())?;
     Ok(if response.total > 0 { FOUND } else { NOT_FOUND })
+}
+
+/// `fazhi extract`: metadata with evidence, without indexing. A file that
+/// can't be read is reported on stderr; the others are still printed.
+fn extract_metadata(args: ExtractArgs) -> Result<u8> {
+    let mut records = Vec::new();
+    let mut failed = false;
+    for path in &args.files {
+        let source = match ingest::read_report(path) {
+            Ok(source) => source,
+            Err(reason) => {
+                eprintln!("fazhi: 跳过 {}：{reason}", path.display());
+                failed = true;
+                continue;
+            }
+        };
+        let mut meta = extract::extract(&source.text);
+        if let Some((overrides, name)) = sidecar::beside(path)? {
+            sidecar::apply(&mut meta, &overrides, &name)?;
+        }
+        records.push(render::metadata::Record { path: path.display().to_string(), meta });
+    }
+    let out = match args.format {
+        ExtractFormat::Text => render::metadata::text(&records),
+        ExtractFormat::Json => render::metadata::json(&records),
+        ExtractFormat::Jsonl => render::metadata::jsonl(&records),
+    };
+    render::emit(out.as_bytes())?;
+    Ok(if failed { ERROR } else { FOUND })
 }
 
 /// The default index, built from the bundled corpus the first time.
@@ -133,19 +137,9 @@ fn default_index_built_on_first_use() -> Result<PathBuf> {
     let dir = paths::default_index_dir();
     if !is_index_dir(&dir) {
         let corpus = paths::bundled_corpus();
-        eprintln!(
-            "fazhi: 首次使用：正在用自带语料 {} 建立默认索引 {} …",
-            corpus.display(),
-            dir.display()
-        );
-        let summary = build::build(
-            &dir,
-            &BuildRequest {
-                paths: vec![corpus],
-                rebuild: false,
-                progress: true,
-            },
-        )?;
+        eprintln!("fazhi: 首次使用：正在用自带语料 {} 建立默认索引 {} …", corpus.display(), dir.display());
+        let request = BuildRequest { paths: vec![corpus], rebuild: false, progress: true, manifest: None };
+        let summary = build::build(&dir, &request)?;
         eprintln!("fazhi: {}", summary_line(&summary, &dir));
     }
     Ok(dir)

@@ -12,10 +12,7 @@ pub const INDEX_ENV: &str = "FAZHI_INDEX";
 
 /// The default index location (without `--index` or `$FAZHI_INDEX`).
 pub fn default_index_dir() -> PathBuf {
-    dirs::data_local_dir()
-        .unwrap_or_else(|| PathBuf::from("."))
-        .join("fazhi")
-        .join("index")
+    dirs::data_local_dir().unwrap_or_else(|| PathBuf::from(".")).join("fazhi").join("index")
 }
 
 pub fn is_default_index(dir: &Path) -> bool {

@@ -28,11 +28,7 @@ fn user_vocabulary_is_large_normalized_and_kept_whole() {
     assert_eq!(unique.len(), words.len(), "duplicates in the dictionary");
     let jieba = dictionary::shared();
     for w in &words {
-        assert_eq!(
-            compact(&normalize(w)),
-            *w,
-            "{w} is not in normalized, compact form"
-        );
+        assert_eq!(compact(&normalize(w)), *w, "{w} is not in normalized, compact form");
         let cut: Vec<&str> = jieba.cut(w, false).iter().map(|t| t.word).collect();
         assert_eq!(cut, vec![*w], "{w} is not one word");
     }
@@ -55,17 +51,11 @@ fn user_vocabulary_is_large_normalized_and_kept_whole() {
     // longer one inside it.
     for a in &words {
         for b in &words {
-            assert!(
-                a == b || b.chars().count() < 4 || !a.contains(b),
-                "{a} hides {b} from ranking"
-            );
+            assert!(a == b || b.chars().count() < 4 || !a.contains(b), "{a} hides {b} from ranking");
         }
     }
     let words = WordTokenizer::words("坚持和发展新时代枫桥经验，培育法律明白人");
-    assert!(
-        words.contains(&"枫桥经验".to_string()) && words.contains(&"法律明白人".to_string()),
-        "{words:?}"
-    );
+    assert!(words.contains(&"枫桥经验".to_string()) && words.contains(&"法律明白人".to_string()), "{words:?}");
 }
 
 #[test]

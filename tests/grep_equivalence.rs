@@ -83,11 +83,7 @@ fn grep_form(text: &str) -> String {
 
 fn expected(term: &str, corpus: &BTreeMap<String, String>) -> BTreeSet<String> {
     let needle = grep_form(term);
-    corpus
-        .iter()
-        .filter(|(_, text)| text.contains(&needle))
-        .map(|(name, _)| name.clone())
-        .collect()
+    corpus.iter().filter(|(_, text)| text.contains(&needle)).map(|(name, _)| name.clone()).collect()
 }
 
 #[test]
@@ -96,10 +92,7 @@ fn every_term_returns_exactly_the_reports_that_contain_it() {
         .unwrap()
         .map(|e| e.unwrap().path())
         .map(|p| {
-            (
-                p.file_name().unwrap().to_string_lossy().to_string(),
-                grep_form(&std::fs::read_to_string(&p).unwrap()),
-            )
+            (p.file_name().unwrap().to_string_lossy().to_string(), grep_form(&std::fs::read_to_string(&p).unwrap()))
         })
         .collect();
     assert_eq!(corpus.len(), 5);
@@ -111,10 +104,7 @@ fn every_term_returns_exactly_the_reports_that_contain_it() {
         sizes.insert(want.len());
         if want.is_empty() {
             // Nothing contains it: no exact hit (a looser fallback may answer, labelled as such).
-            assert!(
-                answer["total"] == 0 || answer["match"] == "loose",
-                "{term}: {answer}"
-            );
+            assert!(answer["total"] == 0 || answer["match"] == "loose", "{term}: {answer}");
             continue;
         }
         assert_eq!(code, 0, "{term}");

@@ -14,24 +14,14 @@ fn one_line(stderr: &[u8]) -> String {
 #[test]
 fn missing_index_is_one_line_exit_2() {
     let dir = scratch("missing").join("nowhere");
-    let out = fazhi()
-        .args(["search", "枫桥经验", "--index"])
-        .arg(&dir)
-        .output()
-        .unwrap();
+    let out = fazhi().args(["search", "枫桥经验", "--index"]).arg(&dir).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(one_line(&out.stderr).contains("没有找到索引"));
 }
 
 fn copy_of_bundled(name: &str) -> std::path::PathBuf {
     let dir = scratch(name).join("index");
-    fazhi()
-        .arg("index")
-        .arg(bundled_corpus())
-        .arg("--index")
-        .arg(&dir)
-        .assert()
-        .success();
+    fazhi().arg("index").arg(bundled_corpus()).arg("--index").arg(&dir).assert().success();
     dir
 }
 
@@ -39,11 +29,7 @@ fn copy_of_bundled(name: &str) -> std::path::PathBuf {
 fn corrupt_index_is_one_line_exit_2_and_rebuild_repairs_it() {
     let dir = copy_of_bundled("corrupt");
     std::fs::write(dir.join("meta.json"), "{ not json").unwrap();
-    let out = fazhi()
-        .args(["search", "枫桥经验", "--index"])
-        .arg(&dir)
-        .output()
-        .unwrap();
+    let out = fazhi().args(["search", "枫桥经验", "--index"]).arg(&dir).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(one_line(&out.stderr).contains("--rebuild"));
 
@@ -55,27 +41,12 @@ fn corrupt_index_is_one_line_exit_2_and_rebuild_repairs_it() {
             std::fs::write(&p, b"garbage").unwrap();
         }
     }
-    let out = fazhi()
-        .args(["search", "枫桥经验", "--index"])
-        .arg(&dir2)
-        .output()
-        .unwrap();
+    let out = fazhi().args(["search", "枫桥经验", "--index"]).arg(&dir2).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     one_line(&out.stderr);
 
-    fazhi()
-        .arg("index")
-        .arg(bundled_corpus())
-        .arg("--rebuild")
-        .arg("--index")
-        .arg(&dir)
-        .assert()
-        .success();
-    fazhi()
-        .args(["search", "枫桥经验", "--index"])
-        .arg(&dir)
-        .assert()
-        .success();
+    fazhi().arg("index").arg(bundled_corpus()).arg("--rebuild").arg("--index").arg(&dir).assert().success();
+    fazhi().args(["search", "枫桥经验", "--index"]).arg(&dir).assert().success();
 }
 
 #[test]
@@ -86,61 +57,24 @@ fn index_from_other_schema_or_dictionary_asks_for_rebuild() {
     let v: serde_json::Value = serde_json::from_str(&text).unwrap();
     let old = v["fingerprint"].as_str().unwrap();
     std::fs::write(&meta, text.replace(old, "0000000000000000")).unwrap();
-    let out = fazhi()
-        .args(["search", "枫桥经验", "--index"])
-        .arg(&dir)
-        .output()
-        .unwrap();
+    let out = fazhi().args(["search", "枫桥经验", "--index"]).arg(&dir).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(one_line(&out.stderr).contains("fazhi index --rebuild"));
     // Updating in place is refused the same way; --rebuild fixes it.
-    fazhi()
-        .arg("index")
-        .arg(bundled_corpus())
-        .arg("--index")
-        .arg(&dir)
-        .assert()
-        .code(2);
-    fazhi()
-        .arg("index")
-        .arg(bundled_corpus())
-        .arg("--rebuild")
-        .arg("--index")
-        .arg(&dir)
-        .assert()
-        .success();
-    fazhi()
-        .args(["search", "枫桥经验", "--index"])
-        .arg(&dir)
-        .assert()
-        .success();
+    fazhi().arg("index").arg(bundled_corpus()).arg("--index").arg(&dir).assert().code(2);
+    fazhi().arg("index").arg(bundled_corpus()).arg("--rebuild").arg("--index").arg(&dir).assert().success();
+    fazhi().args(["search", "枫桥经验", "--index"]).arg(&dir).assert().success();
 }
 
 #[test]
 fn refuses_to_write_into_a_folder_that_is_not_an_index() {
     let dir = scratch("foreign");
     std::fs::write(dir.join("notes.txt"), "mine").unwrap();
-    let out = fazhi()
-        .arg("index")
-        .arg(bundled_corpus())
-        .arg("--index")
-        .arg(&dir)
-        .output()
-        .unwrap();
+    let out = fazhi().arg("index").arg(bundled_corpus()).arg("--index").arg(&dir).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     one_line(&out.stderr);
-    assert_eq!(
-        std::fs::read_to_string(dir.join("notes.txt")).unwrap(),
-        "mine"
-    );
-    fazhi()
-        .arg("index")
-        .arg(bundled_corpus())
-        .arg("--rebuild")
-        .arg("--index")
-        .arg(&dir)
-        .assert()
-        .code(2);
+    assert_eq!(std::fs::read_to_string(dir.join("notes.txt")).unwrap(), "mine");
+    fazhi().arg("index").arg(bundled_corpus()).arg("--rebuild").arg("--index").arg(&dir).assert().code(2);
     assert!(dir.join("notes.txt").exists());
 }
 
@@ -161,11 +95,7 @@ fn default_index_is_built_on_first_use_and_fazhi_index_env_overrides() {
     assert!(home.join("data/fazhi/index/meta.json").exists());
     let second = run();
     assert_eq!(second.status.code(), Some(0));
-    assert!(
-        second.stderr.is_empty(),
-        "{}",
-        String::from_utf8_lossy(&second.stderr)
-    );
+    assert!(second.stderr.is_empty(), "{}", String::from_utf8_lossy(&second.stderr));
 
     // FAZHI_INDEX points elsewhere: no default build, and a clear error if absent.
     fazhi()

@@ -15,26 +15,15 @@ fn engine() -> &'static Engine {
     static ENGINE: OnceLock<Engine> = OnceLock::new();
     ENGINE.get_or_init(|| {
         let dir: PathBuf = scratch("fuzz-index").join("index");
-        build(
-            &dir,
-            &BuildRequest {
-                paths: vec![bundled_corpus()],
-                rebuild: false,
-                progress: false,
-            },
-        )
-        .unwrap();
+        build(&dir, &BuildRequest { paths: vec![bundled_corpus()], rebuild: false, progress: false, manifest: None })
+            .unwrap();
         Engine::open(&dir).unwrap()
     })
 }
 
 /// Runs a query; checks the answer is well-formed or the error is one line.
 fn check(query: &str, limit: usize, offset: usize) -> Option<SearchResponse> {
-    match engine().search(&SearchRequest {
-        query: query.to_string(),
-        limit,
-        offset,
-    }) {
+    match engine().search(&SearchRequest { query: query.to_string(), limit, offset }) {
         Ok(r) => {
             assert!(r.hits.len() <= limit);
             assert!(r.total >= r.hits.len());
@@ -42,11 +31,7 @@ fn check(query: &str, limit: usize, offset: usize) -> Option<SearchResponse> {
                 for s in &hit.snippets {
                     let n = s.text.chars().count();
                     for w in s.highlights.windows(2) {
-                        assert!(
-                            w[0][1] < w[1][0],
-                            "overlapping or touching highlights {:?}",
-                            s.highlights
-                        );
+                        assert!(w[0][1] < w[1][0], "overlapping or touching highlights {:?}", s.highlights);
                     }
                     assert!(s.highlights.iter().all(|&[a, b]| a < b && b <= n));
                 }
@@ -54,10 +39,7 @@ fn check(query: &str, limit: usize, offset: usize) -> Option<SearchResponse> {
             Some(r)
         }
         Err(e) => {
-            assert!(
-                !format!("{e:#}").contains('\n'),
-                "multi-line error for {query:?}"
-            );
+            assert!(!format!("{e:#}").contains('\n'), "multi-line error for {query:?}");
             None
         }
     }
@@ -128,13 +110,8 @@ fn huge_limits_and_offsets() {
 
 #[test]
 fn ten_thousand_char_queries() {
-    for q in [
-        "法".repeat(10_000),
-        "\"".repeat(10_000),
-        "OR ".repeat(3_400),
-        "-".repeat(10_000),
-        "-法 ".repeat(2_500),
-    ] {
+    for q in ["法".repeat(10_000), "\"".repeat(10_000), "OR ".repeat(3_400), "-".repeat(10_000), "-法 ".repeat(2_500)]
+    {
         check(&q, 10, 0);
     }
     // A long passage copied from a report finds that report, exactly.
@@ -143,46 +120,21 @@ fn ten_thousand_char_queries() {
     let r = check(&passage, 10, 0).unwrap();
     assert_eq!(r.total, 1);
     assert!(r.hits[0].path.ends_with(PANLONG));
-    let random: String = (0..10_000u32)
-        .map(|i| char::from_u32(0x4E00 + (i * 7919) % 20_000).unwrap())
-        .collect();
+    let random: String = (0..10_000u32).map(|i| char::from_u32(0x4E00 + (i * 7919) % 20_000).unwrap()).collect();
     check(&random, 10, 0);
 }
 
 #[test]
 fn the_binary_survives_nasty_queries() {
-    let nasty = [
-        "\"",
-        "OR OR",
-        "-",
-        "",
-        "   ",
-        "\"\"",
-        "-\"\"",
-        "OR",
-        "“",
-        "2023 OR OR -",
-        "\u{FFFD}",
-    ];
+    let nasty = ["\"", "OR OR", "-", "", "   ", "\"\"", "-\"\"", "OR", "“", "2023 OR OR -", "\u{FFFD}"];
     for q in nasty {
-        let out = fazhi()
-            .args(["search", q, "--index"])
-            .arg(bundled_index())
-            .output()
-            .unwrap();
+        let out = fazhi().args(["search", q, "--index"]).arg(bundled_index()).output().unwrap();
         let code = out.status.code().unwrap();
         let err = String::from_utf8_lossy(&out.stderr);
         assert!(matches!(code, 0..=2), "{q:?}: exit {code}");
-        assert!(
-            !err.contains("内部错误") && !err.contains("panicked"),
-            "{q:?}: {err}"
-        );
+        assert!(!err.contains("内部错误") && !err.contains("panicked"), "{q:?}: {err}");
         assert!(err.lines().count() <= 1, "{q:?}: {err}");
     }
     let long = "枫".repeat(10_000);
-    fazhi()
-        .args(["search", &long, "--index"])
-        .arg(bundled_index())
-        .assert()
-        .code(1);
+    fazhi().args(["search", &long, "--index"]).arg(bundled_index()).assert().code(1);
 }

@@ -13,11 +13,7 @@ fn fengqiao_finds_exactly_its_three_reports_with_one_span_each() {
     assert_eq!(r["total"], 3);
     assert_eq!(r["match"], "exact");
     for hit in r["hits"].as_array().unwrap() {
-        assert!(
-            !hit["snippets"].as_array().unwrap().is_empty(),
-            "no snippet for {}",
-            hit["path"]
-        );
+        assert!(!hit["snippets"].as_array().unwrap().is_empty(), "no snippet for {}", hit["path"]);
     }
     let spans = highlighted(&r);
     assert!(!spans.is_empty());
@@ -81,10 +77,7 @@ fn or_not_and_phrases() {
     let (_, r) = search_json(bundled_index(), &["依法行政", "-枫桥经验"]);
     let (_, all) = search_json(bundled_index(), &["依法行政"]);
     let (_, fq) = search_json(bundled_index(), &["枫桥经验"]);
-    let expected: std::collections::BTreeSet<_> = hit_files(&all)
-        .difference(&hit_files(&fq))
-        .cloned()
-        .collect();
+    let expected: std::collections::BTreeSet<_> = hit_files(&all).difference(&hit_files(&fq)).cloned().collect();
     assert!(!expected.is_empty());
     assert_eq!(hit_files(&r), expected);
     // A quoted phrase is text: "2023" is not a year filter.
@@ -120,30 +113,14 @@ fn looser_match_is_announced() {
 
 #[test]
 fn text_output_has_header_snippets_and_closing_line() {
-    let out = fazhi()
-        .args(["search", "枫桥经验", "--index"])
-        .arg(bundled_index())
-        .output()
-        .unwrap();
+    let out = fazhi().args(["search", "枫桥经验", "--index"]).arg(bundled_index()).output().unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
-    assert!(
-        text.contains("兴化市陶庄镇人民政府2023年度法治政府建设情况报告"),
-        "{text}"
-    );
-    assert!(
-        text.contains("年份：2023") && text.contains("得分："),
-        "{text}"
-    );
-    assert!(
-        text.contains("【枫桥经验】"),
-        "not a terminal: brackets expected\n{text}"
-    );
+    assert!(text.contains("兴化市陶庄镇人民政府2023年度法治政府建设情况报告"), "{text}");
+    assert!(text.contains("年份：2023") && text.contains("得分："), "{text}");
+    assert!(text.contains("【枫桥经验】"), "not a terminal: brackets expected\n{text}");
     assert!(!text.contains('\x1b'));
     let last = text.lines().last().unwrap();
-    assert!(
-        last.starts_with("共 3 篇报告") && last.contains("毫秒"),
-        "{last}"
-    );
+    assert!(last.starts_with("共 3 篇报告") && last.contains("毫秒"), "{last}");
 }
 
 #[test]
@@ -165,34 +142,14 @@ fn no_color_wins_over_auto_but_not_over_always() {
 #[test]
 fn paging_walks_the_ranking() {
     let (_, all) = search_json(bundled_index(), &["法治政府建设"]);
-    let ids: Vec<_> = all["hits"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|h| h["id"].clone())
-        .collect();
+    let ids: Vec<_> = all["hits"].as_array().unwrap().iter().map(|h| h["id"].clone()).collect();
     let page = fazhi()
-        .args([
-            "search",
-            "法治政府建设",
-            "--format",
-            "json",
-            "-n",
-            "2",
-            "--offset",
-            "1",
-            "--index",
-        ])
+        .args(["search", "法治政府建设", "--format", "json", "-n", "2", "--offset", "1", "--index"])
         .arg(bundled_index())
         .output()
         .unwrap();
     let page: serde_json::Value = serde_json::from_slice(&page.stdout).unwrap();
-    let got: Vec<_> = page["hits"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|h| h["id"].clone())
-        .collect();
+    let got: Vec<_> = page["hits"].as_array().unwrap().iter().map(|h| h["id"].clone()).collect();
     assert_eq!(got, ids[1..3]);
     assert_eq!(page["total"], all["total"]);
 }
@@ -200,9 +157,7 @@ fn paging_walks_the_ranking() {
 #[test]
 fn json_hits_carry_every_documented_field() {
     let (_, r) = search_json(bundled_index(), &["枫桥经验"]);
-    for key in [
-        "query", "filters", "total", "took_ms", "hits", "match", "terms",
-    ] {
+    for key in ["query", "filters", "total", "took_ms", "hits", "match", "terms"] {
         assert!(r.get(key).is_some(), "missing {key}");
     }
     for hit in r["hits"].as_array().unwrap() {

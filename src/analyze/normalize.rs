@@ -55,23 +55,13 @@ mod tests {
 
     #[test]
     fn keeps_char_count() {
-        for s in [
-            "",
-            "a",
-            "İstanbul",
-            "ﬁ",
-            "發佈時間：２０２４年",
-            "\u{10FFFF}x\u{0}",
-        ] {
+        for s in ["", "a", "İstanbul", "ﬁ", "發佈時間：２０２４年", "\u{10FFFF}x\u{0}"] {
             assert_eq!(normalize(s).chars().count(), s.chars().count(), "{s:?}");
         }
     }
 
     #[test]
     fn compact_drops_punctuation_and_space() {
-        assert_eq!(
-            compact(&normalize("行政执法“三项制度” ，\n 落实")),
-            "行政执法三项制度落实"
-        );
+        assert_eq!(compact(&normalize("行政执法“三项制度” ，\n 落实")), "行政执法三项制度落实");
     }
 }

@@ -43,11 +43,7 @@ impl Tokenizer for WordTokenizer {
 
     fn token_stream<'a>(&mut self, text: &'a str) -> WordStream<'a> {
         let words = dictionary::shared().tokenize(text, TokenizeMode::Search, true);
-        WordStream {
-            words: words.into_iter(),
-            token: Token::default(),
-            position: 0,
-        }
+        WordStream { words: words.into_iter(), token: Token::default(), position: 0 }
     }
 }
 
@@ -93,12 +89,7 @@ impl Tokenizer for GramTokenizer {
     type TokenStream<'a> = GramStream<'a>;
 
     fn token_stream<'a>(&mut self, text: &'a str) -> GramStream<'a> {
-        GramStream {
-            chars: text.char_indices(),
-            prev: None,
-            position: 0,
-            token: Token::default(),
-        }
+        GramStream { chars: text.char_indices(), prev: None, position: 0, token: Token::default() }
     }
 }
 

@@ -1,143 +1,156 @@
-//! Report metadata worked out from the text.
+//! Report metadata worked out from the text, each field with a confidence
+//! and a short evidence string, so a user can see why a report was tagged
+//! 江西省 (`fazhi extract`).
 //!
-//! For now simple rules: the title from the opening lines, the unit from the
-//! title, the covered year from the title or the opening paragraphs, the
-//! publish date from page chrome. Region fields stay unknown until the
-//! gazetteer-based extractor lands.
+//! [`opening`] reads the first lines (title, unit, publishing metadata, how
+//! the text refers to itself); [`region`] resolves places against the
+//! gazetteer; [`year`] finds the covered year and the publish date;
+//! [`sidecar`] lets a REPORT.json or a manifest override any field.
 
-use std::path::Path;
-use std::sync::LazyLock;
+pub mod opening;
+pub mod region;
+pub mod sidecar;
+pub mod year;
 
-use regex::Regex;
-use serde::Serialize;
+use std::collections::BTreeMap;
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+use serde::{Deserialize, Serialize};
+
+use crate::analyze::normalize;
+use crate::gazetteer;
+
+/// One extracted value with how sure we are and why.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Field<T> {
+    pub value: Option<T>,
+    pub confidence: f32,
+    pub evidence: String,
+}
+
+impl<T> Default for Field<T> {
+    fn default() -> Self {
+        Field { value: None, confidence: 0.0, evidence: String::new() }
+    }
+}
+
+impl<T> Field<T> {
+    pub fn new(value: Option<T>, confidence: f32, evidence: String) -> Field<T> {
+        Field { value, confidence, evidence }
+    }
+}
+
+/// A report's metadata. Serialized flat (`"province": "江西省"`), with
+/// `confidence` and `evidence` maps keyed by field name.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Metadata {
     pub title: Option<String>,
     pub unit: Option<String>,
+    pub unit_type: Option<String>,
+    pub level: Option<String>,
     pub province: Option<String>,
     pub city: Option<String>,
     pub county: Option<String>,
     pub township: Option<String>,
-    pub level: Option<String>,
     pub year: Option<i64>,
     pub publish_date: Option<String>,
+    #[serde(default)]
+    pub confidence: BTreeMap<String, f32>,
+    #[serde(default)]
+    pub evidence: BTreeMap<String, String>,
 }
 
-/// How many leading lines may hold the title.
-const TITLE_LINES: usize = 10;
-/// How many leading lines are searched for a stated year.
-const YEAR_LINES: usize = 30;
+/// The names of the metadata fields, in output order.
+pub const FIELDS: &[&str] =
+    &["title", "unit", "unit_type", "level", "province", "city", "county", "township", "year", "publish_date"];
 
-static CHROME: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"发布(时间|日期)|信息来源|来源[:：]|阅读次数|浏览次数|访问量|分享到|打印本页|字体[:：]|星期[一二三四五六日天]")
-        .unwrap()
-});
-static TITLE_YEAR: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"((?:19|20)\d\d)\s*(?:年|法治)").unwrap());
-static BODY_YEAR: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\s*((?:19|20)\d\d)\s*年(?:度)?(?:以来|来|，|,|、|全年|上半年|是|我|在|法治)|现将((?:19|20)\d\d)\s*年").unwrap()
-});
-static PUBLISHED: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:发布|成文|印发)(?:时间|日期)\s*[:：]?\s*((?:19|20)\d\d)\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})").unwrap()
-});
-static UNIT: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^(.{2,40}?)(?:关于|(?:19|20)\d\d|法治政府|依法行政)").unwrap());
+impl Metadata {
+    fn set<T: Clone + Into<serde_json::Value>>(&mut self, name: &str, field: Field<T>) {
+        self.confidence.insert(name.to_string(), (field.confidence * 100.0).round() / 100.0);
+        if !field.evidence.is_empty() {
+            self.evidence.insert(name.to_string(), field.evidence);
+        }
+        let value = field.value.map(Into::into).unwrap_or(serde_json::Value::Null);
+        self.set_value(name, value);
+    }
 
-/// Metadata of the report at `path` whose cleaned text is `text`.
-pub fn extract(text: &str, _path: &Path) -> Metadata {
-    let lines: Vec<&str> = text
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .collect();
-    let title = title(&lines);
-    let year = title
-        .as_deref()
-        .and_then(|t| TITLE_YEAR.captures(t))
-        .and_then(|c| c[1].parse().ok())
-        .or_else(|| body_year(&lines));
-    let unit = title
-        .as_deref()
-        .and_then(|t| UNIT.captures(t))
-        .map(|c| c[1].trim().to_string());
-    let level = unit.as_deref().and_then(township_level);
-    let publish_date = PUBLISHED.captures(text).map(|c| {
-        let n = |i: usize| c[i].parse::<u32>().unwrap_or(0);
-        format!("{}-{:02}-{:02}", &c[1], n(2), n(3))
-    });
-    Metadata {
-        title,
-        unit,
-        level,
-        year,
-        publish_date,
-        ..Metadata::default()
+    /// Sets one field from JSON; `false` if the name or value type is wrong.
+    pub fn set_value(&mut self, name: &str, value: serde_json::Value) -> bool {
+        let text = || value.as_str().map(str::to_string);
+        let ok_text = value.is_null() || value.is_string();
+        match name {
+            "title" if ok_text => self.title = text(),
+            "unit" if ok_text => self.unit = text(),
+            "unit_type" if ok_text => self.unit_type = text(),
+            "level" if ok_text => self.level = text(),
+            "province" if ok_text => self.province = text(),
+            "city" if ok_text => self.city = text(),
+            "county" if ok_text => self.county = text(),
+            "township" if ok_text => self.township = text(),
+            "publish_date" if ok_text => self.publish_date = text(),
+            "year" if value.is_null() || value.is_i64() => self.year = value.as_i64(),
+            _ => return false,
+        }
+        true
     }
 }
 
-/// The longest opening line that reads like a report title.
-fn title(lines: &[&str]) -> Option<String> {
-    lines
-        .iter()
-        .take(TITLE_LINES)
-        .filter(|l| !CHROME.is_match(l))
-        .filter(|l| l.contains("报告") || l.contains("总结"))
-        .filter(|l| l.chars().count() <= 80 && !l.ends_with([':', '：', '。']))
-        .max_by_key(|l| l.chars().count())
-        .map(|l| l.trim_end_matches("公示").to_string())
+/// Metadata of a report from its cleaned text.
+pub fn extract(text: &str) -> Metadata {
+    let normalized = normalize(text);
+    let opening = opening::read(&normalized);
+    let g = gazetteer::shared();
+    let region = region::resolve(g, &opening);
+    let published = year::publish_date(&opening);
+    let covered = year::covered_year(&opening, published.value.as_deref());
+
+    let mut m = Metadata::default();
+    // Values and evidence quote the text as written, not its normalized form.
+    let original = |s: &str| original_span(text, &normalized, s);
+    let title = opening.title.as_deref().map(original);
+    let mut region = region;
+    region.unit.value = region.unit.value.map(|u| original(&u));
+    let mut covered = covered;
+    if let (Some(norm), Some(orig)) = (opening.title.as_deref(), title.as_deref()) {
+        covered.evidence = covered.evidence.replace(norm, orig);
+    }
+    m.set("title", Field::new(title, if opening.title.is_some() { 0.8 } else { 0.0 }, "开头几行中像标题的一行".into()));
+    m.set("unit", region.unit);
+    m.set("unit_type", region.unit_type);
+    m.set("level", region.level);
+    m.set("province", region.province);
+    m.set("city", region.city);
+    m.set("county", region.county);
+    m.set("township", region.township);
+    m.set("year", covered);
+    m.set("publish_date", published);
+    m
 }
 
-fn body_year(lines: &[&str]) -> Option<i64> {
-    lines
-        .iter()
-        .take(YEAR_LINES)
-        .filter(|l| !CHROME.is_match(l))
-        .find_map(|l| {
-            let c = BODY_YEAR.captures(l)?;
-            c.get(1).or_else(|| c.get(2))?.as_str().parse().ok()
-        })
-}
-
-fn township_level(unit: &str) -> Option<String> {
-    let unit = unit.trim_end_matches("人民政府").trim_end_matches("办事处");
-    ["镇", "乡", "街道"]
-        .iter()
-        .any(|s| unit.ends_with(s))
-        .then(|| "乡镇级".to_string())
+/// The original-script text of a normalized substring (normalization keeps
+/// char positions, so the same char range is taken from the original).
+fn original_span(original: &str, normalized: &str, part: &str) -> String {
+    let Some(byte_at) = normalized.find(part) else { return part.to_string() };
+    let start = normalized[..byte_at].chars().count();
+    let len = part.chars().count();
+    let span: String = original.chars().skip(start).take(len).collect();
+    if span.chars().count() == len {
+        span
+    } else {
+        part.to_string()
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn ex(text: &str) -> Metadata {
-        extract(text, Path::new("x.txt"))
-    }
-
     #[test]
-    fn title_skips_chrome_and_page_dates() {
-        let m = ex("2023年11月5日 星期天\n某乡2023年法治政府建设工作报告\n发布时间:2024-03-14 14:05:00 来源:某乡人民政府\n\n2023年来，某乡……");
-        assert_eq!(m.title.as_deref(), Some("某乡2023年法治政府建设工作报告"));
-        assert_eq!(m.year, Some(2023));
-        assert_eq!(m.unit.as_deref(), Some("某乡"));
-        assert_eq!(m.publish_date.as_deref(), Some("2024-03-14"));
-        assert_eq!(m.level.as_deref(), Some("乡镇级"));
-    }
-
-    #[test]
-    fn year_from_opening_paragraph_or_none() {
-        assert_eq!(ex("市委、市政府:\n2022年，某街道坚持……").year, Some(2022));
-        assert_eq!(
-            ex("今年以来，某镇在市委的领导下……\n2024年工作计划……").year,
-            None
-        );
-    }
-
-    #[test]
-    fn title_year_is_the_first_one() {
-        let m = ex("某镇关于2023年法治政府建设工作情况和2024年工作安排的报告\n县委：");
-        assert_eq!(m.year, Some(2023));
-        assert_eq!(m.unit.as_deref(), Some("某镇"));
+    fn fields_round_trip_through_json() {
+        let mut m = Metadata::default();
+        assert!(m.set_value("year", serde_json::json!(2023)));
+        assert!(m.set_value("province", serde_json::json!("浙江省")));
+        assert!(!m.set_value("year", serde_json::json!("2023")));
+        assert!(!m.set_value("colour", serde_json::json!("red")));
+        assert_eq!((m.year, m.province.as_deref()), (Some(2023), Some("浙江省")));
     }
 }

@@ -18,6 +18,7 @@ use tantivy::{IndexWriter, TantivyDocument, Term};
 use super::store::{is_index_dir, IndexHandle};
 use super::Fields;
 use crate::analyze::{compact, normalize};
+use crate::extract::sidecar::{self, Manifest};
 use crate::extract::{self, Metadata};
 use crate::ingest::{self, SkipReason};
 
@@ -30,6 +31,8 @@ pub struct BuildRequest {
     pub paths: Vec<PathBuf>,
     pub rebuild: bool,
     pub progress: bool,
+    /// JSON Lines of per-report metadata overrides.
+    pub manifest: Option<PathBuf>,
 }
 
 #[derive(Debug, Default)]
@@ -93,33 +96,20 @@ fn rebuild(dir: &Path, request: &BuildRequest, start: Instant) -> Result<BuildSu
 
 /// Never write an index into (or replace) a folder that holds something else.
 fn refuse_foreign(dir: &Path) -> Result<()> {
-    let non_empty = fs::read_dir(dir)
-        .map(|mut d| d.next().is_some())
-        .unwrap_or(false);
+    let non_empty = fs::read_dir(dir).map(|mut d| d.next().is_some()).unwrap_or(false);
     if non_empty && !is_index_dir(dir) {
-        bail!(
-            "{} 不是空目录，也不是 fazhi 索引；为免覆盖其中文件，请换一个 --index 目录",
-            dir.display()
-        );
+        bail!("{} 不是空目录，也不是 fazhi 索引；为免覆盖其中文件，请换一个 --index 目录", dir.display());
     }
     Ok(())
 }
 
-fn index_into(
-    handle: &IndexHandle,
-    request: &BuildRequest,
-    start: Instant,
-) -> Result<BuildSummary> {
-    let threads = std::thread::available_parallelism()
-        .map_or(2, |n| n.get())
-        .clamp(1, 8);
+fn index_into(handle: &IndexHandle, request: &BuildRequest, start: Instant) -> Result<BuildSummary> {
+    let threads = std::thread::available_parallelism().map_or(2, |n| n.get()).clamp(1, 8);
     let mut writer = handle.writer(threads, MEMORY_PER_THREAD * threads)?;
+    let manifest = request.manifest.as_deref().map(Manifest::load).transpose()?;
     let known = known_files(handle)?;
     let discovery = ingest::walk::discover(&request.paths);
-    let mut summary = BuildSummary {
-        skipped: discovery.skipped,
-        ..BuildSummary::default()
-    };
+    let mut summary = BuildSummary { skipped: discovery.skipped, ..BuildSummary::default() };
 
     let bar = progress_bar(discovery.files.len() as u64, request.progress);
     let mut pending = 0;
@@ -129,15 +119,17 @@ fn index_into(
         let stat = match fs::metadata(path) {
             Ok(m) => m,
             Err(e) => {
-                summary
-                    .skipped
-                    .push((path.clone(), SkipReason::Unreadable(e.kind().to_string())));
+                summary.skipped.push((path.clone(), SkipReason::Unreadable(e.kind().to_string())));
                 continue;
             }
         };
-        let (mtime, size) = (mtime_nanos(&stat), stat.len());
+        // A sidecar REPORT.json counts as part of the file.
+        let beside = fs::metadata(path.with_extension("json")).ok();
+        let mtime = mtime_nanos(&stat).max(beside.as_ref().map_or(0, mtime_nanos));
+        let size = stat.len() + beside.as_ref().map_or(0, fs::Metadata::len);
+        let in_manifest = manifest.as_ref().and_then(|m| m.get(path));
         let before = known.get(&key);
-        if before.is_some_and(|k| k.mtime == mtime && k.size == size) {
+        if in_manifest.is_none() && before.is_some_and(|k| k.mtime == mtime && k.size == size) {
             summary.unchanged += 1;
             continue;
         }
@@ -148,7 +140,13 @@ fn index_into(
                 continue;
             }
         };
-        let doc = ReportDoc::new(&key, mtime, size, source.text);
+        let doc = match ReportDoc::new(&key, mtime, size, source.text, in_manifest) {
+            Ok(doc) => doc,
+            Err(e) => {
+                summary.skipped.push((path.clone(), SkipReason::BadMetadata(format!("{e:#}"))));
+                continue;
+            }
+        };
         if before.is_some_and(|k| k.hash == doc.hash) {
             summary.unchanged += 1;
             continue;
@@ -185,8 +183,7 @@ fn progress_bar(len: u64, enabled: bool) -> ProgressBar {
     }
     // Draws only when stderr is a terminal.
     let bar = ProgressBar::new(len);
-    if let Ok(style) =
-        ProgressStyle::with_template("{spinner} 索引中 [{bar:30}] {pos}/{len} {per_sec} 剩余 {eta}")
+    if let Ok(style) = ProgressStyle::with_template("{spinner} 索引中 [{bar:30}] {pos}/{len} {per_sec} 剩余 {eta}")
     {
         bar.set_style(style.progress_chars("=> "));
     }
@@ -194,10 +191,7 @@ fn progress_bar(len: u64, enabled: bool) -> ProgressBar {
 }
 
 fn mtime_nanos(meta: &fs::Metadata) -> u64 {
-    meta.modified()
-        .ok()
-        .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
-        .map_or(0, |d| d.as_nanos() as u64)
+    meta.modified().ok().and_then(|t| t.duration_since(UNIX_EPOCH).ok()).map_or(0, |d| d.as_nanos() as u64)
 }
 
 /// The files the index holds, read from fast fields (no stored bodies).
@@ -209,11 +203,7 @@ fn known_files(handle: &IndexHandle) -> Result<HashMap<String, Known>> {
         let Some(paths) = ff.str("path")? else {
             continue;
         };
-        let (mtimes, sizes, hashes) = (
-            ff.u64("file_mtime")?,
-            ff.u64("file_size")?,
-            ff.u64("content_hash")?,
-        );
+        let (mtimes, sizes, hashes) = (ff.u64("file_mtime")?, ff.u64("file_size")?, ff.u64("content_hash")?);
         let mut path = String::new();
         for doc in segment.doc_ids_alive() {
             let Some(ord) = paths.term_ords(doc).next() else {
@@ -241,30 +231,46 @@ pub struct ReportDoc {
     pub size: u64,
     pub text: String,
     pub normalized: String,
+    /// Fingerprint of the normalized text: the report id.
+    pub text_hash: u64,
+    /// Fingerprint of text and user-supplied metadata: decides re-indexing.
     pub hash: u64,
     pub meta: Metadata,
 }
 
 impl ReportDoc {
-    pub fn new(path: &str, mtime: u64, size: u64, text: String) -> ReportDoc {
+    /// Extracts metadata, then applies `REPORT.json` and manifest overrides
+    /// (the manifest last); a bad override is an error.
+    pub fn new(
+        path: &str,
+        mtime: u64,
+        size: u64,
+        text: String,
+        manifest: Option<(&sidecar::Overrides, &str)>,
+    ) -> Result<ReportDoc> {
         let normalized = normalize(&text);
-        let hash = xxhash_rust::xxh3::xxh3_64(compact(&normalized).as_bytes());
-        let meta = extract::extract(&text, Path::new(path));
-        ReportDoc {
-            path: path.to_string(),
-            mtime,
-            size,
-            text,
-            normalized,
-            hash,
-            meta,
+        let text_hash = xxhash_rust::xxh3::xxh3_64(compact(&normalized).as_bytes());
+        let mut meta = extract::extract(&text);
+        let mut overrides = Vec::new();
+        if let Some((beside, source)) = sidecar::beside(Path::new(path))? {
+            sidecar::apply(&mut meta, &beside, &source)?;
+            overrides.push(beside);
         }
+        if let Some((entry, source)) = manifest {
+            sidecar::apply(&mut meta, entry, source)?;
+            overrides.push(entry.clone());
+        }
+        let mut hash = text_hash;
+        if !overrides.is_empty() {
+            hash ^= xxhash_rust::xxh3::xxh3_64(serde_json::to_string(&overrides)?.as_bytes()).rotate_left(1);
+        }
+        Ok(ReportDoc { path: path.to_string(), mtime, size, text, normalized, text_hash, hash, meta })
     }
 
-    /// Report ids: the content fingerprint, so the same text has the same id
+    /// Report ids: the text's fingerprint, so the same text has the same id
     /// wherever it is indexed.
     pub fn id(&self) -> String {
-        format!("{:016x}", self.hash)
+        format!("{:016x}", self.text_hash)
     }
 
     pub fn into_tantivy(self, f: &Fields) -> TantivyDocument {
@@ -285,6 +291,7 @@ impl ReportDoc {
         doc.add_text(f.body_grams, &self.normalized);
         for (field, value) in [
             (f.unit, &m.unit),
+            (f.unit_type, &m.unit_type),
             (f.province, &m.province),
             (f.city, &m.city),
             (f.county, &m.county),
@@ -299,17 +306,18 @@ impl ReportDoc {
         if let Some(year) = m.year {
             doc.add_i64(f.year, year);
         }
-        let region: Vec<&str> = [&m.province, &m.city, &m.county, &m.township]
-            .into_iter()
-            .flatten()
-            .map(String::as_str)
-            .collect();
+        let region: Vec<&str> =
+            [&m.province, &m.city, &m.county, &m.township].into_iter().flatten().map(String::as_str).collect();
         if !region.is_empty() {
             doc.add_facet(f.region, Facet::from_path(region));
         }
         if let Some(level) = &m.level {
-            doc.add_facet(f.level_facet, Facet::from_path([level.as_str()]));
+            let path: Vec<&str> =
+                [Some(level), m.unit_type.as_ref()].into_iter().flatten().map(String::as_str).collect();
+            doc.add_facet(f.level_facet, Facet::from_path(path));
         }
+        let provenance = serde_json::json!({"confidence": m.confidence, "evidence": m.evidence});
+        doc.add_text(f.metadata, provenance.to_string());
         doc.add_text(f.body, self.text);
         doc
     }

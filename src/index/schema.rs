@@ -3,9 +3,7 @@
 
 use anyhow::{bail, Context, Result};
 use serde::Deserialize;
-use tantivy::schema::{
-    FacetOptions, Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions,
-};
+use tantivy::schema::{FacetOptions, Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions};
 
 /// The schema description the index is built from.
 pub const SCHEMA_JSON: &str = include_str!("../../index-schema/schema.json");
@@ -31,6 +29,7 @@ pub struct FieldSpec {
     pub kind: String,
     pub analyzer: Option<String>,
     pub record: Option<String>,
+    pub comment: Option<String>,
     #[serde(default)]
     pub indexed: bool,
     #[serde(default)]
@@ -58,10 +57,7 @@ impl SchemaSpec {
                     let mut opts = TextOptions::default();
                     if let Some(analyzer) = &f.analyzer {
                         if !self.analyzers.contains_key(analyzer) {
-                            bail!(
-                                "schema.json: field {} uses unknown analyzer {analyzer}",
-                                f.name
-                            );
+                            bail!("schema.json: field {} uses unknown analyzer {analyzer}", f.name);
                         }
                         let record = match f.record.as_deref() {
                             None | Some("basic") => IndexRecordOption::Basic,
@@ -72,9 +68,7 @@ impl SchemaSpec {
                             }
                         };
                         opts = opts.set_indexing_options(
-                            TextFieldIndexing::default()
-                                .set_tokenizer(analyzer)
-                                .set_index_option(record),
+                            TextFieldIndexing::default().set_tokenizer(analyzer).set_index_option(record),
                         );
                     }
                     if f.stored {
@@ -103,11 +97,7 @@ impl SchemaSpec {
                     }
                 }
                 "facet" => {
-                    let opts = if f.stored {
-                        FacetOptions::default().set_stored()
-                    } else {
-                        FacetOptions::default()
-                    };
+                    let opts = if f.stored { FacetOptions::default().set_stored() } else { FacetOptions::default() };
                     builder.add_facet_field(&f.name, opts);
                 }
                 other => bail!("schema.json: field {} has unknown type {other}", f.name),
@@ -137,20 +127,18 @@ pub struct Fields {
     pub city: Field,
     pub county: Field,
     pub township: Field,
+    pub unit_type: Field,
     pub level: Field,
     pub year: Field,
     pub publish_date: Field,
+    pub metadata: Field,
     pub region: Field,
     pub level_facet: Field,
 }
 
 impl Fields {
     pub fn new(schema: &Schema) -> Result<Fields> {
-        let f = |name: &str| {
-            schema
-                .get_field(name)
-                .with_context(|| format!("index schema lacks the field {name}"))
-        };
+        let f = |name: &str| schema.get_field(name).with_context(|| format!("index schema lacks the field {name}"));
         Ok(Fields {
             id: f("id")?,
             path: f("path")?,
@@ -168,9 +156,11 @@ impl Fields {
             city: f("city")?,
             county: f("county")?,
             township: f("township")?,
+            unit_type: f("unit_type")?,
             level: f("level")?,
             year: f("year")?,
             publish_date: f("publish_date")?,
+            metadata: f("metadata")?,
             region: f("region")?,
             level_facet: f("level_facet")?,
         })

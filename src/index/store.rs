@@ -56,19 +56,14 @@ impl IndexHandle {
         if !dir.join("meta.json").is_file() {
             bail!("没有找到索引：{shown}（先运行 `fazhi index --index {shown}` 建立索引）");
         }
-        let meta: Option<IndexMeta> = fs::read(dir.join(META_FILE))
-            .ok()
-            .and_then(|b| serde_json::from_slice(&b).ok());
+        let meta: Option<IndexMeta> = fs::read(dir.join(META_FILE)).ok().and_then(|b| serde_json::from_slice(&b).ok());
         match meta {
             Some(m) if m.fingerprint == fingerprint() => {}
             Some(_) => bail!(
                 "索引 {shown} 是用不同的 schema 或词典建立的，无法使用；请运行 `fazhi index --rebuild`{}",
                 index_flag(dir)
             ),
-            None => bail!(
-                "索引 {shown} 缺少 {META_FILE} 或已损坏；请运行 `fazhi index --rebuild`{}",
-                index_flag(dir)
-            ),
+            None => bail!("索引 {shown} 缺少 {META_FILE} 或已损坏；请运行 `fazhi index --rebuild`{}", index_flag(dir)),
         }
         let index = guard(dir, || Index::open_in_dir(dir).map_err(|e| corrupt(dir, e)))?;
         let handle = Self::wrap(dir, index)?;
@@ -89,8 +84,8 @@ impl IndexHandle {
         fs::write(dir.join(META_FILE), serde_json::to_vec_pretty(&meta)?)
             .with_context(|| format!("无法写入 {}", dir.join(META_FILE).display()))?;
         let schema = SchemaSpec::load()?.to_tantivy()?;
-        let index = Index::create_in_dir(dir, schema)
-            .map_err(|e| anyhow!("无法在 {} 建立索引（{e}）", dir.display()))?;
+        let index =
+            Index::create_in_dir(dir, schema).map_err(|e| anyhow!("无法在 {} 建立索引（{e}）", dir.display()))?;
         Self::wrap(dir, index)
     }
 
@@ -99,12 +94,7 @@ impl IndexHandle {
         index.tokenizers().register(GRAMS, GramTokenizer);
         let fields = Fields::new(&index.schema())?;
         let ranking = SchemaSpec::load()?.ranking;
-        Ok(IndexHandle {
-            dir: dir.to_path_buf(),
-            index,
-            fields,
-            ranking,
-        })
+        Ok(IndexHandle { dir: dir.to_path_buf(), index, fields, ranking })
     }
 
     pub fn reader(&self) -> Result<IndexReader> {
@@ -116,31 +106,21 @@ impl IndexHandle {
     }
 
     /// A writer, or one clear line when another process holds the lock.
-    pub fn writer(
-        &self,
-        threads: usize,
-        memory_budget: usize,
-    ) -> Result<IndexWriter<TantivyDocument>> {
-        self.index
-            .writer_with_num_threads(threads, memory_budget)
-            .map_err(|e| match e {
-                TantivyError::LockFailure(LockError::LockBusy, _) => anyhow!(
-                    "索引 {} 正被另一个 fazhi index 进程写入（锁文件 {}）；请等它结束后再试",
-                    self.dir.display(),
-                    self.dir.join(".tantivy-writer.lock").display()
-                ),
-                other => anyhow!("无法写入索引 {}（{other}）", self.dir.display()),
-            })
+    pub fn writer(&self, threads: usize, memory_budget: usize) -> Result<IndexWriter<TantivyDocument>> {
+        self.index.writer_with_num_threads(threads, memory_budget).map_err(|e| match e {
+            TantivyError::LockFailure(LockError::LockBusy, _) => anyhow!(
+                "索引 {} 正被另一个 fazhi index 进程写入（锁文件 {}）；请等它结束后再试",
+                self.dir.display(),
+                self.dir.join(".tantivy-writer.lock").display()
+            ),
+            other => anyhow!("无法写入索引 {}（{other}）", self.dir.display()),
+        })
     }
 }
 
 fn corrupt(dir: &Path, e: impl std::fmt::Display) -> anyhow::Error {
     let detail = e.to_string().replace('\n', " ");
-    anyhow!(
-        "索引 {} 已损坏或无法读取（{detail}）；请运行 `fazhi index --rebuild`{}",
-        dir.display(),
-        index_flag(dir)
-    )
+    anyhow!("索引 {} 已损坏或无法读取（{detail}）；请运行 `fazhi index --rebuild`{}", dir.display(), index_flag(dir))
 }
 
 /// Runs tantivy code over files of `dir`, turning a panic (tantivy asserts

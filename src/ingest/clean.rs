@@ -32,9 +32,6 @@ mod tests {
 
     #[test]
     fn normalizes_lines() {
-        assert_eq!(
-            clean("\u{FEFF}标题 \r\n\r\n\r\n\r\n正文\u{200B}一\r二\n"),
-            "标题\n\n正文一\n二"
-        );
+        assert_eq!(clean("\u{FEFF}标题 \r\n\r\n\r\n\r\n正文\u{200B}一\r二\n"), "标题\n\n正文一\n二");
     }
 }

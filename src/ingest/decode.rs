@@ -30,10 +30,7 @@ pub fn decode(bytes: &[u8]) -> Result<(String, &'static str), SkipReason> {
     checked(text.into_owned(), encoding)
 }
 
-fn checked(
-    text: String,
-    encoding: &'static Encoding,
-) -> Result<(String, &'static str), SkipReason> {
+fn checked(text: String, encoding: &'static Encoding) -> Result<(String, &'static str), SkipReason> {
     let total = text.chars().count().max(1);
     let bad = text.chars().filter(|&c| c == '\u{FFFD}').count();
     if bad as f64 / total as f64 > MAX_REPLACEMENT_SHARE {
@@ -49,8 +46,7 @@ fn checked(
 mod tests {
     use super::*;
 
-    const SAMPLE: &str =
-        "陶庄镇深入学习贯彻习近平法治思想，坚持和发展新时代“枫桥经验”，推进法治政府建设。";
+    const SAMPLE: &str = "陶庄镇深入学习贯彻习近平法治思想，坚持和发展新时代“枫桥经验”，推进法治政府建设。";
 
     #[test]
     fn utf8_with_and_without_bom() {
@@ -75,9 +71,6 @@ mod tests {
 
     #[test]
     fn binary_is_refused() {
-        assert_eq!(
-            decode(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR").unwrap_err(),
-            SkipReason::Binary
-        );
+        assert_eq!(decode(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR").unwrap_err(), SkipReason::Binary);
     }
 }

@@ -17,6 +17,7 @@ pub enum SkipReason {
     Undecodable,
     Unreadable(String),
     SymlinkLoop,
+    BadMetadata(String),
 }
 
 impl fmt::Display for SkipReason {
@@ -29,6 +30,7 @@ impl fmt::Display for SkipReason {
             SkipReason::Undecodable => write!(f, "无法识别的文字编码"),
             SkipReason::Unreadable(e) => write!(f, "无法读取（{e}）"),
             SkipReason::SymlinkLoop => write!(f, "符号链接循环"),
+            SkipReason::BadMetadata(e) => write!(f, "元数据无效（{e}）"),
         }
     }
 }
@@ -39,6 +41,7 @@ impl SkipReason {
         match self {
             SkipReason::Unsupported(_) => "不支持的格式".into(),
             SkipReason::Unreadable(_) => "无法读取".into(),
+            SkipReason::BadMetadata(_) => "元数据无效".into(),
             other => other.to_string(),
         }
     }

@@ -27,10 +27,7 @@ pub fn discover(roots: &[PathBuf]) -> Discovery {
             skipped.push((root.clone(), SkipReason::Unreadable("路径不存在".into())));
             continue;
         }
-        let walker = WalkDir::new(root)
-            .follow_links(true)
-            .sort_by_file_name()
-            .into_iter();
+        let walker = WalkDir::new(root).follow_links(true).sort_by_file_name().into_iter();
         let walker = walker.filter_entry(|e| e.depth() == 0 || !is_hidden(e.file_name()));
         for entry in walker {
             match entry {
@@ -51,17 +48,12 @@ pub fn discover(roots: &[PathBuf]) -> Discovery {
                 }
                 Ok(_) => {}
                 Err(e) => {
-                    let path = e
-                        .path()
-                        .map(Path::to_path_buf)
-                        .unwrap_or_else(|| root.clone());
+                    let path = e.path().map(Path::to_path_buf).unwrap_or_else(|| root.clone());
                     let reason = if e.loop_ancestor().is_some() {
                         SkipReason::SymlinkLoop
                     } else {
                         SkipReason::Unreadable(
-                            e.io_error()
-                                .map(|io| io.kind().to_string())
-                                .unwrap_or_else(|| e.to_string()),
+                            e.io_error().map(|io| io.kind().to_string()).unwrap_or_else(|| e.to_string()),
                         )
                     };
                     skipped.push((path, reason));
@@ -69,10 +61,7 @@ pub fn discover(roots: &[PathBuf]) -> Discovery {
             }
         }
     }
-    Discovery {
-        files: found.into_iter().collect(),
-        skipped,
-    }
+    Discovery { files: found.into_iter().collect(), skipped }
 }
 
 fn is_hidden(name: &std::ffi::OsStr) -> bool {
@@ -80,10 +69,7 @@ fn is_hidden(name: &std::ffi::OsStr) -> bool {
 }
 
 fn extension(path: &Path) -> String {
-    path.extension()
-        .and_then(|e| e.to_str())
-        .unwrap_or("")
-        .to_lowercase()
+    path.extension().and_then(|e| e.to_str()).unwrap_or("").to_lowercase()
 }
 
 fn unreadable(e: &std::io::Error) -> SkipReason {

@@ -52,11 +52,7 @@ static YEAR: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^((?:19|20)\d\d)年
 #[derive(Debug)]
 enum Lexeme {
     Or,
-    Item {
-        text: String,
-        phrase: bool,
-        negated: bool,
-    },
+    Item { text: String, phrase: bool, negated: bool },
 }
 
 pub fn parse(query: &str) -> Result<ParsedQuery> {
@@ -72,18 +68,11 @@ pub fn parse(query: &str) -> Result<ParsedQuery> {
                 pending_or = !groups.is_empty() || last_was_year;
                 continue;
             }
-            Lexeme::Item {
-                text,
-                phrase,
-                negated,
-            } => (text, phrase, negated),
+            Lexeme::Item { text, phrase, negated } => (text, phrase, negated),
         };
         let or_joined = std::mem::take(&mut pending_or);
         if !phrase && !negated {
-            if let Some(year) = YEAR
-                .captures(&normalize(&text))
-                .and_then(|c| c[1].parse().ok())
-            {
+            if let Some(year) = YEAR.captures(&normalize(&text)).and_then(|c| c[1].parse().ok()) {
                 years_group.push(year);
                 last_was_year = true;
                 continue;
@@ -138,11 +127,7 @@ fn lex(query: &str) -> Vec<Lexeme> {
         if let Some(close) = is_open_quote(c) {
             chars.next();
             let text: String = chars.by_ref().take_while(|&x| x != close).collect();
-            out.push(Lexeme::Item {
-                text,
-                phrase: true,
-                negated,
-            });
+            out.push(Lexeme::Item { text, phrase: true, negated });
             continue;
         }
         let mut text = String::new();
@@ -156,11 +141,7 @@ fn lex(query: &str) -> Vec<Lexeme> {
         if text == "OR" && !negated {
             out.push(Lexeme::Or);
         } else if !text.is_empty() {
-            out.push(Lexeme::Item {
-                text,
-                phrase: false,
-                negated,
-            });
+            out.push(Lexeme::Item { text, phrase: false, negated });
         }
     }
     out
@@ -171,19 +152,13 @@ mod tests {
     use super::*;
 
     fn keys(groups: &[Vec<QueryTerm>]) -> Vec<Vec<&str>> {
-        groups
-            .iter()
-            .map(|g| g.iter().map(|t| t.key.as_str()).collect())
-            .collect()
+        groups.iter().map(|g| g.iter().map(|t| t.key.as_str()).collect()).collect()
     }
 
     #[test]
     fn terms_years_or_and_not() {
         let q = parse("枫桥经验 2023年 法律顾问 OR 公职律师 -信访").unwrap();
-        assert_eq!(
-            keys(&q.must),
-            vec![vec!["枫桥经验"], vec!["法律顾问", "公职律师"]]
-        );
+        assert_eq!(keys(&q.must), vec![vec!["枫桥经验"], vec!["法律顾问", "公职律师"]]);
         assert_eq!(q.years, vec![2023]);
         assert_eq!(q.must_not[0].key, "信访");
     }
@@ -191,19 +166,12 @@ mod tests {
     #[test]
     fn punctuation_is_ignored_and_script_folded() {
         let q = parse("行政执法“三项制度” 法治政府建設 “枫桥经验”").unwrap();
-        let want = vec![
-            vec!["行政执法三项制度"],
-            vec!["法治政府建设"],
-            vec!["枫桥经验"],
-        ];
+        let want = vec![vec!["行政执法三项制度"], vec!["法治政府建设"], vec!["枫桥经验"]];
         assert_eq!(keys(&q.must), want);
         assert!(q.must.iter().flatten().all(|t| !t.phrase));
         // An ASCII quote opens a phrase only at the start of a term.
         let q = parse("行政执法\"三项制度\" \"法治 政府\"").unwrap();
-        assert_eq!(
-            keys(&q.must),
-            vec![vec!["行政执法三项制度"], vec!["法治政府"]]
-        );
+        assert_eq!(keys(&q.must), vec![vec!["行政执法三项制度"], vec!["法治政府"]]);
         assert!(q.must[1][0].phrase);
     }
 
@@ -216,14 +184,8 @@ mod tests {
 
     #[test]
     fn malformed_input_degrades_gracefully() {
-        assert_eq!(
-            keys(&parse("OR OR 普法 OR").unwrap().must),
-            vec![vec!["普法"]]
-        );
-        assert_eq!(
-            keys(&parse("- \"法治 政府").unwrap().must),
-            vec![vec!["法治政府"]]
-        );
+        assert_eq!(keys(&parse("OR OR 普法 OR").unwrap().must), vec![vec!["普法"]]);
+        assert_eq!(keys(&parse("- \"法治 政府").unwrap().must), vec![vec!["法治政府"]]);
         assert!(parse("").is_err());
         assert!(parse("  \" \"  -  ，。").is_err());
         assert!(parse("-信访").is_ok());

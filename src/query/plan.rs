@@ -8,8 +8,7 @@
 use std::collections::BTreeSet;
 
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, Occur, PhraseQuery, Query,
-    RegexQuery, TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, Occur, PhraseQuery, Query, RegexQuery, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::Term;
@@ -31,11 +30,8 @@ pub struct Plan {
 
 /// Exact semantics: every group must match, terms as contiguous text.
 pub fn exact(q: &ParsedQuery, f: &Fields, ranking: &Ranking) -> Plan {
-    let groups: Vec<Vec<Vec<String>>> = q
-        .must
-        .iter()
-        .map(|g| g.iter().map(|t| vec![t.key.clone()]).collect())
-        .collect();
+    let groups: Vec<Vec<Vec<String>>> =
+        q.must.iter().map(|g| g.iter().map(|t| vec![t.key.clone()]).collect()).collect();
     assemble(q, &groups, f, ranking)
 }
 
@@ -92,10 +88,7 @@ fn assemble(q: &ParsedQuery, groups: &[Vec<Vec<String>>], f: &Fields, ranking: &
             .years
             .iter()
             .map(|&y| {
-                Box::new(TermQuery::new(
-                    Term::from_field_i64(f.year, y),
-                    IndexRecordOption::Basic,
-                )) as Box<dyn Query>
+                Box::new(TermQuery::new(Term::from_field_i64(f.year, y), IndexRecordOption::Basic)) as Box<dyn Query>
             })
             .collect();
         clauses.push((Occur::Must, filter(any_of(years))));
@@ -110,10 +103,7 @@ fn assemble(q: &ParsedQuery, groups: &[Vec<Vec<String>>], f: &Fields, ranking: &
     // Longest first, so a highlight prefers 枫桥经验 over 枫桥.
     let mut highlight: Vec<String> = highlight.into_iter().collect();
     highlight.sort_by_key(|h| std::cmp::Reverse(h.chars().count()));
-    Plan {
-        query: Box::new(BooleanQuery::new(clauses)),
-        highlight,
-    }
+    Plan { query: Box::new(BooleanQuery::new(clauses)), highlight }
 }
 
 /// BM25 over the jieba words of the positive terms: optional clauses that
@@ -125,18 +115,9 @@ fn ranking_clauses(q: &ParsedQuery, f: &Fields, ranking: &Ranking) -> Vec<(Occur
     }
     let mut out: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     for word in words.into_iter().take(MAX_RANKING_WORDS) {
-        for (field, boost) in [
-            (f.title_words, ranking.title_words),
-            (f.body_words, ranking.body_words),
-        ] {
-            let tq = TermQuery::new(
-                Term::from_field_text(field, &word),
-                IndexRecordOption::WithFreqs,
-            );
-            out.push((
-                Occur::Should,
-                Box::new(BoostQuery::new(Box::new(tq), boost)),
-            ));
+        for (field, boost) in [(f.title_words, ranking.title_words), (f.body_words, ranking.body_words)] {
+            let tq = TermQuery::new(Term::from_field_text(field, &word), IndexRecordOption::WithFreqs);
+            out.push((Occur::Should, Box::new(BoostQuery::new(Box::new(tq), boost))));
         }
     }
     out
@@ -144,10 +125,7 @@ fn ranking_clauses(q: &ParsedQuery, f: &Fields, ranking: &Ranking) -> Vec<(Occur
 
 /// Reports whose title or body contains `key` (compact, normalized).
 fn contains(f: &Fields, key: &str) -> Box<dyn Query> {
-    any_of(vec![
-        grams_query(f.body_grams, key),
-        grams_query(f.title_grams, key),
-    ])
+    any_of(vec![grams_query(f.body_grams, key), grams_query(f.title_grams, key)])
 }
 
 /// `key` as a bigram phrase. Non-overlapping grams at even offsets (plus the
@@ -168,9 +146,7 @@ fn grams_query(field: Field, key: &str) -> Box<dyn Query> {
             if offsets.last().map(|o| o + 2) != Some(n) {
                 offsets.push(n - 2);
             }
-            Box::new(PhraseQuery::new_with_offset(
-                offsets.into_iter().map(|o| (o, gram(o))).collect(),
-            ))
+            Box::new(PhraseQuery::new_with_offset(offsets.into_iter().map(|o| (o, gram(o))).collect()))
         }
     }
 }
@@ -183,16 +159,12 @@ fn any_of(mut qs: Vec<Box<dyn Query>>) -> Box<dyn Query> {
     if qs.len() == 1 {
         return qs.pop().expect("one element");
     }
-    Box::new(BooleanQuery::new(
-        qs.into_iter().map(|q| (Occur::Should, q)).collect(),
-    ))
+    Box::new(BooleanQuery::new(qs.into_iter().map(|q| (Occur::Should, q)).collect()))
 }
 
 fn all_of(mut qs: Vec<Box<dyn Query>>) -> Box<dyn Query> {
     if qs.len() == 1 {
         return qs.pop().expect("one element");
     }
-    Box::new(BooleanQuery::new(
-        qs.into_iter().map(|q| (Occur::Must, q)).collect(),
-    ))
+    Box::new(BooleanQuery::new(qs.into_iter().map(|q| (Occur::Must, q)).collect()))
 }

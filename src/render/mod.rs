@@ -1,6 +1,7 @@
 //! Output of search answers: for people ([`text`]) and for scripts ([`json`]).
 
 pub mod json;
+pub mod metadata;
 pub mod text;
 
 use std::io::{self, Write};

@@ -32,10 +32,7 @@ pub fn response(r: &SearchResponse, offset: usize, style: &Style) -> String {
             "{}",
             style.paint(
                 DIM,
-                &format!(
-                    "提示：没有完全匹配的报告，以下为较宽松的匹配（报告中含有全部分词：{}）",
-                    r.terms.join(" ")
-                )
+                &format!("提示：没有完全匹配的报告，以下为较宽松的匹配（报告中含有全部分词：{}）", r.terms.join(" "))
             )
         );
         out.push('\n');
@@ -60,16 +57,9 @@ fn write_hit(out: &mut String, rank: usize, hit: &Hit, style: &Style) {
         .map(|n| n.to_string_lossy().to_string())
         .unwrap_or_else(|| hit.path.clone());
     let title = hit.title.clone().unwrap_or(file_name);
-    let region: Vec<&str> = [&hit.province, &hit.city, &hit.county, &hit.township]
-        .into_iter()
-        .flatten()
-        .map(String::as_str)
-        .collect();
-    let region = if region.is_empty() {
-        "未知".to_string()
-    } else {
-        region.join("/")
-    };
+    let region: Vec<&str> =
+        [&hit.province, &hit.city, &hit.county, &hit.township].into_iter().flatten().map(String::as_str).collect();
+    let region = if region.is_empty() { "未知".to_string() } else { region.join("/") };
     let year = hit.year.map_or("未知".to_string(), |y| y.to_string());
     let label = |l: &str| style.paint(DIM, l);
     let _ = writeln!(
@@ -115,20 +105,12 @@ pub fn filters_label(r: &SearchResponse) -> String {
             other => other,
         }
     }
-    r.filters
-        .iter()
-        .map(|(k, v)| format!("{}={}", names(k), v.join(",")))
-        .collect::<Vec<_>>()
-        .join("，")
+    r.filters.iter().map(|(k, v)| format!("{}={}", names(k), v.join(","))).collect::<Vec<_>>().join("，")
 }
 
 fn closing(r: &SearchResponse, offset: usize) -> String {
     let filters = filters_label(r);
-    let filters = if filters.is_empty() {
-        String::new()
-    } else {
-        format!("（{filters}）")
-    };
+    let filters = if filters.is_empty() { String::new() } else { format!("（{filters}）") };
     let took = format!("用时 {:.2} 毫秒", r.took_ms);
     if r.total == 0 {
         return format!("没有找到匹配的报告{filters}，{took}");
@@ -137,20 +119,8 @@ fn closing(r: &SearchResponse, offset: usize) -> String {
         return format!("共 {} 篇报告{filters}，{took}", r.total);
     }
     if r.hits.is_empty() {
-        return format!(
-            "共 {} 篇报告{filters}，第 {} 篇之后没有更多结果，{took}",
-            r.total, offset
-        );
+        return format!("共 {} 篇报告{filters}，第 {} 篇之后没有更多结果，{took}", r.total, offset);
     }
-    let loose = if r.match_mode == MatchMode::Loose {
-        "（宽松匹配）"
-    } else {
-        ""
-    };
-    format!(
-        "共 {} 篇报告{loose}{filters}，显示第 {}–{} 篇，{took}",
-        r.total,
-        offset + 1,
-        offset + r.hits.len()
-    )
+    let loose = if r.match_mode == MatchMode::Loose { "（宽松匹配）" } else { "" };
+    format!("共 {} 篇报告{loose}{filters}，显示第 {}–{} 篇，{took}", r.total, offset + 1, offset + r.hits.len())
 }

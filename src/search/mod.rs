@@ -54,6 +54,7 @@ pub struct Hit {
     pub path: String,
     pub title: Option<String>,
     pub unit: Option<String>,
+    pub unit_type: Option<String>,
     pub province: Option<String>,
     pub city: Option<String>,
     pub county: Option<String>,
@@ -85,12 +86,7 @@ impl Engine {
         store::guard(&self.handle.dir, || self.run(request, parsed, start))
     }
 
-    fn run(
-        &self,
-        request: &SearchRequest,
-        parsed: ParsedQuery,
-        start: Instant,
-    ) -> Result<SearchResponse> {
+    fn run(&self, request: &SearchRequest, parsed: ParsedQuery, start: Instant) -> Result<SearchResponse> {
         let (f, ranking) = (&self.handle.fields, &self.handle.ranking);
         let searcher = self.reader.searcher();
         let docs = searcher.num_docs() as usize;
@@ -99,9 +95,7 @@ impl Engine {
             if limit == 0 {
                 return Ok((searcher.search(plan.query.as_ref(), &Count)?, Vec::new()));
             }
-            let top = TopDocs::with_limit(limit)
-                .and_offset(offset)
-                .order_by_score();
+            let top = TopDocs::with_limit(limit).and_offset(offset).order_by_score();
             Ok(searcher.search(plan.query.as_ref(), &(Count, top))?)
         };
         let mut plan = plan::exact(&parsed, f, ranking);
@@ -132,17 +126,14 @@ impl Engine {
 
     fn hit(&self, doc: &TantivyDocument, score: f32, highlight: &[String]) -> Hit {
         let f = &self.handle.fields;
-        let text = |field: Field| {
-            doc.get_first(field)
-                .and_then(|v| v.as_str())
-                .map(str::to_string)
-        };
+        let text = |field: Field| doc.get_first(field).and_then(|v| v.as_str()).map(str::to_string);
         let body = text(f.body).unwrap_or_default();
         Hit {
             id: text(f.id).unwrap_or_default(),
             path: text(f.path).unwrap_or_default(),
             title: text(f.title),
             unit: text(f.unit),
+            unit_type: text(f.unit_type),
             province: text(f.province),
             city: text(f.city),
             county: text(f.county),
@@ -159,10 +150,7 @@ impl Engine {
 fn filters(q: &ParsedQuery) -> BTreeMap<String, Vec<String>> {
     let mut out = BTreeMap::new();
     if !q.years.is_empty() {
-        out.insert(
-            "year".to_string(),
-            q.years.iter().map(i64::to_string).collect(),
-        );
+        out.insert("year".to_string(), q.years.iter().map(i64::to_string).collect());
     }
     out
 }

@@ -46,10 +46,7 @@ pub fn snippets(text: &str, keys: &[String], max: usize) -> Vec<Snippet> {
         let here: Vec<Match> = here
             .iter()
             .filter(|m| m.start >= sentence.start)
-            .map(|m| Match {
-                end: m.end.min(sentence.end),
-                ..*m
-            })
+            .map(|m| Match { end: m.end.min(sentence.end), ..*m })
             .collect();
         if !here.is_empty() {
             scored.push((sentence, here));
@@ -60,18 +57,11 @@ pub fn snippets(text: &str, keys: &[String], max: usize) -> Vec<Snippet> {
         let mut distinct: Vec<usize> = ms.iter().map(|m| m.key).collect();
         distinct.sort_unstable();
         distinct.dedup();
-        (
-            std::cmp::Reverse(distinct.len()),
-            std::cmp::Reverse(ms.len()),
-            s.start,
-        )
+        (std::cmp::Reverse(distinct.len()), std::cmp::Reverse(ms.len()), s.start)
     });
     scored.truncate(max);
     scored.sort_by_key(|(s, _)| s.start);
-    scored
-        .into_iter()
-        .map(|(s, ms)| render(&chars, s, &ms))
-        .collect()
+    scored.into_iter().map(|(s, ms)| render(&chars, s, &ms)).collect()
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -106,20 +96,13 @@ fn find(text: &str, chars: &[char], keys: &[&String]) -> Vec<Match> {
             origin.extend(std::iter::repeat_n(i, c.len_utf8()));
         }
     }
-    let Ok(ac) = AhoCorasick::builder()
-        .match_kind(MatchKind::LeftmostLongest)
-        .build(keys)
-    else {
+    let Ok(ac) = AhoCorasick::builder().match_kind(MatchKind::LeftmostLongest).build(keys) else {
         return Vec::new();
     };
     ac.find_iter(&compact)
         .map(|m| {
             let (start, end) = (origin[m.start()], origin[m.end() - 1] + 1);
-            Match {
-                start,
-                end: close_quote(chars, start, end),
-                key: m.pattern().as_usize(),
-            }
+            Match { start, end: close_quote(chars, start, end), key: m.pattern().as_usize() }
         })
         .collect()
 }

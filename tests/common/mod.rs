@@ -39,13 +39,7 @@ pub fn bundled_index() -> &'static Path {
     static DIR: OnceLock<PathBuf> = OnceLock::new();
     DIR.get_or_init(|| {
         let dir = scratch("bundled-index").join("index");
-        fazhi()
-            .arg("index")
-            .arg(bundled_corpus())
-            .arg("--index")
-            .arg(&dir)
-            .assert()
-            .success();
+        fazhi().arg("index").arg(bundled_corpus()).arg("--index").arg(&dir).assert().success();
         dir
     })
 }
@@ -60,12 +54,8 @@ pub fn search_json(index: &Path, args: &[&str]) -> (i32, Value) {
         .output()
         .unwrap();
     let code = out.status.code().unwrap();
-    let json = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "bad JSON for {args:?} ({e}): {}",
-            String::from_utf8_lossy(&out.stderr)
-        )
-    });
+    let json = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("bad JSON for {args:?} ({e}): {}", String::from_utf8_lossy(&out.stderr)));
     (code, json)
 }
 
@@ -75,13 +65,7 @@ pub fn hit_files(answer: &Value) -> BTreeSet<String> {
         .as_array()
         .unwrap()
         .iter()
-        .map(|h| {
-            Path::new(h["path"].as_str().unwrap())
-                .file_name()
-                .unwrap()
-                .to_string_lossy()
-                .to_string()
-        })
+        .map(|h| Path::new(h["path"].as_str().unwrap()).file_name().unwrap().to_string_lossy().to_string())
         .collect()
 }
 
@@ -103,15 +87,8 @@ pub fn highlighted(answer: &Value) -> Vec<String> {
         for s in hit["snippets"].as_array().unwrap() {
             let chars: Vec<char> = s["text"].as_str().unwrap().chars().collect();
             for h in s["highlights"].as_array().unwrap() {
-                let (a, b) = (
-                    h[0].as_u64().unwrap() as usize,
-                    h[1].as_u64().unwrap() as usize,
-                );
-                assert!(
-                    a < b && b <= chars.len(),
-                    "highlight {a}..{b} outside {}",
-                    chars.len()
-                );
+                let (a, b) = (h[0].as_u64().unwrap() as usize, h[1].as_u64().unwrap() as usize);
+                assert!(a < b && b <= chars.len(), "highlight {a}..{b} outside {}", chars.len());
                 out.push(chars[a..b].iter().collect());
             }
         }

@@ -1,0 +1,327 @@
+//! Where a report comes from: the reporting unit, its type and level, and
+//! its province / city / county / township.
+//!
+//! Every gazetteer name in the opening is a vote, weighted by where it
+//! stands (the unit in the title counts most, a passing mention least) and
+//! by how sure the form is (官方全称 over short forms). A candidate is also
+//! supported by mentions of its parents (永平镇 with 铅山县) and children.
+//! The unit is then the most specific place the title names, or else the
+//! best-supported place of the type the text calls itself (我镇, 全县 …).
+//! A tie between same-named places that nothing in the text separates is
+//! broken by a prior and reported with low confidence.
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::opening::Opening;
+use super::Field;
+use crate::gazetteer::{DivId, Gazetteer, Tier};
+
+/// A candidate needs at least this much support to be chosen.
+const MIN_SUPPORT: f32 = 0.9;
+
+/// One-character province abbreviations, only in set phrases: 来陕考察, 治疆.
+static ABBREVIATION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:(?:来|赴|在|到|入|离)(陕|甘|陇|藏|疆|粤|桂|琼|闽|赣|皖|苏|浙|沪|京|津|冀|晋|蒙|辽|吉|黑|鲁|豫|鄂|湘|渝|川|蜀|黔|滇|青|宁)(?:考察|视察|调研))|(?:治|稳|兴)(疆|藏)")
+        .unwrap()
+});
+
+static SELF_DEPARTMENT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?:我|本)(?:局|委|厅|办)").unwrap());
+
+fn abbreviation_province(abbr: &str) -> &'static str {
+    match abbr {
+        "陕" => "陕西省",
+        "甘" | "陇" => "甘肃省",
+        "藏" => "西藏自治区",
+        "疆" => "新疆维吾尔自治区",
+        "粤" => "广东省",
+        "桂" => "广西壮族自治区",
+        "琼" => "海南省",
+        "闽" => "福建省",
+        "赣" => "江西省",
+        "皖" => "安徽省",
+        "苏" => "江苏省",
+        "浙" => "浙江省",
+        "沪" => "上海市",
+        "京" => "北京市",
+        "津" => "天津市",
+        "冀" => "河北省",
+        "晋" => "山西省",
+        "蒙" => "内蒙古自治区",
+        "辽" => "辽宁省",
+        "吉" => "吉林省",
+        "黑" => "黑龙江省",
+        "鲁" => "山东省",
+        "豫" => "河南省",
+        "鄂" => "湖北省",
+        "湘" => "湖南省",
+        "渝" => "重庆市",
+        "川" | "蜀" => "四川省",
+        "黔" => "贵州省",
+        "滇" => "云南省",
+        "青" => "青海省",
+        _ => "宁夏回族自治区",
+    }
+}
+
+/// Suffixes of a department's name (县卫生健康局, 市司法局, 发展和改革委员会).
+const DEPARTMENT_SUFFIXES: &[&str] = &["局", "委员会", "委", "办公室", "办", "厅", "中心", "署", "分局"];
+
+#[derive(Default)]
+pub struct Region {
+    pub unit: Field<String>,
+    pub unit_type: Field<String>,
+    pub level: Field<String>,
+    pub province: Field<String>,
+    pub city: Field<String>,
+    pub county: Field<String>,
+    pub township: Field<String>,
+}
+
+struct Votes<'g> {
+    g: &'g Gazetteer,
+    direct: HashMap<DivId, f32>,
+    /// Candidates named in the title's unit.
+    in_unit: Vec<DivId>,
+    /// Candidates named at the start of the first paragraph.
+    in_subject: Vec<DivId>,
+    /// For each candidate, the other places of the same name it was found with.
+    rivals: HashMap<DivId, Vec<DivId>>,
+}
+
+impl<'g> Votes<'g> {
+    fn collect(g: &'g Gazetteer, o: &Opening) -> Votes<'g> {
+        let mut v =
+            Votes { g, direct: HashMap::new(), in_unit: Vec::new(), in_subject: Vec::new(), rivals: HashMap::new() };
+        let head = o.lines.join("\n");
+        let mut zones: Vec<(&str, f32)> = vec![(head.as_str(), 1.0)];
+        if let Some(t) = &o.title {
+            zones.push((t, 3.0));
+        }
+        for s in &o.sources {
+            zones.push((s, 2.0));
+        }
+        for (text, weight) in zones {
+            v.add(text, weight, None);
+        }
+        if let Some(s) = &o.subject {
+            v.add(s, 2.5, Some(Zone::Subject));
+        }
+        if let Some(u) = &o.unit {
+            v.add(u, 4.0, Some(Zone::Unit));
+        }
+        for c in ABBREVIATION.captures_iter(&head) {
+            let abbr = c.get(1).or_else(|| c.get(2)).map_or("", |m| m.as_str());
+            for &p in g.named(abbreviation_province(abbr)) {
+                *v.direct.entry(p).or_default() += 1.0;
+            }
+        }
+        v
+    }
+
+    fn add(&mut self, text: &str, weight: f32, zone: Option<Zone>) {
+        for m in self.g.mentions(text) {
+            let (_, candidates) = self.g.pattern(m.pattern);
+            for c in candidates {
+                *self.direct.entry(c.div).or_default() += weight * c.strength;
+                let list = match zone {
+                    Some(Zone::Unit) => &mut self.in_unit,
+                    Some(Zone::Subject) => &mut self.in_subject,
+                    None => continue,
+                };
+                if !list.contains(&c.div) {
+                    list.push(c.div);
+                }
+                let rivals = self.rivals.entry(c.div).or_default();
+                for other in candidates.iter().filter(|o| o.div != c.div) {
+                    if !rivals.contains(&other.div) {
+                        rivals.push(other.div);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Own votes, plus those of its parents, plus half those of its children.
+    fn support(&self, id: DivId) -> f32 {
+        let own = self.direct.get(&id).copied().unwrap_or(0.0);
+        let parents: f32 =
+            self.g.chain(id).iter().filter(|&&a| a != id).map(|a| self.direct.get(a).copied().unwrap_or(0.0)).sum();
+        let children: f32 =
+            self.direct.iter().filter(|(&c, _)| c != id && self.g.is_within(c, id)).map(|(_, &w)| 0.5 * w).sum();
+        own + parents + children
+    }
+
+    /// The best of `candidates`: most support, then deeper, then the prior.
+    fn best(&self, candidates: impl Iterator<Item = DivId>) -> Option<(DivId, bool)> {
+        let mut scored: Vec<(DivId, f32)> = candidates.map(|d| (d, self.support(d))).collect();
+        scored.sort_by(|a, b| {
+            b.1.total_cmp(&a.1)
+                .then(self.g.get(b.0).tier.cmp(&self.g.get(a.0).tier))
+                .then(self.g.prior(b.0).total_cmp(&self.g.prior(a.0)))
+                .then(a.0.cmp(&b.0))
+        });
+        let (best, score) = *scored.first()?;
+        // Decided by the prior alone when an equally supported namesake exists.
+        let by_prior = scored
+            .iter()
+            .skip(1)
+            .any(|&(d, s)| (s - score).abs() < 1e-3 && self.g.get(d).name == self.g.get(best).name);
+        Some((best, by_prior))
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Zone {
+    Unit,
+    Subject,
+}
+
+/// The candidates of the most specific tier among `named`.
+fn deepest(g: &Gazetteer, named: &[DivId]) -> Vec<DivId> {
+    let tier = named.iter().map(|&d| g.get(d).tier).max();
+    named.iter().copied().filter(|&d| Some(g.get(d).tier) == tier).collect()
+}
+
+fn hint_tier(hint: &str) -> Option<Tier> {
+    match hint {
+        "镇" | "乡" | "街道" => Some(Tier::Township),
+        "县" | "区" => Some(Tier::County),
+        "市" | "州" => Some(Tier::Prefecture),
+        "省" => Some(Tier::Province),
+        _ => None,
+    }
+}
+
+/// Unit types a self-reference (我镇, 全市 …) can mean.
+fn compatible(hint: &str, unit_type: &str) -> bool {
+    match hint {
+        "镇" => unit_type == "镇",
+        "乡" => matches!(unit_type, "乡" | "民族乡" | "苏木"),
+        "街道" => unit_type == "街道",
+        "县" => matches!(unit_type, "县" | "旗"),
+        "区" => matches!(unit_type, "区" | "自治区"),
+        "市" => matches!(unit_type, "地级市" | "县级市" | "直辖市"),
+        "省" => unit_type == "省",
+        "州" => unit_type == "自治州",
+        _ => false,
+    }
+}
+
+fn hint_level(hint: &str) -> Option<&'static str> {
+    match hint {
+        "镇" | "乡" | "街道" => Some("乡镇级"),
+        "县" | "区" => Some("县级"),
+        "市" | "州" => Some("地市级"),
+        "省" => Some("省级"),
+        _ => None,
+    }
+}
+
+fn is_department(unit: &str) -> bool {
+    DEPARTMENT_SUFFIXES.iter().any(|s| unit.ends_with(s))
+}
+
+pub fn resolve(g: &Gazetteer, o: &Opening) -> Region {
+    let votes = Votes::collect(g, o);
+    // A department: its title says so, or, untitled, it speaks of itself as 我局/我委.
+    // (A government's own report never calls itself 我局.)
+    let speaks_as_department = o.self_refs.iter().any(|&(k, n)| k == "部门" && n >= 2)
+        || o.subject.as_deref().is_some_and(|s| SELF_DEPARTMENT.is_match(s));
+    let department = o.unit.as_deref().is_some_and(is_department) || (o.unit.is_none() && speaks_as_department);
+    // The government's own type: from the title's unit, else from how the text speaks.
+    let type_hint: Option<&str> = o
+        .unit
+        .as_deref()
+        .filter(|u| !is_department(u))
+        .and_then(|u| ["街道", "镇", "乡", "县", "区", "市", "省", "州"].into_iter().find(|s| u.ends_with(s)))
+        .or_else(|| o.self_refs.iter().map(|(k, _)| *k).find(|k| *k != "部门"));
+
+    let eligible = |d: &DivId| votes.support(*d) >= MIN_SUPPORT;
+    let by_hint = || {
+        type_hint.and_then(|h| {
+            votes.best(votes.direct.keys().copied().filter(|d| compatible(h, g.get(*d).unit_type)).filter(eligible))
+        })
+    };
+    // The first paragraph's subject (2022年，某街道坚持…) names the unit, unless
+    // it names a superior (在某县委领导下) while the text speaks as a lower unit.
+    let subject = deepest(g, &votes.in_subject);
+    let subject_too_high = subject
+        .first()
+        .is_some_and(|&d| type_hint.and_then(hint_tier).is_some_and(|t| t > g.get(d).tier) && by_hint().is_some());
+    let (chosen, how) = if !votes.in_unit.is_empty() {
+        (
+            votes.best(deepest(g, &votes.in_unit).into_iter()),
+            format!("标题中的单位“{}”", o.unit.as_deref().unwrap_or("")),
+        )
+    } else if !subject.is_empty() && !subject_too_high {
+        (votes.best(subject.into_iter()), "首段主语".to_string())
+    } else {
+        match by_hint() {
+            Some(pick) => (Some(pick), format!("正文自称“{}”", type_hint.unwrap_or(""))),
+            None => (votes.best(votes.direct.keys().copied().filter(eligible)), "正文提及".to_string()),
+        }
+    };
+
+    let mut r = Region::default();
+    let Some((div, by_prior)) = chosen else {
+        // No place found: the level may still be known from how the text speaks.
+        if let Some(level) = type_hint.and_then(hint_level) {
+            r.level =
+                Field::new(Some(level.to_string()), 0.4, format!("正文自称“{}”，未识别地名", type_hint.unwrap_or("")));
+        }
+        if department {
+            r.unit_type = Field::new(Some("部门".into()), 0.6, "单位为部门".into());
+        }
+        return r;
+    };
+    let d = g.get(div);
+    let chain = g.chain(div);
+    let path: Vec<&str> = chain.iter().rev().map(|&c| g.get(c).name.as_str()).collect();
+    let rivals = votes.rivals.get(&div).map_or(0, Vec::len);
+    let confidence = if by_prior {
+        0.3
+    } else if rivals == 0 {
+        0.9
+    } else {
+        0.75
+    };
+    let mut evidence = format!("{how}：{}", path.join(" → "));
+    if by_prior {
+        let names: Vec<String> = votes.rivals[&div]
+            .iter()
+            .take(4)
+            .map(|&r| {
+                let p: Vec<&str> = g.chain(r).iter().map(|&c| g.get(c).name.as_str()).collect();
+                p.join("")
+            })
+            .collect();
+        evidence.push_str(&format!("（同名地名无法区分：{}；按先验选择）", names.join("、")));
+    } else if rivals > 0 {
+        evidence.push_str(&format!("（由同文上下级地名排除 {rivals} 处同名地名）"));
+    }
+    for &c in &chain {
+        let place = g.get(c);
+        let field = match place.tier {
+            Tier::Province => &mut r.province,
+            Tier::Prefecture => &mut r.city,
+            Tier::County => &mut r.county,
+            Tier::Township => &mut r.township,
+        };
+        *field = Field::new(Some(place.name.clone()), confidence, evidence.clone());
+    }
+    let level = d.tier.level().to_string();
+    if department {
+        r.unit_type =
+            Field::new(Some("部门".into()), 0.8, format!("单位名以部门结尾：{}", o.unit.as_deref().unwrap_or("我局")));
+        r.level = Field::new(Some(level), confidence, format!("部门，所属政府 {}（{}）", d.name, d.tier.level()));
+        r.unit = Field::new(o.unit.clone(), 0.8, "标题".into());
+    } else {
+        r.unit_type = Field::new(Some(d.unit_type.to_string()), confidence, format!("{} 是{}", d.name, d.unit_type));
+        r.level = Field::new(Some(level), confidence, format!("{} 是{}（{}）", d.name, d.unit_type, d.tier.level()));
+        r.unit = Field::new(Some(d.name.clone()), confidence, evidence.clone());
+    }
+    r
+}

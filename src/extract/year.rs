@@ -1,0 +1,100 @@
+//! The year a report covers, and the date it was published.
+//!
+//! Order of evidence: the title (关于2023年度…), then cues in the opening
+//! paragraphs (现将2023年…报告如下, a paragraph opening 2023年，…, 2023年以来),
+//! then 2023年度法治政府建设 anywhere in the head. Page clocks, citations in
+//! 《》, plan ranges (2021-2025年) and next year's plans are not evidence.
+//! Last resort: the publish date's year minus one, with low confidence.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::opening::{is_chrome, Opening};
+use super::Field;
+
+static TITLE_YEAR: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"((?:19|20)\d\d)\s*(?:年|法治|依法)").unwrap());
+/// A report over several years: no single covered year.
+static MULTI_YEAR: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"五年|十三五|十四五|(?:19|20)\d\d\s*(?:年\s*)?[-—–~至到]\s*(?:19|20)?\d\d").unwrap());
+static REPORT_CUE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"现将(?:我[镇乡县区市省局]|全[镇乡县区市省])?((?:19|20)\d\d)\s*年").unwrap());
+static PARAGRAPH_OPENING: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^[^\p{Han}\d]{0,3}(?:[一二三四五六七八九十]+、)?((?:19|20)\d\d)\s*年(?:度)?(?:以来|来|，|,|、|是|全年|上半年|[,，]?在|我|法治|推进|工作)")
+        .unwrap()
+});
+static HEAD_MENTION: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"((?:19|20)\d\d)\s*年度?法治政府建设").unwrap());
+static CITATION: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"《[^》]*》|[\(（][^\)）]*[\)）]").unwrap());
+static DATE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"((?:19|20)\d\d)\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})").unwrap());
+static DATE_LABEL: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?:发布|更新|生成|成文|印发)?(?:时间|日期)\s*[:：]?\s*$").unwrap());
+
+pub fn covered_year(o: &Opening, publish_date: Option<&str>) -> Field<i64> {
+    if let Some(title) = &o.title {
+        if MULTI_YEAR.is_match(title) {
+            return Field::new(None, 0.6, format!("标题“{title}”涵盖多个年度"));
+        }
+        if let Some(y) = first_year(&TITLE_YEAR, &strip_citations(title)) {
+            return Field::new(Some(y), 0.95, format!("标题“{title}”"));
+        }
+    }
+    let body: Vec<&str> = o.lines.iter().map(String::as_str).filter(|l| !is_chrome(l)).collect();
+    let body: Vec<String> = body.iter().map(|l| strip_citations(l)).collect();
+    for (re, confidence, what) in [
+        (&*REPORT_CUE, 0.9, "正文“现将…年…报告”"),
+        (&*PARAGRAPH_OPENING, 0.85, "段首年份"),
+        (&*HEAD_MENTION, 0.7, "开头提到“…年法治政府建设”"),
+    ] {
+        for line in &body {
+            if let Some(c) = re.captures(line) {
+                let y = c[1].parse().ok();
+                let shown: String = line.chars().take(24).collect();
+                return Field::new(y, confidence, format!("{what}：{shown}…"));
+            }
+        }
+    }
+    if let Some(y) = publish_date.and_then(|d| d.get(..4)).and_then(|y| y.parse::<i64>().ok()) {
+        return Field::new(
+            Some(y - 1),
+            0.3,
+            format!("正文未写年份，按发布日期 {} 推前一年", publish_date.unwrap_or("")),
+        );
+    }
+    Field::new(None, 0.5, "标题和开头都没有写明年份".to_string())
+}
+
+fn first_year(re: &Regex, text: &str) -> Option<i64> {
+    re.captures(text).and_then(|c| c[1].parse().ok())
+}
+
+/// Years inside 《cited documents》 and (parentheses) are not the report's.
+fn strip_citations(line: &str) -> String {
+    CITATION.replace_all(line, "　").to_string()
+}
+
+/// The publish date from page metadata (发布时间:2024-03-14, a date next to
+/// 来源, a date after the title); page clocks (星期…) are ignored.
+pub fn publish_date(o: &Opening) -> Field<String> {
+    for line in o.lines.iter().take(20) {
+        if line.contains("星期") || line.contains("今天是") {
+            continue;
+        }
+        for c in DATE.captures_iter(line) {
+            let Some(whole) = c.get(0) else { continue };
+            let before = &line[..whole.start()];
+            let labelled = DATE_LABEL.is_match(before);
+            let near_source = line.contains("来源") || line.contains("浏览") || line.contains("发布");
+            let alone = before.trim().is_empty() || before.trim_end().ends_with(['(', '（']);
+            if labelled || near_source || alone || o.title.as_deref().is_some_and(|t| line.starts_with(t)) {
+                let (m, d) = (c[2].parse::<u32>().unwrap_or(0), c[3].parse::<u32>().unwrap_or(0));
+                if (1..=12).contains(&m) && (1..=31).contains(&d) {
+                    let date = format!("{}-{m:02}-{d:02}", &c[1]);
+                    let shown: String = line.chars().take(30).collect();
+                    return Field::new(Some(date), 0.8, format!("页面信息“{shown}”"));
+                }
+            }
+        }
+    }
+    Field::new(None, 0.5, "没有找到发布日期".to_string())
+}
