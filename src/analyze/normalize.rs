@@ -20,7 +20,11 @@ pub fn normalize_char(c: char) -> char {
     if c.is_ascii() {
         return c.to_ascii_lowercase();
     }
-    if c.is_uppercase() {
+    // Scripts with case end well before CJK; skip the table lookup for Han.
+    if c < '\u{2D00}' || ('\u{A640}'..='\u{A7FF}').contains(&c) || ('\u{10400}'..='\u{1E943}').contains(&c) {
+        if !c.is_uppercase() {
+            return c;
+        }
         // Only one-to-one mappings: offsets must not shift.
         let mut lower = c.to_lowercase();
         if let (Some(l), None) = (lower.next(), lower.next()) {
@@ -51,6 +55,20 @@ mod tests {
         assert_eq!(normalize("楓橋經驗"), "枫桥经验");
         assert_eq!(normalize("ＡＢＣ１２３，"), "abc123,");
         assert_eq!(normalize("Ｗord"), "word");
+    }
+
+    #[test]
+    fn case_shortcut_misses_no_cased_char() {
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            let mut lower = c.to_lowercase();
+            let full = match (lower.next(), lower.next()) {
+                (Some(l), None) if c.is_uppercase() && !c.is_ascii() => l,
+                _ => c,
+            };
+            if !c.is_ascii() && !('\u{FF01}'..='\u{FF5E}').contains(&c) && c != '\u{3000}' {
+                assert_eq!(normalize_char(c), full, "U+{:04X}", c as u32);
+            }
+        }
     }
 
     #[test]

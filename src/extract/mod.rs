@@ -96,6 +96,8 @@ impl Metadata {
 
 /// Metadata of a report from its cleaned text.
 pub fn extract(text: &str) -> Metadata {
+    // Only the opening is read: normalize just that much.
+    let text = head(text);
     let normalized = normalize(text);
     let opening = opening::read(&normalized);
     let g = gazetteer::shared();
@@ -125,6 +127,29 @@ pub fn extract(text: &str) -> Metadata {
     m.set("publish_date", published);
     m
 }
+
+/// The first [`opening::HEAD_LINES`] non-empty lines, at most [`HEAD_BYTES`].
+fn head(text: &str) -> &str {
+    let mut lines = 0;
+    let mut end = text.len();
+    for (i, b) in text.bytes().enumerate() {
+        if b == b'\n' && i > 0 && text.as_bytes()[i - 1] != b'\n' {
+            lines += 1;
+            if lines == opening::HEAD_LINES {
+                end = i;
+                break;
+            }
+        }
+    }
+    let mut end = end.min(HEAD_BYTES);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}
+
+/// Longest opening read (a 5 MB single-line file is not normalized whole).
+const HEAD_BYTES: usize = 6 * 1024;
 
 /// The original-script text of a normalized substring (normalization keeps
 /// char positions, so the same char range is taken from the original).

@@ -8,7 +8,7 @@ mod names;
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
 use crate::analyze::normalize;
 
@@ -128,8 +128,11 @@ impl Gazetteer {
         }
         let mut patterns: Vec<(String, Vec<Candidate>)> = forms.into_iter().collect();
         patterns.sort_by(|a, b| a.0.cmp(&b.0));
+        // Contiguous NFA: scans several times faster than the default
+        // noncontiguous one for ~50k patterns, at a small build cost.
         let automaton = AhoCorasick::builder()
             .match_kind(MatchKind::LeftmostLongest)
+            .kind(Some(AhoCorasickKind::ContiguousNFA))
             .build(patterns.iter().map(|(p, _)| p))
             .expect("gazetteer automaton");
         let mut prior = HashMap::new();
