@@ -68,10 +68,27 @@ fn first_year(re: &Regex, text: &str) -> Option<i64> {
     re.captures(text).and_then(|c| c[1].parse().ok())
 }
 
-/// Years inside 《cited documents》 and (parentheses) are not the report's.
+/// Years inside 《cited documents》 and (parentheses) are not the report's;
+/// years in Chinese numerals (二〇二三年) are read as digits.
 fn strip_citations(line: &str) -> String {
-    CITATION.replace_all(line, "　").to_string()
+    let line = CHINESE_YEAR.replace_all(line, |c: &regex::Captures| {
+        let digits: String = c[1]
+            .chars()
+            .map(|d| match d {
+                '〇' | '零' | 'o' | 'O' => '0',
+                other => {
+                    char::from_digit("〇一二三四五六七八九".chars().position(|x| x == other).unwrap_or(0) as u32, 10)
+                        .unwrap_or('0')
+                }
+            })
+            .collect();
+        format!("{digits}年")
+    });
+    CITATION.replace_all(&line, "　").to_string()
 }
+
+static CHINESE_YEAR: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"([一二][〇零oO一二三四五六七八九]{3})年").unwrap());
 
 /// The publish date from page metadata (发布时间:2024-03-14, a date next to
 /// 来源, a date after the title); page clocks (星期…) are ignored.
@@ -97,4 +114,28 @@ pub fn publish_date(o: &Opening) -> Field<String> {
         }
     }
     Field::new(None, 0.5, "没有找到发布日期".to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::opening;
+
+    fn year(text: &str) -> Option<i64> {
+        let o = opening::read(text);
+        covered_year(&o, publish_date(&o).value.as_deref()).value
+    }
+
+    #[test]
+    fn title_body_and_distractors() {
+        assert_eq!(year("某县人民政府关于二〇二三年度法治政府建设情况的报告\n正文"), Some(2023));
+        assert_eq!(
+            year("某镇法治政府建设情况报告\n按照《法治政府建设实施纲要（2021—2025年）》要求，现将2022年工作报告如下："),
+            Some(2022)
+        );
+        assert_eq!(year("今天是：2019年10月31日 星期三\n某区法治政府建设报告\n一年来，我区……"), None);
+        assert_eq!(year("某区近五年法治政府建设情况报告\n五年来，我区……"), None);
+        // Only the publish date: the year before it, as a guess.
+        assert_eq!(year("某镇法治政府建设工作报告\n发布时间：2024-01-15\n一年来，我镇……"), Some(2023));
+    }
 }
