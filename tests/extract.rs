@@ -113,6 +113,8 @@ fn fixtures_of_every_kind() {
         ),
         ("jilin_city.txt", json!({"unit": "吉林市", "level": "地市级", "province": "吉林省", "city": "吉林市"})),
         ("no_year.txt", json!({"unit": "下洋镇", "level": "乡镇级", "year": null})),
+        // A province's report naming its cities: the cities must not win by the province's votes.
+        ("province_mentions_city.txt", json!({"unit": "吉林省", "level": "省级", "province": "吉林省", "city": null})),
     ];
     for (file, want) in cases {
         assert_fields(&one(fixture(file)), want);

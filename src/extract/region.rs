@@ -154,11 +154,28 @@ impl<'g> Votes<'g> {
         own + parents + children
     }
 
-    /// The best of `candidates`: most support, then deeper, then the prior.
+    fn own(&self, id: DivId) -> f32 {
+        self.direct.get(&id).copied().unwrap_or(0.0)
+    }
+
+    /// The best of `candidates` (namesakes, or places of one zone): most
+    /// support, then deeper, then the prior.
     fn best(&self, candidates: impl Iterator<Item = DivId>) -> Option<(DivId, bool)> {
+        self.ranked(candidates, false)
+    }
+
+    /// The best of places that merely compete for the unit: the most
+    /// mentioned one (a city must not win by its province's mentions), then
+    /// support, which still separates namesakes.
+    fn most_mentioned(&self, candidates: impl Iterator<Item = DivId>) -> Option<(DivId, bool)> {
+        self.ranked(candidates, true)
+    }
+
+    fn ranked(&self, candidates: impl Iterator<Item = DivId>, own_first: bool) -> Option<(DivId, bool)> {
         let mut scored: Vec<(DivId, f32)> = candidates.map(|d| (d, self.support(d))).collect();
         scored.sort_by(|a, b| {
-            b.1.total_cmp(&a.1)
+            let own = if own_first { self.own(b.0).total_cmp(&self.own(a.0)) } else { std::cmp::Ordering::Equal };
+            own.then(b.1.total_cmp(&a.1))
                 .then(self.g.get(b.0).tier.cmp(&self.g.get(a.0).tier))
                 .then(self.g.prior(b.0).total_cmp(&self.g.prior(a.0)))
                 .then(a.0.cmp(&b.0))
@@ -242,12 +259,22 @@ pub fn resolve(g: &Gazetteer, o: &Opening) -> Region {
     let eligible = |d: &DivId| votes.support(*d) >= MIN_SUPPORT;
     let by_hint = || {
         type_hint.and_then(|h| {
-            votes.best(votes.direct.keys().copied().filter(|d| compatible(h, g.get(*d).unit_type)).filter(eligible))
+            votes.most_mentioned(
+                votes.direct.keys().copied().filter(|d| compatible(h, g.get(*d).unit_type)).filter(eligible),
+            )
         })
     };
     // The first paragraph's subject (2022年，某街道坚持…) names the unit, unless
     // it names a superior (在某县委领导下) while the text speaks as a lower unit.
-    let subject = deepest(g, &votes.in_subject);
+    // Of several places there, those of the type the text speaks as come first
+    // (全省… 吉林市、长春市…: the province).
+    let matching: Vec<DivId> = votes
+        .in_subject
+        .iter()
+        .copied()
+        .filter(|&d| type_hint.is_some_and(|h| compatible(h, g.get(d).unit_type)))
+        .collect();
+    let subject = if matching.is_empty() { deepest(g, &votes.in_subject) } else { deepest(g, &matching) };
     let subject_too_high = subject
         .first()
         .is_some_and(|&d| type_hint.and_then(hint_tier).is_some_and(|t| t > g.get(d).tier) && by_hint().is_some());
@@ -261,7 +288,7 @@ pub fn resolve(g: &Gazetteer, o: &Opening) -> Region {
     } else {
         match by_hint() {
             Some(pick) => (Some(pick), format!("正文自称“{}”", type_hint.unwrap_or(""))),
-            None => (votes.best(votes.direct.keys().copied().filter(eligible)), "正文提及".to_string()),
+            None => (votes.most_mentioned(votes.direct.keys().copied().filter(eligible)), "正文提及".to_string()),
         }
     };
 
