@@ -76,7 +76,16 @@ fn write_hit(out: &mut String, rank: usize, hit: &Hit, style: &Style) {
         label("得分："),
         hit.score
     );
-    let _ = writeln!(out, "   {}{}", label("文件："), style.paint(DIM, &hit.path));
+    let mut about = Vec::new();
+    if let Some(unit) = &hit.unit {
+        let kind = hit.unit_type.as_deref().map(|t| format!("（{t}）")).unwrap_or_default();
+        about.push(format!("{}{unit}{kind}", label("单位：")));
+    }
+    if let Some(date) = &hit.publish_date {
+        about.push(format!("{}{date}", label("发布：")));
+    }
+    about.push(format!("{}{}", label("文件："), style.paint(DIM, &hit.path)));
+    let _ = writeln!(out, "   {}", about.join("  "));
     for snippet in &hit.snippets {
         let chars: Vec<char> = snippet.text.chars().collect();
         let mut line = String::new();
