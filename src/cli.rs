@@ -4,6 +4,10 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::query::filters::{UnknownYear, YearRange};
+use crate::search::counts::Dim;
+use crate::search::Sort;
+
 #[derive(Parser, Debug)]
 #[command(
     name = "fazhi",
@@ -24,6 +28,60 @@ pub enum Command {
     Search(SearchArgs),
     /// 显示报告的元数据（地区、级别、年份等）及其依据，不建索引
     Extract(ExtractArgs),
+    /// 按地区、年份或级别统计报告数，逐级下钻（省 → 市 → 县 → 乡镇）
+    Facets(FacetsArgs),
+}
+
+/// Filters shared by `search` and `facets`.
+#[derive(Args, Debug, Default)]
+pub struct FilterArgs {
+    /// 按地区筛选，任一级别，全称或简称（浙江、浙江省、宁波、慈溪市）；可重复（任一即可）
+    #[arg(short = 'r', long = "region", value_name = "NAME")]
+    pub regions: Vec<String>,
+    /// 按报告所涉年份筛选：2023、2021..2023、2021..、..2022；可重复
+    #[arg(short = 'y', long = "year", value_name = "YEARS", value_parser = parse_years)]
+    pub years: Vec<YearRange>,
+    /// 按级别（乡镇 乡镇级 县级 地市级 省级）或单位类型（街道 部门 …）筛选；可重复
+    #[arg(short = 'l', long = "level", value_name = "LEVEL")]
+    pub levels: Vec<String>,
+    /// 年份筛选时，年份不明的报告是否保留
+    #[arg(long, value_enum, default_value_t = UnknownYear::Exclude, value_name = "WHAT")]
+    pub unknown_year: UnknownYear,
+    /// 不解释查询中的年份、地名和 key:value，全部当作检索词
+    #[arg(long)]
+    pub literal: bool,
+}
+
+fn parse_years(s: &str) -> Result<YearRange, String> {
+    YearRange::parse(s).map_err(|e| e.to_string())
+}
+
+impl FilterArgs {
+    pub fn spec(&self) -> crate::query::filters::FilterSpec {
+        crate::query::filters::FilterSpec {
+            regions: self.regions.clone(),
+            years: self.years.clone(),
+            levels: self.levels.clone(),
+            unknown_year: self.unknown_year,
+        }
+    }
+}
+
+#[derive(Args, Debug)]
+pub struct FacetsArgs {
+    /// 检索式（可省略：统计全部报告）
+    #[arg(value_name = "QUERY", num_args = 0..)]
+    pub query: Vec<String>,
+    #[command(flatten)]
+    pub location: IndexLocation,
+    #[command(flatten)]
+    pub filters: FilterArgs,
+    /// 统计维度；地区在 --region 给定的地区之下逐级下钻
+    #[arg(long, value_enum, default_value_t = Dim::Region)]
+    pub by: Dim,
+    /// 输出格式
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
 }
 
 #[derive(Args, Debug)]
@@ -78,7 +136,18 @@ pub struct SearchArgs {
     /// 跳过前 N 篇（翻页）
     #[arg(long, default_value_t = 0, value_name = "N")]
     pub offset: usize,
-    /// 输出格式
+    #[command(flatten)]
+    pub filters: FilterArgs,
+    /// 排序：score（相关度）、year（年份从早到晚）、-year（从晚到早）
+    #[arg(long, value_enum, default_value_t = Sort::Score, allow_hyphen_values = true)]
+    pub sort: Sort,
+    /// 附上按地区、年份、级别的报告数统计
+    #[arg(long)]
+    pub facets: bool,
+    /// 交叉统计表，如 region,year（行为地区、列为年份），带合计
+    #[arg(long, value_name = "ROWS,COLUMNS", value_parser = parse_pivot)]
+    pub pivot: Option<(Dim, Dim)>,
+    /// 输出格式（csv 用于 --pivot 表或结果列表）
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
     /// 何时使用颜色（auto 遵循 NO_COLOR 与终端检测）
@@ -93,6 +162,17 @@ pub struct SearchArgs {
 pub enum Format {
     Text,
     Json,
+    Csv,
+}
+
+fn parse_pivot(s: &str) -> Result<(Dim, Dim), String> {
+    let dim = |d: &str| Dim::from_str(d.trim(), true).map_err(|_| format!("未知维度“{d}”：可用 region、year、level"));
+    let (a, b) = s.split_once(',').ok_or("应为两个维度，如 region,year")?;
+    let (a, b) = (dim(a)?, dim(b)?);
+    if a == b {
+        return Err("两个维度不能相同".into());
+    }
+    Ok((a, b))
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]

@@ -5,13 +5,17 @@ use std::process::ExitCode;
 use anyhow::Result;
 use clap::Parser;
 
-use fazhi::cli::{self, Cli, ColorWhen, Command, ExtractArgs, ExtractFormat, Format, IndexArgs, SearchArgs};
+use fazhi::cli::{
+    self, Cli, ColorWhen, Command, ExtractArgs, ExtractFormat, FacetsArgs, Format, IndexArgs, SearchArgs,
+};
 use fazhi::extract::{self, sidecar};
 use fazhi::index::build::{self, BuildRequest, BuildSummary};
 use fazhi::index::store::is_index_dir;
 use fazhi::ingest;
 use fazhi::paths;
+use fazhi::render::table::Table;
 use fazhi::render::{self, text::Style};
+use fazhi::search::counts::Dim;
 use fazhi::search::{Engine, SearchRequest};
 
 /// ripgrep's convention: 0 found, 1 nothing found, 2 error.
@@ -35,6 +39,7 @@ fn main() -> ExitCode {
         Command::Index(args) => index(args),
         Command::Search(args) => search(args),
         Command::Extract(args) => extract_metadata(args),
+        Command::Facets(args) => facets(args),
     });
     match result {
         Ok(Ok(code)) => ExitCode::from(code),
@@ -93,11 +98,25 @@ fn search(args: SearchArgs) -> Result<u8> {
     for term in &args.not {
         query.push_str(&format!(" -{term}"));
     }
-    let request = SearchRequest { query, limit: args.limit, offset: args.offset };
+    let request = SearchRequest {
+        query,
+        limit: args.limit,
+        offset: args.offset,
+        filters: args.filters.spec(),
+        literal: args.filters.literal,
+        facets: args.facets,
+        pivot: args.pivot,
+        sort: args.sort,
+        all_if_empty: false,
+    };
     let response = engine.search(&request)?;
     let out = match args.format {
         Format::Json => render::json::response(&response),
         Format::Text => render::text::response(&response, args.offset, &Style { color: color(args.color) }),
+        Format::Csv => match &response.pivot {
+            Some(pivot) => Table::from_pivot(pivot).csv(),
+            None => render::json::hits_csv(&response),
+        },
     };
     render::emit(out.as_bytes())?;
     Ok(if response.total > 0 { FOUND } else { NOT_FOUND })
@@ -130,6 +149,54 @@ fn extract_metadata(args: ExtractArgs) -> Result<u8> {
     };
     render::emit(out.as_bytes())?;
     Ok(if failed { ERROR } else { FOUND })
+}
+
+/// `fazhi facets`: counts of matching reports by one dimension, one level
+/// below the region (or level) filtered on.
+fn facets(args: FacetsArgs) -> Result<u8> {
+    let dir = match &args.location.index {
+        Some(dir) => dir.clone(),
+        None => default_index_built_on_first_use()?,
+    };
+    let engine = Engine::open(&dir)?;
+    let query = args.query.join(" ");
+    let request = SearchRequest {
+        query,
+        limit: 0,
+        filters: args.filters.spec(),
+        literal: args.filters.literal,
+        facets: true,
+        all_if_empty: true,
+        ..SearchRequest::default()
+    };
+    let response = engine.search(&request)?;
+    let counts = response.facets.as_ref().expect("facets requested");
+    let list = match args.by {
+        Dim::Region => &counts.region,
+        Dim::Year => &counts.year,
+        Dim::Level => &counts.level,
+    };
+    let table = Table::from_buckets(args.by, list, response.total as u64);
+    let out = match args.format {
+        Format::Text => {
+            let filters = render::text::filters_label(&response);
+            let scope = if filters.is_empty() { String::new() } else { format!("（{filters}）") };
+            format!("{}\n共 {} 篇报告{scope}\n", table.text(), response.total)
+        }
+        Format::Csv => table.csv(),
+        Format::Json => {
+            let value = serde_json::json!({
+                "query": response.query,
+                "filters": response.filters,
+                "by": args.by,
+                "total": response.total,
+                "buckets": list,
+            });
+            format!("{value}\n")
+        }
+    };
+    render::emit(out.as_bytes())?;
+    Ok(if response.total > 0 { FOUND } else { NOT_FOUND })
 }
 
 /// The default index, built from the bundled corpus the first time.

@@ -8,7 +8,8 @@ use std::sync::OnceLock;
 
 use common::*;
 use fazhi::index::build::{build, BuildRequest};
-use fazhi::search::{Engine, SearchRequest, SearchResponse};
+use fazhi::search::counts::Dim;
+use fazhi::search::{Engine, SearchRequest, SearchResponse, Sort};
 use proptest::prelude::*;
 
 fn engine() -> &'static Engine {
@@ -23,7 +24,17 @@ fn engine() -> &'static Engine {
 
 /// Runs a query; checks the answer is well-formed or the error is one line.
 fn check(query: &str, limit: usize, offset: usize) -> Option<SearchResponse> {
-    match engine().search(&SearchRequest { query: query.to_string(), limit, offset }) {
+    // Exercise counting and sorting too, on a share of the queries.
+    let request = SearchRequest {
+        query: query.to_string(),
+        limit,
+        offset,
+        facets: limit % 2 == 0,
+        pivot: (limit % 3 == 0).then_some((Dim::Region, Dim::Year)),
+        sort: if offset % 2 == 1 { Sort::YearDesc } else { Sort::Score },
+        ..SearchRequest::default()
+    };
+    match engine().search(&request) {
         Ok(r) => {
             assert!(r.hits.len() <= limit);
             assert!(r.total >= r.hits.len());
@@ -83,6 +94,15 @@ const SOUP: &[&str] = &[
     "$",
     "..",
     "行政执法“三项制度”",
+    "浙江",
+    "region:",
+    "year:",
+    "year:2021..",
+    "level:街道",
+    "province:朝阳区",
+    "year:..",
+    "level:",
+    "：",
 ];
 
 proptest! {

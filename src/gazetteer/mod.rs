@@ -4,6 +4,7 @@
 //! Loaded once per process, on first use: only `index` and `extract` need it.
 
 mod names;
+pub mod upper;
 
 use std::collections::HashMap;
 use std::sync::OnceLock;

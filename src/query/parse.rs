@@ -11,16 +11,21 @@
 //! - `-term`: excludes reports containing the term.
 //! - `2023` or `2023年`: a year filter on the year the report covers;
 //!   several years (or `2022 OR 2023`) mean any of them.
+//! - `浙江`, `宁波市` (exactly a province or prefecture name): a region filter.
+//! - `province:浙江`, `region:宁波市`, `year:2021..2023`, `level:街道`: inline filters.
+//! - With `literal`, none of these are interpreted: every word is text.
 //!
 //! Malformed input never fails: a dangling `OR`, a lone `-`, an unclosed
 //! quote or a term of punctuation only are ignored or closed at the end.
 //! Only a query that leaves nothing to search for is an error.
 
-use anyhow::{bail, Result};
+use anyhow::Result;
 use regex::Regex;
 use std::sync::LazyLock;
 
+use super::filters::{FilterSpec, YearRange};
 use crate::analyze::{compact, normalize};
+use crate::gazetteer::upper;
 
 /// One thing to match.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -32,13 +37,13 @@ pub struct QueryTerm {
     pub phrase: bool,
 }
 
-#[derive(Debug, Default, PartialEq, Eq)]
+#[derive(Debug, Default)]
 pub struct ParsedQuery {
     /// All groups are required; within a group any term will do.
     pub must: Vec<Vec<QueryTerm>>,
     pub must_not: Vec<QueryTerm>,
-    /// Years the report must cover (any of them); empty for no filter.
-    pub years: Vec<i64>,
+    /// Filters written in the query (bare years and regions, `key:value`).
+    pub filters: FilterSpec,
 }
 
 impl ParsedQuery {
@@ -48,6 +53,7 @@ impl ParsedQuery {
 }
 
 static YEAR: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^((?:19|20)\d\d)年?$").unwrap());
+static INLINE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^([a-z_\p{Han}]+):(.+)$").unwrap());
 
 #[derive(Debug)]
 enum Lexeme {
@@ -55,28 +61,24 @@ enum Lexeme {
     Item { text: String, phrase: bool, negated: bool },
 }
 
-pub fn parse(query: &str) -> Result<ParsedQuery> {
+pub fn parse(query: &str, literal: bool) -> Result<ParsedQuery> {
     let mut parsed = ParsedQuery::default();
-    // Groups as built, with whether each may still take an `OR` alternative.
     let mut groups: Vec<Vec<QueryTerm>> = Vec::new();
-    let mut years_group: Vec<i64> = Vec::new();
     let mut pending_or = false;
-    let mut last_was_year = false;
+    // Whether the previous item was a filter: `2022 OR 2023` joins no text group.
+    let mut last_was_filter = false;
     for lexeme in lex(query) {
         let (text, phrase, negated) = match lexeme {
             Lexeme::Or => {
-                pending_or = !groups.is_empty() || last_was_year;
+                pending_or = !groups.is_empty() || last_was_filter;
                 continue;
             }
             Lexeme::Item { text, phrase, negated } => (text, phrase, negated),
         };
         let or_joined = std::mem::take(&mut pending_or);
-        if !phrase && !negated {
-            if let Some(year) = YEAR.captures(&normalize(&text)).and_then(|c| c[1].parse().ok()) {
-                years_group.push(year);
-                last_was_year = true;
-                continue;
-            }
+        if !phrase && !negated && !literal && interpret(&text, &mut parsed.filters)? {
+            last_was_filter = true;
+            continue;
         }
         let key = compact(&normalize(&text));
         if key.is_empty() {
@@ -85,21 +87,43 @@ pub fn parse(query: &str) -> Result<ParsedQuery> {
         let term = QueryTerm { text, key, phrase };
         if negated {
             parsed.must_not.push(term);
-        } else if or_joined && !last_was_year && !groups.is_empty() {
+        } else if or_joined && !last_was_filter && !groups.is_empty() {
             groups.last_mut().expect("checked non-empty").push(term);
         } else {
             groups.push(vec![term]);
         }
-        last_was_year = false;
+        last_was_filter = false;
     }
-    years_group.sort_unstable();
-    years_group.dedup();
     parsed.must = groups;
-    parsed.years = years_group;
-    if parsed.must.is_empty() && parsed.must_not.is_empty() && parsed.years.is_empty() {
-        bail!("查询为空：请给出至少一个检索词或年份");
-    }
     Ok(parsed)
+}
+
+impl ParsedQuery {
+    /// Nothing to match and nothing to filter on.
+    pub fn is_empty(&self) -> bool {
+        self.must.is_empty() && self.must_not.is_empty() && self.filters.is_empty()
+    }
+}
+
+/// Adds `word` to the filters if it is one; `Ok(false)` if it is text.
+fn interpret(word: &str, filters: &mut FilterSpec) -> Result<bool> {
+    let normalized = normalize(word);
+    if let Some(c) = YEAR.captures(&normalized) {
+        filters.years.push(YearRange::single(c[1].parse()?));
+        return Ok(true);
+    }
+    if let Some(c) = INLINE.captures(&normalized) {
+        // The value as typed (not lower-cased or folded): names are resolved later.
+        let value = word.split_once([':', '：']).map_or(&c[2], |(_, v)| v);
+        if filters.add_inline(&c[1], value)? {
+            return Ok(true);
+        }
+    }
+    if let Some(name) = upper::region_word(&compact(&normalized)) {
+        filters.regions.push(name.to_string());
+        return Ok(true);
+    }
+    Ok(false)
 }
 
 fn is_open_quote(c: char) -> Option<char> {
@@ -155,12 +179,31 @@ mod tests {
         groups.iter().map(|g| g.iter().map(|t| t.key.as_str()).collect()).collect()
     }
 
+    fn parse(q: &str) -> Result<ParsedQuery> {
+        super::parse(q, false)
+    }
+
     #[test]
     fn terms_years_or_and_not() {
         let q = parse("枫桥经验 2023年 法律顾问 OR 公职律师 -信访").unwrap();
         assert_eq!(keys(&q.must), vec![vec!["枫桥经验"], vec!["法律顾问", "公职律师"]]);
-        assert_eq!(q.years, vec![2023]);
+        assert_eq!(q.filters.years, vec![YearRange::single(2023)]);
         assert_eq!(q.must_not[0].key, "信访");
+    }
+
+    #[test]
+    fn regions_and_inline_filters() {
+        let q = parse("浙江 枫桥经验 region:宁波市 year:2021..2023 level:街道").unwrap();
+        assert_eq!(keys(&q.must), vec![vec!["枫桥经验"]]);
+        assert_eq!(q.filters.regions, vec!["浙江省", "宁波市"]);
+        assert_eq!(q.filters.years[0].to_string(), "2021..2023");
+        assert_eq!(q.filters.levels, vec!["街道"]);
+        assert!(parse("year:2023..2021").is_err());
+        // An unknown key is text; --literal interprets nothing.
+        assert_eq!(keys(&parse("abc:def").unwrap().must), vec![vec!["abcdef"]]);
+        let q = super::parse("浙江 2023 level:街道", true).unwrap();
+        assert_eq!(keys(&q.must), vec![vec!["浙江"], vec!["2023"], vec!["level街道"]]);
+        assert!(q.filters.is_empty());
     }
 
     #[test]
@@ -179,15 +222,15 @@ mod tests {
     fn quoted_year_is_text_and_years_or() {
         let q = parse("\"2023\" 2021 OR 2022").unwrap();
         assert_eq!(keys(&q.must), vec![vec!["2023"]]);
-        assert_eq!(q.years, vec![2021, 2022]);
+        assert_eq!(q.filters.years, vec![YearRange::single(2021), YearRange::single(2022)]);
     }
 
     #[test]
     fn malformed_input_degrades_gracefully() {
         assert_eq!(keys(&parse("OR OR 普法 OR").unwrap().must), vec![vec!["普法"]]);
         assert_eq!(keys(&parse("- \"法治 政府").unwrap().must), vec![vec!["法治政府"]]);
-        assert!(parse("").is_err());
-        assert!(parse("  \" \"  -  ，。").is_err());
+        assert!(parse("").unwrap().is_empty());
+        assert!(parse("  \" \"  -  ，。").unwrap().is_empty());
         assert!(parse("-信访").is_ok());
     }
 }

@@ -28,16 +28,17 @@ pub struct Plan {
     pub highlight: Vec<String>,
 }
 
-/// Exact semantics: every group must match, terms as contiguous text.
-pub fn exact(q: &ParsedQuery, f: &Fields, ranking: &Ranking) -> Plan {
+/// Exact semantics: every group must match, terms as contiguous text; each
+/// of `filters` must hold too (they decide nothing about the text).
+pub fn exact(q: &ParsedQuery, f: &Fields, ranking: &Ranking, filters: &[Box<dyn Query>]) -> Plan {
     let groups: Vec<Vec<Vec<String>>> =
         q.must.iter().map(|g| g.iter().map(|t| vec![t.key.clone()]).collect()).collect();
-    assemble(q, &groups, f, ranking)
+    assemble(q, &groups, f, ranking, filters)
 }
 
 /// The looser fallback: each unquoted term becomes "all of its jieba words,
 /// anywhere". `None` when that would not loosen anything.
-pub fn loose(q: &ParsedQuery, f: &Fields, ranking: &Ranking) -> Option<Plan> {
+pub fn loose(q: &ParsedQuery, f: &Fields, ranking: &Ranking, filters: &[Box<dyn Query>]) -> Option<Plan> {
     let mut loosened = false;
     let groups: Vec<Vec<Vec<String>>> = q
         .must
@@ -52,7 +53,7 @@ pub fn loose(q: &ParsedQuery, f: &Fields, ranking: &Ranking) -> Option<Plan> {
                 .collect()
         })
         .collect();
-    loosened.then(|| assemble(q, &groups, f, ranking))
+    loosened.then(|| assemble(q, &groups, f, ranking, filters))
 }
 
 /// The jieba words a term loosens to (the term itself when quoted).
@@ -70,7 +71,13 @@ pub fn loose_words(term: &QueryTerm) -> Vec<String> {
 }
 
 /// `groups[g][alt]` is a list of strings that must all occur.
-fn assemble(q: &ParsedQuery, groups: &[Vec<Vec<String>>], f: &Fields, ranking: &Ranking) -> Plan {
+fn assemble(
+    q: &ParsedQuery,
+    groups: &[Vec<Vec<String>>],
+    f: &Fields,
+    ranking: &Ranking,
+    filters: &[Box<dyn Query>],
+) -> Plan {
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     let mut highlight = BTreeSet::new();
     for group in groups {
@@ -83,15 +90,8 @@ fn assemble(q: &ParsedQuery, groups: &[Vec<Vec<String>>], f: &Fields, ranking: &
             .collect();
         clauses.push((Occur::Must, filter(any_of(alternatives))));
     }
-    if !q.years.is_empty() {
-        let years = q
-            .years
-            .iter()
-            .map(|&y| {
-                Box::new(TermQuery::new(Term::from_field_i64(f.year, y), IndexRecordOption::Basic)) as Box<dyn Query>
-            })
-            .collect();
-        clauses.push((Occur::Must, filter(any_of(years))));
+    for q in filters {
+        clauses.push((Occur::Must, filter(q.box_clone())));
     }
     if clauses.is_empty() {
         clauses.push((Occur::Must, Box::new(AllQuery)));

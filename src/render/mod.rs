@@ -2,6 +2,7 @@
 
 pub mod json;
 pub mod metadata;
+pub mod table;
 pub mod text;
 
 use std::io::{self, Write};

@@ -3,6 +3,8 @@
 
 use std::fmt::Write;
 
+use super::table::{shown, Table};
+use crate::search::counts::{Bucket, Dim};
 use crate::search::{Hit, MatchMode, SearchResponse};
 
 pub struct Style {
@@ -37,6 +39,14 @@ pub fn response(r: &SearchResponse, offset: usize, style: &Style) -> String {
         );
         out.push('\n');
     }
+    if let Some(pivot) = &r.pivot {
+        // A pivot answers with its table; hits are in the JSON form.
+        out.push_str(&Table::from_pivot(pivot).text());
+        out.push('\n');
+        out.push_str(&closing(r, offset));
+        out.push('\n');
+        return out;
+    }
     for (i, hit) in r.hits.iter().enumerate() {
         if i > 0 {
             out.push('\n');
@@ -44,6 +54,13 @@ pub fn response(r: &SearchResponse, offset: usize, style: &Style) -> String {
         write_hit(&mut out, offset + i + 1, hit, style);
     }
     if !r.hits.is_empty() {
+        out.push('\n');
+    }
+    if let Some(f) = &r.facets {
+        let _ = writeln!(out, "{}", style.paint(BOLD, &format!("分面统计（{} 篇匹配报告）", r.total)));
+        for (dim, buckets) in [(Dim::Region, &f.region), (Dim::Year, &f.year), (Dim::Level, &f.level)] {
+            let _ = writeln!(out, "  {}：{}", style.paint(DIM, dim.label()), compact_buckets(buckets));
+        }
         out.push('\n');
     }
     out.push_str(&closing(r, offset));
@@ -106,15 +123,36 @@ fn write_hit(out: &mut String, rank: usize, hit: &Hit, style: &Style) {
     }
 }
 
-/// Applied filters as shown to people: 年份=2023.
+/// `浙江省 3 · 江苏省 2 · 未知 1`, at most 12 buckets.
+fn compact_buckets(buckets: &[Bucket]) -> String {
+    let mut parts: Vec<String> = buckets.iter().take(12).map(|b| format!("{} {}", shown(&b.value), b.count)).collect();
+    if buckets.len() > 12 {
+        parts.push(format!("…另 {} 项", buckets.len() - 12));
+    }
+    parts.join(" · ")
+}
+
+/// Applied filters as shown to people: 年份=2023，地区=浙江省.
 pub fn filters_label(r: &SearchResponse) -> String {
     fn names(k: &str) -> &str {
         match k {
             "year" => "年份",
+            "region" => "地区",
+            "region_unmatched" => "索引中没有的地区",
+            "level" => "级别",
+            "unknown_year" => "年份不明",
             other => other,
         }
     }
-    r.filters.iter().map(|(k, v)| format!("{}={}", names(k), v.join(","))).collect::<Vec<_>>().join("，")
+    r.filters
+        .iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| {
+            let v = if k == "unknown_year" { "保留".to_string() } else { v.join(" 或 ") };
+            format!("{}={}", names(k), v)
+        })
+        .collect::<Vec<_>>()
+        .join("，")
 }
 
 fn closing(r: &SearchResponse, offset: usize) -> String {

@@ -1,29 +1,62 @@
-//! Running a query: parse → plan → tantivy → stored fields → snippets.
+//! Running a query: parse → filters → plan → tantivy → stored fields →
+//! snippets, with counts by region, year and level on request.
 
+pub mod counts;
+pub mod filter;
 pub mod snippet;
 
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::sync::OnceLock;
 use std::time::Instant;
 
 use anyhow::{Context, Result};
 use serde::Serialize;
 use tantivy::collector::{Count, TopDocs};
+use tantivy::query::Query;
 use tantivy::schema::{Field, Value};
-use tantivy::{IndexReader, TantivyDocument};
+use tantivy::{DocAddress, IndexReader, Order, Searcher, TantivyDocument};
 
 use crate::index::{store, IndexHandle};
+use crate::query::filters::FilterSpec;
 use crate::query::{self, plan, ParsedQuery};
+use counts::{Counter, Dim, FacetCounts, Pivot, Tally};
+use filter::Catalog;
 use snippet::Snippet;
 
 /// Snippets shown per hit.
 pub const SNIPPETS_PER_HIT: usize = 3;
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct SearchRequest {
     pub query: String,
     pub limit: usize,
     pub offset: usize,
+    /// Filters given as flags; the query may add its own.
+    pub filters: FilterSpec,
+    /// Take every query word as text: no years, regions or `key:value`.
+    pub literal: bool,
+    /// Count the matches by region, year and level.
+    pub facets: bool,
+    /// Count the matches in a two-way table.
+    pub pivot: Option<(Dim, Dim)>,
+    pub sort: Sort,
+    /// An empty query (no words, no filters) matches every report instead
+    /// of being an error (`fazhi facets` with no arguments).
+    pub all_if_empty: bool,
+}
+
+/// Order of the hits.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum Sort {
+    /// Best match first.
+    #[default]
+    Score,
+    /// Oldest covered year first.
+    Year,
+    /// Newest covered year first.
+    #[value(name = "-year")]
+    YearDesc,
 }
 
 /// How the hits matched: every term exactly, or (fallback) all jieba words.
@@ -46,6 +79,12 @@ pub struct SearchResponse {
     pub total: usize,
     pub took_ms: f64,
     pub hits: Vec<Hit>,
+    /// With `--facets`: counts of all matches by region, year and level.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub facets: Option<FacetCounts>,
+    /// With `--pivot`: a two-way table of counts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pivot: Option<Pivot>,
 }
 
 #[derive(Debug, Serialize)]
@@ -70,58 +109,112 @@ pub struct Hit {
 pub struct Engine {
     handle: IndexHandle,
     reader: IndexReader,
+    /// Facets held by the index, read on the first filter by name.
+    catalog: OnceLock<Catalog>,
 }
 
 impl Engine {
     pub fn open(dir: &Path) -> Result<Engine> {
         let handle = IndexHandle::open(dir)?;
         let reader = handle.reader()?;
-        Ok(Engine { handle, reader })
+        Ok(Engine { handle, reader, catalog: OnceLock::new() })
+    }
+
+    pub fn searcher(&self) -> Searcher {
+        self.reader.searcher()
+    }
+
+    pub fn catalog(&self) -> Result<&Catalog> {
+        if let Some(c) = self.catalog.get() {
+            return Ok(c);
+        }
+        let loaded = Catalog::load(&self.reader.searcher(), &self.handle.fields)?;
+        Ok(self.catalog.get_or_init(|| loaded))
     }
 
     pub fn search(&self, request: &SearchRequest) -> Result<SearchResponse> {
         let start = Instant::now();
-        let parsed = query::parse(&request.query)?;
-        // No page can reach past the number of documents: keeps collectors small.
+        let parsed = query::parse(&request.query, request.literal)?;
+        if parsed.is_empty() && request.filters.is_empty() && !request.all_if_empty {
+            anyhow::bail!("查询为空：请给出至少一个检索词、年份或地区");
+        }
         store::guard(&self.handle.dir, || self.run(request, parsed, start))
     }
 
     fn run(&self, request: &SearchRequest, parsed: ParsedQuery, start: Instant) -> Result<SearchResponse> {
         let (f, ranking) = (&self.handle.fields, &self.handle.ranking);
-        let searcher = self.reader.searcher();
-        let docs = searcher.num_docs() as usize;
-        let (limit, offset) = (request.limit.min(docs), request.offset.min(docs));
-        let run = |plan: &plan::Plan| -> Result<(usize, Vec<(f32, tantivy::DocAddress)>)> {
-            if limit == 0 {
-                return Ok((searcher.search(plan.query.as_ref(), &Count)?, Vec::new()));
-            }
-            let top = TopDocs::with_limit(limit).and_offset(offset).order_by_score();
-            Ok(searcher.search(plan.query.as_ref(), &(Count, top))?)
+        let spec = merged(&request.filters, &parsed.filters);
+        let resolved = if spec.regions.is_empty() && spec.levels.is_empty() {
+            filter::resolve(&spec, &Catalog { regions: Vec::new(), levels: Vec::new() }, f)?
+        } else {
+            filter::resolve(&spec, self.catalog()?, f)?
         };
-        let mut plan = plan::exact(&parsed, f, ranking);
+        let counter = (request.facets || request.pivot.is_some()).then(|| Counter {
+            region_root: resolved.region_root.clone(),
+            level_root: resolved.level_root.clone(),
+            pivot: request.pivot,
+        });
+
+        let mut plan = plan::exact(&parsed, f, ranking, &resolved.clauses);
         let mut match_mode = MatchMode::Exact;
-        let (mut total, mut top) = run(&plan).context("检索失败")?;
-        if total == 0 {
-            if let Some(loose) = plan::loose(&parsed, f, ranking) {
-                (total, top) = run(&loose).context("检索失败")?;
+        let mut found = self.collect(plan.query.as_ref(), request, counter.as_ref()).context("检索失败")?;
+        if found.total == 0 {
+            if let Some(loose) = plan::loose(&parsed, f, ranking, &resolved.clauses) {
+                found = self.collect(loose.query.as_ref(), request, counter.as_ref()).context("检索失败")?;
                 plan = loose;
                 match_mode = MatchMode::Loose;
             }
         }
-        let mut hits = Vec::with_capacity(top.len());
-        for (score, address) in top {
+        let searcher = self.reader.searcher();
+        let mut hits = Vec::with_capacity(found.top.len());
+        for (score, address) in found.top {
             let doc: TantivyDocument = searcher.doc(address).context("读取文档失败")?;
             hits.push(self.hit(&doc, score, &plan.highlight));
         }
+        let facets = found.tally.as_ref().filter(|_| request.facets).map(FacetCounts::from);
+        let pivot = found.tally.as_ref().zip(request.pivot).map(|(t, (rows, columns))| Pivot::from(t, rows, columns));
         Ok(SearchResponse {
             query: request.query.clone(),
-            filters: filters(&parsed),
+            filters: resolved.echo,
             match_mode,
             terms: plan.highlight.clone(),
-            total,
+            total: found.total,
             took_ms: (start.elapsed().as_secs_f64() * 1e5).round() / 100.0,
             hits,
+            facets,
+            pivot,
         })
+    }
+
+    /// Runs one query: the total, the requested page, and counts if asked.
+    fn collect(&self, query: &dyn Query, request: &SearchRequest, counter: Option<&Counter>) -> Result<Found> {
+        let searcher = self.reader.searcher();
+        // No page can reach past the number of documents: keeps collectors small.
+        let docs = searcher.num_docs() as usize;
+        let (limit, offset) = (request.limit.min(docs), request.offset.min(docs));
+        let counter = counter.cloned().unwrap_or_default();
+        let want_counts = request.facets || request.pivot.is_some();
+        let (total, tally, top) = if limit == 0 {
+            let (total, tally) = searcher.search(query, &(Count, counter))?;
+            (total, tally, Vec::new())
+        } else {
+            let page = TopDocs::with_limit(limit).and_offset(offset);
+            match request.sort {
+                Sort::Score => {
+                    let (total, tally, top) = searcher.search(query, &(Count, counter, page.order_by_score()))?;
+                    (total, tally, top)
+                }
+                Sort::Year | Sort::YearDesc => {
+                    let order = if request.sort == Sort::Year { Order::Asc } else { Order::Desc };
+                    let by_year = page.order_by_fast_field::<i64>("year", order);
+                    let (total, tally, top) = searcher.search(query, &(Count, counter, by_year))?;
+                    // Ordered by year; still show each hit's relevance.
+                    let top = top.into_iter().map(|(_, addr)| (score_of(query, &searcher, addr), addr)).collect();
+                    (total, tally, top)
+                }
+            }
+        };
+        Ok(Found { total, tally: want_counts.then_some(tally), top })
     }
 
     fn hit(&self, doc: &TantivyDocument, score: f32, highlight: &[String]) -> Hit {
@@ -147,10 +240,21 @@ impl Engine {
     }
 }
 
-fn filters(q: &ParsedQuery) -> BTreeMap<String, Vec<String>> {
-    let mut out = BTreeMap::new();
-    if !q.years.is_empty() {
-        out.insert("year".to_string(), q.years.iter().map(i64::to_string).collect());
-    }
-    out
+struct Found {
+    total: usize,
+    tally: Option<Tally>,
+    top: Vec<(f32, DocAddress)>,
+}
+
+fn score_of(query: &dyn Query, searcher: &Searcher, address: DocAddress) -> f32 {
+    query.explain(searcher, address).map_or(0.0, |e| e.value())
+}
+
+/// Flag filters and query filters together (several values: any of them).
+fn merged(flags: &FilterSpec, in_query: &FilterSpec) -> FilterSpec {
+    let mut all = flags.clone();
+    all.regions.extend(in_query.regions.iter().cloned());
+    all.years.extend(in_query.years.iter().copied());
+    all.levels.extend(in_query.levels.iter().cloned());
+    all
 }

@@ -49,7 +49,7 @@ pub fn search_json(index: &Path, args: &[&str]) -> (i32, Value) {
     let out = fazhi()
         .arg("search")
         .args(args)
-        .args(["--format", "json", "--limit", "1000", "--index"])
+        .args(["--format", "json", "--limit", "100000", "--index"])
         .arg(index)
         .output()
         .unwrap();

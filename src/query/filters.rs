@@ -1,0 +1,149 @@
+//! Filters on metadata: region, year, level. They never change which reports
+//! match the text, only which are kept (and counted).
+//!
+//! Given as flags (`-r 浙江 -y 2021..2023 -l 街道`), inline (`province:浙江`,
+//! `region:宁波市`, `year:2021..`, `level:部门`), or, unless `--literal`, as
+//! bare query words: a year (`2023`, `2023年`) or a province or prefecture
+//! name (`浙江 枫桥经验`). Several values of one kind mean any of them.
+
+use anyhow::{bail, Result};
+use serde::Serialize;
+
+/// A year range, both ends inclusive; `None` is open.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct YearRange {
+    pub from: Option<i64>,
+    pub to: Option<i64>,
+}
+
+impl YearRange {
+    pub fn single(year: i64) -> YearRange {
+        YearRange { from: Some(year), to: Some(year) }
+    }
+
+    /// `2023`, `2023年`, `2021..2023`, `2021..`, `..2022`.
+    pub fn parse(spec: &str) -> Result<YearRange> {
+        let spec = spec.trim();
+        let year = |s: &str| -> Result<Option<i64>> {
+            let s = s.trim().trim_end_matches('年');
+            if s.is_empty() {
+                return Ok(None);
+            }
+            match s.parse::<i64>() {
+                Ok(y) if (1949..=2100).contains(&y) => Ok(Some(y)),
+                _ => bail!("年份“{s}”无效：应为 1949–2100 之间的四位数"),
+            }
+        };
+        let range = match spec.split_once("..") {
+            Some((a, b)) => YearRange { from: year(a)?, to: year(b)? },
+            None => {
+                let y = year(spec)?;
+                if y.is_none() {
+                    bail!("年份为空");
+                }
+                YearRange { from: y, to: y }
+            }
+        };
+        if let (Some(a), Some(b)) = (range.from, range.to) {
+            if a > b {
+                bail!("年份范围“{spec}”无效：起始年份大于结束年份");
+            }
+        }
+        if range.from.is_none() && range.to.is_none() {
+            bail!("年份范围“{spec}”无效：至少给出一端");
+        }
+        Ok(range)
+    }
+
+    pub fn contains(&self, year: i64) -> bool {
+        self.from.is_none_or(|a| year >= a) && self.to.is_none_or(|b| year <= b)
+    }
+}
+
+impl std::fmt::Display for YearRange {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match (self.from, self.to) {
+            (Some(a), Some(b)) if a == b => write!(f, "{a}"),
+            (a, b) => {
+                let show = |y: Option<i64>| y.map(|y| y.to_string()).unwrap_or_default();
+                write!(f, "{}..{}", show(a), show(b))
+            }
+        }
+    }
+}
+
+/// Whether reports whose covered year is unknown pass a year filter.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum UnknownYear {
+    Include,
+    #[default]
+    Exclude,
+}
+
+/// Filters as requested, before names are resolved against the index.
+#[derive(Clone, Debug, Default)]
+pub struct FilterSpec {
+    /// Region names at any level, full or short (浙江, 宁波市, 朝阳区).
+    pub regions: Vec<String>,
+    pub years: Vec<YearRange>,
+    /// Levels (乡镇, 县级 …) or unit types (街道, 部门 …).
+    pub levels: Vec<String>,
+    pub unknown_year: UnknownYear,
+}
+
+impl FilterSpec {
+    pub fn is_empty(&self) -> bool {
+        self.regions.is_empty() && self.years.is_empty() && self.levels.is_empty()
+    }
+
+    /// Adds an inline `key:value` filter; `Ok(false)` if `key` is not a filter name.
+    pub fn add_inline(&mut self, key: &str, value: &str) -> Result<bool> {
+        match key {
+            "province" | "region" | "city" | "county" | "地区" | "省" => self.regions.push(value.to_string()),
+            "year" | "年份" => self.years.push(YearRange::parse(value)?),
+            "level" | "级别" => self.levels.push(value.to_string()),
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+/// The canonical level for what a user typed, if it is a level.
+pub fn level_name(input: &str) -> Option<&'static str> {
+    match input.trim().trim_end_matches('级') {
+        "乡镇" | "乡" | "镇" if input.ends_with('级') || input == "乡镇" => Some("乡镇级"),
+        "县" if input.ends_with('级') => Some("县级"),
+        "地市" | "市" if input.ends_with('级') || input == "地市" => Some("地市级"),
+        "省" if input.ends_with('级') => Some("省级"),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn year_ranges() {
+        assert_eq!(YearRange::parse("2023").unwrap(), YearRange::single(2023));
+        assert_eq!(YearRange::parse("2023年").unwrap(), YearRange::single(2023));
+        assert_eq!(YearRange::parse("2021..2023").unwrap(), YearRange { from: Some(2021), to: Some(2023) });
+        assert_eq!(YearRange::parse("2021..").unwrap(), YearRange { from: Some(2021), to: None });
+        assert_eq!(YearRange::parse("..2022").unwrap().to_string(), "..2022");
+        for bad in ["", "..", "2023..2021", "abc", "20233", "1800"] {
+            assert!(YearRange::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn levels() {
+        assert_eq!(level_name("乡镇"), Some("乡镇级"));
+        assert_eq!(level_name("乡镇级"), Some("乡镇级"));
+        assert_eq!(level_name("县级"), Some("县级"));
+        assert_eq!(level_name("地市级"), Some("地市级"));
+        assert_eq!(level_name("省级"), Some("省级"));
+        assert_eq!(level_name("街道"), None);
+        assert_eq!(level_name("镇"), None);
+    }
+}

@@ -1,0 +1,252 @@
+//! Counting matching reports by region, year and level, one pass over fast
+//! fields: the `--facets` block, `fazhi facets` and `--pivot` tables.
+//!
+//! Regions and levels are counted one level below the current root (the
+//! single region or level filtered on, else the top): provinces, or a
+//! province's cities, …; levels, or a level's unit types.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::columnar::Column;
+use tantivy::fastfield::FacetReader;
+use tantivy::schema::Facet;
+use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
+
+/// A dimension to count by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, clap::ValueEnum, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Dim {
+    Region,
+    Year,
+    Level,
+}
+
+impl Dim {
+    pub fn label(self) -> &'static str {
+        match self {
+            Dim::Region => "地区",
+            Dim::Year => "年份",
+            Dim::Level => "级别",
+        }
+    }
+}
+
+/// A bucket: a place, year or level; `None` for unknown.
+pub type Key = Option<String>;
+
+/// What to count, and under which roots.
+#[derive(Clone, Default)]
+pub struct Counter {
+    pub region_root: Vec<String>,
+    pub level_root: Vec<String>,
+    pub pivot: Option<(Dim, Dim)>,
+}
+
+#[derive(Default, Debug)]
+pub struct Tally {
+    pub region: HashMap<Key, u64>,
+    pub year: HashMap<Key, u64>,
+    pub level: HashMap<Key, u64>,
+    pub pivot: HashMap<(Key, Key), u64>,
+    pub total: u64,
+}
+
+impl Tally {
+    pub fn by(&self, dim: Dim) -> &HashMap<Key, u64> {
+        match dim {
+            Dim::Region => &self.region,
+            Dim::Year => &self.year,
+            Dim::Level => &self.level,
+        }
+    }
+
+    fn merge(&mut self, other: Tally) {
+        for (mine, theirs) in
+            [(&mut self.region, other.region), (&mut self.year, other.year), (&mut self.level, other.level)]
+        {
+            for (k, n) in theirs {
+                *mine.entry(k).or_default() += n;
+            }
+        }
+        for (k, n) in other.pivot {
+            *self.pivot.entry(k).or_default() += n;
+        }
+        self.total += other.total;
+    }
+}
+
+pub struct SegmentCounter {
+    regions: FacetReader,
+    levels: FacetReader,
+    years: Column<i64>,
+    region_keys: HashMap<u64, Key>,
+    level_keys: HashMap<u64, Key>,
+    counter: Counter,
+    tally: Tally,
+}
+
+impl Collector for Counter {
+    type Fruit = Tally;
+    type Child = SegmentCounter;
+
+    fn for_segment(&self, _: SegmentOrdinal, segment: &SegmentReader) -> tantivy::Result<SegmentCounter> {
+        Ok(SegmentCounter {
+            regions: segment.facet_reader("region")?,
+            levels: segment.facet_reader("level_facet")?,
+            years: segment.fast_fields().i64("year")?,
+            region_keys: HashMap::new(),
+            level_keys: HashMap::new(),
+            counter: self.clone(),
+            tally: Tally::default(),
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, fruits: Vec<Tally>) -> tantivy::Result<Tally> {
+        let mut all = Tally::default();
+        for t in fruits {
+            all.merge(t);
+        }
+        Ok(all)
+    }
+}
+
+/// The bucket of a facet path under `root`: its next component, the root
+/// itself (本级), or unknown when outside the root.
+fn key_under(reader: &FacetReader, ord: Option<u64>, root: &[String]) -> Key {
+    let ord = ord?;
+    let mut facet = Facet::root();
+    reader.facet_from_ord(ord, &mut facet).ok()?;
+    let path = facet.to_path();
+    if path.len() < root.len() || path.iter().zip(root).any(|(a, b)| a != b) {
+        return None;
+    }
+    match path.get(root.len()) {
+        Some(next) => Some(next.to_string()),
+        None => root.last().map(|own| format!("{own}（本级）")),
+    }
+}
+
+impl SegmentCollector for SegmentCounter {
+    type Fruit = Tally;
+
+    fn collect(&mut self, doc: DocId, _: Score) {
+        let region_ord = self.regions.facet_ords(doc).next();
+        let region = match region_ord {
+            Some(ord) => self
+                .region_keys
+                .entry(ord)
+                .or_insert_with(|| key_under(&self.regions, Some(ord), &self.counter.region_root))
+                .clone(),
+            None => None,
+        };
+        let level_ord = self.levels.facet_ords(doc).next();
+        let level = match level_ord {
+            Some(ord) => self
+                .level_keys
+                .entry(ord)
+                .or_insert_with(|| key_under(&self.levels, Some(ord), &self.counter.level_root))
+                .clone(),
+            None => None,
+        };
+        let year = self.years.first(doc).map(|y| y.to_string());
+        let t = &mut self.tally;
+        t.total += 1;
+        if let Some((a, b)) = self.counter.pivot {
+            let pick = |d: Dim| match d {
+                Dim::Region => region.clone(),
+                Dim::Year => year.clone(),
+                Dim::Level => level.clone(),
+            };
+            *t.pivot.entry((pick(a), pick(b))).or_default() += 1;
+        }
+        *t.region.entry(region).or_default() += 1;
+        *t.year.entry(year).or_default() += 1;
+        *t.level.entry(level).or_default() += 1;
+    }
+
+    fn harvest(self) -> Tally {
+        self.tally
+    }
+}
+
+/// One bucket of a facet count, as answered.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Bucket {
+    /// The place, year or level; `null` when unknown.
+    pub value: Key,
+    pub count: u64,
+}
+
+/// Buckets by count, most first; ties by value (unknown last).
+pub fn buckets(counts: &HashMap<Key, u64>) -> Vec<Bucket> {
+    let mut out: Vec<Bucket> = counts.iter().map(|(k, &n)| Bucket { value: k.clone(), count: n }).collect();
+    out.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| order_key(&a.value).cmp(&order_key(&b.value))));
+    out
+}
+
+/// Sorting of bucket values: known before unknown, then by value.
+fn order_key(k: &Key) -> (bool, &str) {
+    (k.is_none(), k.as_deref().unwrap_or(""))
+}
+
+/// Counts per dimension, as in `--facets`.
+#[derive(Debug, Serialize)]
+pub struct FacetCounts {
+    pub region: Vec<Bucket>,
+    pub year: Vec<Bucket>,
+    pub level: Vec<Bucket>,
+}
+
+impl FacetCounts {
+    pub fn from(t: &Tally) -> FacetCounts {
+        FacetCounts { region: buckets(&t.region), year: buckets(&t.year), level: buckets(&t.level) }
+    }
+}
+
+/// A two-way table of report counts (`--pivot region,year`).
+#[derive(Debug, Serialize)]
+pub struct Pivot {
+    pub rows: Dim,
+    pub columns: Dim,
+    pub row_values: Vec<Key>,
+    pub column_values: Vec<Key>,
+    /// `cells[r][c]`: reports in row r and column c.
+    pub cells: Vec<Vec<u64>>,
+    pub row_totals: Vec<u64>,
+    pub column_totals: Vec<u64>,
+    pub total: u64,
+}
+
+impl Pivot {
+    pub fn from(t: &Tally, rows: Dim, columns: Dim) -> Pivot {
+        let axis = |dim: Dim, pick: &dyn Fn(&(Key, Key)) -> Key| -> Vec<Key> {
+            let mut totals: HashMap<Key, u64> = HashMap::new();
+            for (k, n) in &t.pivot {
+                *totals.entry(pick(k)).or_default() += n;
+            }
+            let mut values: Vec<Key> = totals.keys().cloned().collect();
+            if dim == Dim::Year {
+                // Years read left to right in time; unknown last.
+                values.sort_by(|a, b| order_key(a).cmp(&order_key(b)));
+            } else {
+                values.sort_by(|a, b| totals[b].cmp(&totals[a]).then_with(|| order_key(a).cmp(&order_key(b))));
+            }
+            values
+        };
+        let row_values = axis(rows, &|k| k.0.clone());
+        let column_values = axis(columns, &|k| k.1.clone());
+        let cells: Vec<Vec<u64>> = row_values
+            .iter()
+            .map(|r| column_values.iter().map(|c| t.pivot.get(&(r.clone(), c.clone())).copied().unwrap_or(0)).collect())
+            .collect();
+        let row_totals = cells.iter().map(|r| r.iter().sum()).collect();
+        let column_totals = (0..column_values.len()).map(|c| cells.iter().map(|r| r[c]).sum()).collect();
+        Pivot { rows, columns, row_values, column_values, cells, row_totals, column_totals, total: t.total }
+    }
+}

@@ -1,0 +1,215 @@
+//! Filters resolved against the index: region and level names become the
+//! facet paths the index actually holds, years become ranges.
+//!
+//! Region names are matched against the index's own region facets (not
+//! the gazetteer, which a search never loads): 浙江 → /浙江省, 宁波 →
+//! /浙江省/宁波市, 朝阳区 → every 朝阳区 indexed, each listed in the answer.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::ops::Bound;
+
+use anyhow::{bail, Result};
+use tantivy::query::{AllQuery, BooleanQuery, ExistsQuery, Occur, Query, RangeQuery, TermQuery};
+use tantivy::schema::{Facet, Field, IndexRecordOption};
+use tantivy::{Searcher, Term};
+
+use crate::analyze::{compact, normalize};
+use crate::gazetteer::upper;
+use crate::index::Fields;
+use crate::query::filters::{level_name, FilterSpec, UnknownYear};
+
+/// Suffixes a short region name may omit (宁波 for 宁波市).
+const REGION_SUFFIXES: &[&str] =
+    &["省", "市", "自治区", "自治州", "地区", "盟", "区", "县", "旗", "镇", "乡", "街道", "苏木"];
+
+/// Unit types a level filter may name.
+pub const UNIT_TYPES: &[&str] = &[
+    "镇",
+    "乡",
+    "民族乡",
+    "街道",
+    "苏木",
+    "县",
+    "区",
+    "县级市",
+    "旗",
+    "地级市",
+    "自治州",
+    "盟",
+    "地区",
+    "省",
+    "自治区",
+    "直辖市",
+    "部门",
+];
+
+/// Every region and level facet the index holds.
+pub struct Catalog {
+    pub regions: Vec<Vec<String>>,
+    pub levels: Vec<Vec<String>>,
+}
+
+impl Catalog {
+    pub fn load(searcher: &Searcher, f: &Fields) -> Result<Catalog> {
+        Ok(Catalog { regions: facet_paths(searcher, f.region)?, levels: facet_paths(searcher, f.level_facet)? })
+    }
+}
+
+fn facet_paths(searcher: &Searcher, field: Field) -> Result<Vec<Vec<String>>> {
+    let mut seen = BTreeSet::new();
+    for segment in searcher.segment_readers() {
+        let inverted = segment.inverted_index(field)?;
+        let mut terms = inverted.terms().stream()?;
+        while terms.advance() {
+            if let Ok(facet) = Facet::from_encoded(terms.key().to_vec()) {
+                seen.insert(facet.to_path().into_iter().map(str::to_string).collect::<Vec<_>>());
+            }
+        }
+    }
+    Ok(seen.into_iter().filter(|p| !p.is_empty()).collect())
+}
+
+/// Filters as tantivy clauses, plus what to tell the user.
+#[derive(Default)]
+pub struct Resolved {
+    pub clauses: Vec<Box<dyn Query>>,
+    /// Applied filters by name (region, year, level, unknown_year), for the answer.
+    pub echo: BTreeMap<String, Vec<String>>,
+    /// The single region the answer is narrowed to, where counts drill down.
+    pub region_root: Vec<String>,
+    pub level_root: Vec<String>,
+}
+
+pub fn resolve(spec: &FilterSpec, catalog: &Catalog, f: &Fields) -> Result<Resolved> {
+    let mut r = Resolved::default();
+    let mut region_paths: Vec<Vec<String>> = Vec::new();
+    for name in &spec.regions {
+        let found = region_matches(name, &catalog.regions);
+        if found.is_empty() {
+            r.echo.entry("region_unmatched".into()).or_default().push(name.clone());
+        }
+        for p in found {
+            if !region_paths.contains(&p) {
+                region_paths.push(p);
+            }
+        }
+    }
+    if !spec.regions.is_empty() {
+        r.echo.insert("region".into(), region_paths.iter().map(|p| p.join("/")).collect());
+        r.clauses.push(any_facet(f.region, &region_paths));
+        if let [only] = region_paths.as_slice() {
+            r.region_root = only.clone();
+        }
+    }
+    if !spec.years.is_empty() {
+        let mut ranges: Vec<Box<dyn Query>> = spec
+            .years
+            .iter()
+            .map(|y| {
+                let bound =
+                    |v: Option<i64>| v.map_or(Bound::Unbounded, |v| Bound::Included(Term::from_field_i64(f.year, v)));
+                Box::new(RangeQuery::new(bound(y.from), bound(y.to))) as Box<dyn Query>
+            })
+            .collect();
+        if spec.unknown_year == UnknownYear::Include {
+            let no_year: Box<dyn Query> = Box::new(BooleanQuery::new(vec![
+                (Occur::Must, Box::new(AllQuery)),
+                (Occur::MustNot, Box::new(ExistsQuery::new("year".to_string(), false))),
+            ]));
+            ranges.push(no_year);
+            r.echo.insert("unknown_year".into(), vec!["include".into()]);
+        }
+        r.echo.insert("year".into(), spec.years.iter().map(|y| y.to_string()).collect());
+        r.clauses.push(Box::new(BooleanQuery::new(ranges.into_iter().map(|q| (Occur::Should, q)).collect())));
+    }
+    if !spec.levels.is_empty() {
+        let mut paths: Vec<Vec<String>> = Vec::new();
+        for input in &spec.levels {
+            let input = input.trim();
+            if let Some(level) = level_name(input) {
+                paths.push(vec![level.to_string()]);
+            } else if UNIT_TYPES.contains(&input) {
+                // Every level under which this unit type occurs (部门 at 县级, 地市级 …).
+                let under = catalog.levels.iter().filter(|p| p.len() == 2 && p[1] == input).cloned();
+                let under: Vec<_> = under.collect();
+                if under.is_empty() {
+                    paths.push(vec!["（无）".into(), input.to_string()]);
+                }
+                paths.extend(under);
+            } else {
+                bail!("未知的级别或单位类型“{input}”；可用：乡镇 乡镇级 县级 地市级 省级 {}", UNIT_TYPES.join(" "));
+            }
+        }
+        r.echo.insert("level".into(), paths.iter().map(|p| p.join("/")).collect());
+        if let [only] = paths.as_slice() {
+            r.level_root = only.clone();
+        }
+        r.clauses.push(any_facet(f.level_facet, &paths));
+    }
+    Ok(r)
+}
+
+/// Indexed region paths whose last place is `name`, fully or in short form.
+fn region_matches(name: &str, regions: &[Vec<String>]) -> Vec<Vec<String>> {
+    let typed = compact(&normalize(name));
+    let official = upper::region_word(&typed).map(normalize);
+    let mut found: Vec<Vec<String>> = regions
+        .iter()
+        .filter(|path| {
+            let last = normalize(path.last().map_or("", String::as_str));
+            last == typed
+                || official.as_deref() == Some(last.as_str())
+                || last.strip_prefix(typed.as_str()).is_some_and(|rest| REGION_SUFFIXES.contains(&rest))
+        })
+        .cloned()
+        .collect();
+    // 吉林 → /吉林省 and /吉林省/吉林市: the province already covers the city.
+    let all = found.clone();
+    found.retain(|p| !all.iter().any(|a| a.len() < p.len() && p.starts_with(a)));
+    found
+}
+
+fn any_facet(field: Field, paths: &[Vec<String>]) -> Box<dyn Query> {
+    let clauses: Vec<(Occur, Box<dyn Query>)> = paths
+        .iter()
+        .map(|p| {
+            let term = Term::from_facet(field, &Facet::from_path(p));
+            (Occur::Should, Box::new(TermQuery::new(term, IndexRecordOption::Basic)) as Box<dyn Query>)
+        })
+        .collect();
+    if clauses.is_empty() {
+        // Nothing indexed by that name: the filter keeps nothing.
+        return Box::new(tantivy::query::EmptyQuery);
+    }
+    Box::new(BooleanQuery::new(clauses))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn paths(list: &[&str]) -> Vec<Vec<String>> {
+        list.iter().map(|p| p.split('/').map(str::to_string).collect()).collect()
+    }
+
+    #[test]
+    fn region_names_full_short_and_ambiguous() {
+        let regions = paths(&[
+            "浙江省",
+            "浙江省/宁波市",
+            "浙江省/宁波市/慈溪市",
+            "北京市",
+            "北京市/朝阳区",
+            "吉林省",
+            "吉林省/长春市",
+            "吉林省/长春市/朝阳区",
+            "吉林省/吉林市",
+        ]);
+        assert_eq!(region_matches("浙江", &regions), paths(&["浙江省"]));
+        assert_eq!(region_matches("宁波", &regions), paths(&["浙江省/宁波市"]));
+        assert_eq!(region_matches("慈溪市", &regions), paths(&["浙江省/宁波市/慈溪市"]));
+        assert_eq!(region_matches("朝阳区", &regions), paths(&["北京市/朝阳区", "吉林省/长春市/朝阳区"]));
+        assert_eq!(region_matches("吉林", &regions), paths(&["吉林省"]));
+        assert!(region_matches("上海", &regions).is_empty());
+    }
+}

@@ -1,0 +1,382 @@
+//! Filters, facet counts and pivots equal brute-force counts over the known
+//! metadata of the matching reports, on the bundled corpus and on a
+//! generated corpus of 2,400 reports; filters never change which reports
+//! match the text, only which are kept.
+
+mod common;
+#[path = "common/synth.rs"]
+mod synth;
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+use common::*;
+use serde_json::Value;
+use synth::{SynthReport, PLACES};
+
+const N: usize = 2_400;
+
+struct Synth {
+    index: PathBuf,
+    reports: Vec<SynthReport>,
+}
+
+fn synth() -> &'static Synth {
+    static S: OnceLock<Synth> = OnceLock::new();
+    S.get_or_init(|| {
+        let dir = scratch("synth");
+        let reports = synth::generate(N, 20240601, &synth::seed_sentences(&bundled_corpus()));
+        let manifest = synth::write(&dir, &reports);
+        let index = dir.join("index");
+        fazhi()
+            .arg("index")
+            .arg(dir.join("docs"))
+            .arg("--manifest")
+            .arg(&manifest)
+            .arg("--index")
+            .arg(&index)
+            .assert()
+            .success();
+        Synth { index, reports }
+    })
+}
+
+/// Width/case folding and punctuation removal, independent of fazhi.
+fn grep_form(text: &str) -> String {
+    text.chars().flat_map(char::to_lowercase).filter(|c| c.is_alphanumeric()).collect()
+}
+
+fn chain(place: usize) -> Vec<&'static str> {
+    let p = PLACES[place];
+    [Some(p.0), p.1, p.2, p.3].into_iter().flatten().collect()
+}
+
+/// The brute-force filter: which generated reports a query + filters keep.
+struct Brute<'a> {
+    terms_any: &'a [&'a str],
+    region: Option<&'a str>,
+    years: Option<(Option<i64>, Option<i64>)>,
+    unknown_year_included: bool,
+    level: Option<&'a str>,
+}
+
+impl Brute<'_> {
+    fn keeps(&self, r: &SynthReport) -> bool {
+        let text = grep_form(&r.text);
+        if !self.terms_any.iter().any(|t| text.contains(&grep_form(t))) {
+            return false;
+        }
+        if let Some(name) = self.region {
+            let ok = chain(r.place)
+                .iter()
+                .any(|c| *c == name || c.strip_prefix(name).is_some_and(|s| ["省", "市", "区", "县"].contains(&s)));
+            if !ok {
+                return false;
+            }
+        }
+        if let Some((from, to)) = self.years {
+            match r.year {
+                Some(y) if from.is_none_or(|a| y >= a) && to.is_none_or(|b| y <= b) => {}
+                None if self.unknown_year_included => {}
+                _ => return false,
+            }
+        }
+        if let Some(level) = self.level {
+            let p = PLACES[r.place];
+            if p.4 != level && p.5 != level && p.4.trim_end_matches('级') != level {
+                return false;
+            }
+        }
+        true
+    }
+}
+
+fn kept<'a>(s: &'a Synth, b: &Brute) -> Vec<&'a SynthReport> {
+    s.reports.iter().filter(|r| b.keeps(r)).collect()
+}
+
+/// Buckets of a JSON facet list as a map (null → "未知").
+fn bucket_map(list: &Value) -> BTreeMap<String, u64> {
+    list.as_array()
+        .unwrap()
+        .iter()
+        .map(|b| (b["value"].as_str().unwrap_or("未知").to_string(), b["count"].as_u64().unwrap()))
+        .collect()
+}
+
+fn count_by<'a>(reports: &[&'a SynthReport], key: impl Fn(&'a SynthReport) -> String) -> BTreeMap<String, u64> {
+    let mut m = BTreeMap::new();
+    for r in reports {
+        *m.entry(key(r)).or_default() += 1;
+    }
+    m
+}
+
+fn region_key(r: &SynthReport, root: &[&str]) -> String {
+    let c = chain(r.place);
+    match c.get(root.len()) {
+        Some(next) => next.to_string(),
+        None => format!("{}（本级）", c.last().unwrap()),
+    }
+}
+
+fn year_key(r: &SynthReport) -> String {
+    r.year.map_or("未知".into(), |y| y.to_string())
+}
+
+fn files(answer: &Value) -> BTreeSet<String> {
+    hit_files(answer)
+}
+
+/// Set equality that reports only the differences.
+fn assert_same(got: &BTreeSet<String>, want: &BTreeSet<String>, what: &str) {
+    let extra: Vec<_> = got.difference(want).take(5).collect();
+    let missing: Vec<_> = want.difference(got).take(5).collect();
+    assert!(extra.is_empty() && missing.is_empty(), "{what}: extra {extra:?}, missing {missing:?}");
+}
+
+fn expected_files(reports: &[&SynthReport]) -> BTreeSet<String> {
+    reports.iter().map(|r| r.file.clone()).collect()
+}
+
+#[test]
+fn facet_counts_equal_brute_force() {
+    let s = synth();
+    let cases: Vec<(Vec<&str>, Brute, Vec<&str>)> = vec![
+        (
+            vec!["枫桥经验"],
+            Brute {
+                terms_any: &["枫桥经验"], region: None, years: None, unknown_year_included: false, level: None
+            },
+            vec![],
+        ),
+        (
+            vec!["枫桥经验", "-r", "浙江"],
+            Brute {
+                terms_any: &["枫桥经验"],
+                region: Some("浙江省"),
+                years: None,
+                unknown_year_included: false,
+                level: None,
+            },
+            vec!["浙江省"],
+        ),
+        (
+            vec!["法律明白人", "OR", "公职律师", "-y", "2020..2022"],
+            Brute {
+                terms_any: &["法律明白人", "公职律师"],
+                region: None,
+                years: Some((Some(2020), Some(2022))),
+                unknown_year_included: false,
+                level: None,
+            },
+            vec![],
+        ),
+        (
+            vec!["一网通办", "-y", "2022..", "--unknown-year", "include", "-l", "部门"],
+            Brute {
+                terms_any: &["一网通办"],
+                region: None,
+                years: Some((Some(2022), None)),
+                unknown_year_included: true,
+                level: Some("部门"),
+            },
+            vec![],
+        ),
+        (
+            vec!["八五普法", "region:宁波市", "level:乡镇"],
+            Brute {
+                terms_any: &["八五普法"],
+                region: Some("宁波市"),
+                years: None,
+                unknown_year_included: false,
+                level: Some("乡镇级"),
+            },
+            vec!["浙江省", "宁波市"],
+        ),
+    ];
+    for (args, brute, root) in cases {
+        let (_, r) = search_json(&s.index, &[&args[..], &["--facets"]].concat());
+        let want = kept(s, &brute);
+        assert!(want.len() > 10, "{args:?}: too few reports to be a test ({})", want.len());
+        assert_eq!(r["total"].as_u64().unwrap() as usize, want.len(), "{args:?}");
+        assert_same(&files(&r), &expected_files(&want), &format!("{args:?}"));
+        let f = &r["facets"];
+        assert_eq!(bucket_map(&f["region"]), count_by(&want, |x| region_key(x, &root)), "{args:?} region");
+        assert_eq!(bucket_map(&f["year"]), count_by(&want, year_key), "{args:?} year");
+        let level_root: Vec<String> = r["filters"]["level"].as_array().map_or(vec![], |l| {
+            if l.len() == 1 {
+                l[0].as_str().unwrap().split('/').map(str::to_string).collect()
+            } else {
+                vec![]
+            }
+        });
+        let level_key = |x: &SynthReport| {
+            let p = PLACES[x.place];
+            match level_root.len() {
+                0 => p.4.to_string(),
+                1 => p.5.to_string(),
+                _ => format!("{}（本级）", p.5),
+            }
+        };
+        assert_eq!(bucket_map(&f["level"]), count_by(&want, level_key), "{args:?} level");
+        // Counts come sorted, most first.
+        let counts: Vec<u64> = f["region"].as_array().unwrap().iter().map(|b| b["count"].as_u64().unwrap()).collect();
+        assert!(counts.windows(2).all(|w| w[0] >= w[1]));
+    }
+}
+
+#[test]
+fn filters_only_keep_never_change_the_text_matches() {
+    let s = synth();
+    let (_, all) = search_json(&s.index, &["枫桥经验"]);
+    let everything: BTreeSet<String> = files(&all);
+    for extra in [
+        &["-r", "江苏"][..],
+        &["-y", "2021..2023"],
+        &["-l", "县级"],
+        &["-r", "朝阳区"],
+        &["--sort", "-year"],
+        &["--facets"],
+        &["--pivot", "region,year"],
+    ] {
+        let (_, r) = search_json(&s.index, &[&["枫桥经验"][..], extra].concat());
+        let got = files(&r);
+        assert!(got.is_subset(&everything), "{extra:?} added reports");
+        assert!(!got.is_empty(), "{extra:?} kept nothing: not a test");
+        let kept_by_filter: BTreeSet<String> = s
+            .reports
+            .iter()
+            .filter(|x| everything.contains(&x.file))
+            .filter(|x| {
+                let p = PLACES[x.place];
+                match extra[0] {
+                    "-r" => chain(x.place).iter().any(|c| c.starts_with(extra[1])),
+                    "-y" => x.year.is_some_and(|y| (2021..=2023).contains(&y)),
+                    "-l" => p.4 == extra[1],
+                    _ => true,
+                }
+            })
+            .map(|x| x.file.clone())
+            .collect();
+        assert_same(&got, &kept_by_filter, &format!("{extra:?}"));
+    }
+}
+
+#[test]
+fn an_ambiguous_region_matches_all_its_places_and_says_which() {
+    let s = synth();
+    let (_, r) = search_json(&s.index, &["法治", "-r", "朝阳区"]);
+    let listed: BTreeSet<&str> =
+        r["filters"]["region"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
+    assert_eq!(listed, BTreeSet::from(["北京市/朝阳区", "吉林省/长春市/朝阳区"]));
+    let want = kept(
+        s,
+        &Brute {
+            terms_any: &["法治"], region: Some("朝阳区"), years: None, unknown_year_included: false, level: None
+        },
+    );
+    assert_same(&files(&r), &expected_files(&want), "朝阳区");
+}
+
+#[test]
+fn pivot_cells_equal_brute_force_in_json_and_csv() {
+    let s = synth();
+    let (_, r) = search_json(&s.index, &["最多跑一次", "--pivot", "region,year"]);
+    let want = kept(
+        s,
+        &Brute {
+            terms_any: &["最多跑一次"], region: None, years: None, unknown_year_included: false, level: None
+        },
+    );
+    let p = &r["pivot"];
+    let rows: Vec<String> =
+        p["row_values"].as_array().unwrap().iter().map(|v| v.as_str().unwrap_or("未知").to_string()).collect();
+    let cols: Vec<String> =
+        p["column_values"].as_array().unwrap().iter().map(|v| v.as_str().unwrap_or("未知").to_string()).collect();
+    let mut brute: HashMap<(String, String), u64> = HashMap::new();
+    for x in &want {
+        *brute.entry((region_key(x, &[]), year_key(x))).or_default() += 1;
+    }
+    for (i, row) in rows.iter().enumerate() {
+        for (j, col) in cols.iter().enumerate() {
+            let cell = p["cells"][i][j].as_u64().unwrap();
+            assert_eq!(cell, brute.get(&(row.clone(), col.clone())).copied().unwrap_or(0), "{row} × {col}");
+        }
+    }
+    assert_eq!(p["total"].as_u64().unwrap() as usize, want.len());
+    // Years read left to right.
+    let years: Vec<&String> = cols.iter().filter(|c| *c != "未知").collect();
+    assert!(years.windows(2).all(|w| w[0] < w[1]));
+
+    let out = fazhi()
+        .args(["search", "最多跑一次", "--pivot", "region,year", "--format", "csv", "--index"])
+        .arg(&s.index)
+        .output()
+        .unwrap();
+    let csv = String::from_utf8(out.stdout).unwrap();
+    let last = csv.lines().last().unwrap();
+    assert!(last.starts_with("合计,") && last.ends_with(&format!(",{}", want.len())), "{last}");
+    assert_eq!(csv.lines().count(), rows.len() + 2);
+}
+
+#[test]
+fn facets_command_drills_down() {
+    let s = synth();
+    let run = |args: &[&str]| -> Value {
+        let out =
+            fazhi().arg("facets").args(args).args(["--format", "json", "--index"]).arg(&s.index).output().unwrap();
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let all: Vec<&SynthReport> = s.reports.iter().collect();
+    let top = run(&[]);
+    assert_eq!(top["total"].as_u64().unwrap() as usize, N);
+    assert_eq!(bucket_map(&top["buckets"]), count_by(&all, |x| region_key(x, &[])));
+    let zj = run(&["--region", "浙江省"]);
+    let in_zj: Vec<&SynthReport> = all.iter().copied().filter(|x| PLACES[x.place].0 == "浙江省").collect();
+    assert_eq!(bucket_map(&zj["buckets"]), count_by(&in_zj, |x| region_key(x, &["浙江省"])));
+    let nb = run(&["--region", "宁波"]);
+    let in_nb: Vec<&SynthReport> = in_zj.iter().copied().filter(|x| PLACES[x.place].1 == Some("宁波市")).collect();
+    assert_eq!(bucket_map(&nb["buckets"]), count_by(&in_nb, |x| region_key(x, &["浙江省", "宁波市"])));
+    let years = run(&["枫桥经验", "--by", "year"]);
+    let fq = kept(
+        s,
+        &Brute { terms_any: &["枫桥经验"], region: None, years: None, unknown_year_included: false, level: None },
+    );
+    assert_eq!(bucket_map(&years["buckets"]), count_by(&fq, year_key));
+    // Text: a table with a total row.
+    let out = fazhi().args(["facets", "--region", "浙江", "--index"]).arg(&s.index).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("宁波市") && text.contains("合计"), "{text}");
+}
+
+#[test]
+fn bundled_corpus_facets_and_inline_forms() {
+    let (_, r) = search_json(bundled_index(), &["法治", "--facets"]);
+    let region = bucket_map(&r["facets"]["region"]);
+    assert_eq!(
+        region,
+        BTreeMap::from([
+            ("云南省".into(), 1),
+            ("广东省".into(), 1),
+            ("江苏省".into(), 1),
+            ("江西省".into(), 1),
+            ("浙江省".into(), 1),
+        ])
+    );
+    assert_eq!(
+        bucket_map(&r["facets"]["year"]),
+        BTreeMap::from([("2022".into(), 1), ("2023".into(), 3), ("未知".into(), 1)])
+    );
+    // A bare province name is a filter, echoed; --literal makes it text.
+    let (_, r) = search_json(bundled_index(), &["江西", "枫桥经验"]);
+    assert_eq!(hit_files(&r), set(&[YONGPING]));
+    assert_eq!(r["filters"]["region"], serde_json::json!(["江西省"]));
+    let (_, r) = search_json(bundled_index(), &["江西", "枫桥经验", "--literal"]);
+    assert!(r["filters"].as_object().unwrap().is_empty());
+    let (_, r) = search_json(bundled_index(), &["province:浙江", "year:2022", "level:街道"]);
+    assert_eq!(hit_files(&r), set(&[GUTANG]));
+    fazhi().args(["search", "枫桥经验", "-y", "2023..2021", "--index"]).arg(bundled_index()).assert().code(2);
+    fazhi().args(["search", "枫桥经验", "-l", "村", "--index"]).arg(bundled_index()).assert().code(2);
+}
