@@ -285,7 +285,10 @@ impl ReportDoc {
             let title_norm = normalize(title);
             doc.add_text(f.title, title);
             doc.add_text(f.title_words, &title_norm);
-            doc.add_text(f.title_grams, &title_norm);
+            // A title from elsewhere (a sidecar, a page's <title>) is matched too.
+            if !compact(&self.normalized).contains(&compact(&title_norm)) {
+                doc.add_text(f.body_grams, &title_norm);
+            }
         }
         doc.add_text(f.body_words, &self.normalized);
         doc.add_text(f.body_grams, &self.normalized);

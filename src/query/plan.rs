@@ -14,8 +14,7 @@ use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::Term;
 
 use super::{ParsedQuery, QueryTerm};
-use crate::analyze::dictionary;
-use crate::analyze::tokenizers::WordTokenizer;
+use crate::analyze::{dictionary, is_word_char};
 use crate::index::schema::Ranking;
 use crate::index::Fields;
 
@@ -90,8 +89,12 @@ fn assemble(
             .collect();
         clauses.push((Occur::Must, filter(any_of(alternatives))));
     }
-    for q in filters {
-        clauses.push((Occur::Must, filter(q.box_clone())));
+    // One clause for all filters: the intersection then leads with the
+    // filters and verifies phrases (positions, the costly part) only on
+    // reports that pass every filter.
+    if !filters.is_empty() {
+        let all: Vec<Box<dyn Query>> = filters.iter().map(|q| q.box_clone()).collect();
+        clauses.push((Occur::Must, filter(all_of(all))));
     }
     if clauses.is_empty() {
         clauses.push((Occur::Must, Box::new(AllQuery)));
@@ -107,11 +110,17 @@ fn assemble(
 }
 
 /// BM25 over the jieba words of the positive terms: optional clauses that
-/// order the matches without deciding them.
+/// order the matches without deciding them. The query is cut in jieba's
+/// default mode (枫桥经验, not also 枫桥 and 经验): documents are indexed in
+/// search mode, which holds every default-mode word, and each extra word
+/// is one more scorer on every matching report.
 fn ranking_clauses(q: &ParsedQuery, f: &Fields, ranking: &Ranking) -> Vec<(Occur, Box<dyn Query>)> {
     let mut words = BTreeSet::new();
+    let jieba = dictionary::shared();
     for term in q.positive_terms() {
-        words.extend(WordTokenizer::words(&term.key));
+        words.extend(
+            jieba.cut(&term.key, true).into_iter().map(|t| t.word.to_string()).filter(|w| w.chars().any(is_word_char)),
+        );
     }
     let mut out: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     for word in words.into_iter().take(MAX_RANKING_WORDS) {
@@ -123,9 +132,9 @@ fn ranking_clauses(q: &ParsedQuery, f: &Fields, ranking: &Ranking) -> Vec<(Occur
     out
 }
 
-/// Reports whose title or body contains `key` (compact, normalized).
+/// Reports whose text (title included) contains `key` (compact, normalized).
 fn contains(f: &Fields, key: &str) -> Box<dyn Query> {
-    any_of(vec![grams_query(f.body_grams, key), grams_query(f.title_grams, key)])
+    grams_query(f.body_grams, key)
 }
 
 /// `key` as a bigram phrase. Non-overlapping grams at even offsets (plus the

@@ -77,29 +77,42 @@ impl Tally {
     }
 }
 
+/// Counts by facet ordinal and year slot while collecting; turned into
+/// named buckets once per segment at harvest (no allocation per document).
 pub struct SegmentCounter {
     regions: FacetReader,
     levels: FacetReader,
     years: Column<i64>,
-    region_keys: HashMap<u64, Key>,
-    level_keys: HashMap<u64, Key>,
     counter: Counter,
-    tally: Tally,
+    /// Per region facet ordinal, plus one slot for "no region".
+    region_counts: Vec<u64>,
+    level_counts: Vec<u64>,
+    /// Per year from [`FIRST_YEAR`], plus one slot for unknown.
+    year_counts: Vec<u64>,
+    pivot: HashMap<(u64, u64), u64>,
+    total: u64,
 }
+
+const FIRST_YEAR: i64 = 1900;
+const YEAR_SLOTS: usize = 256;
 
 impl Collector for Counter {
     type Fruit = Tally;
     type Child = SegmentCounter;
 
     fn for_segment(&self, _: SegmentOrdinal, segment: &SegmentReader) -> tantivy::Result<SegmentCounter> {
+        let regions = segment.facet_reader("region")?;
+        let levels = segment.facet_reader("level_facet")?;
         Ok(SegmentCounter {
-            regions: segment.facet_reader("region")?,
-            levels: segment.facet_reader("level_facet")?,
+            region_counts: vec![0; regions.num_facets() + 1],
+            level_counts: vec![0; levels.num_facets() + 1],
+            year_counts: vec![0; YEAR_SLOTS + 1],
+            regions,
+            levels,
             years: segment.fast_fields().i64("year")?,
-            region_keys: HashMap::new(),
-            level_keys: HashMap::new(),
             counter: self.clone(),
-            tally: Tally::default(),
+            pivot: HashMap::new(),
+            total: 0,
         })
     }
 
@@ -118,8 +131,7 @@ impl Collector for Counter {
 
 /// The bucket of a facet path under `root`: its next component, the root
 /// itself (本级), or unknown when outside the root.
-fn key_under(reader: &FacetReader, ord: Option<u64>, root: &[String]) -> Key {
-    let ord = ord?;
+fn key_under(reader: &FacetReader, ord: u64, root: &[String]) -> Key {
     let mut facet = Facet::root();
     reader.facet_from_ord(ord, &mut facet).ok()?;
     let path = facet.to_path();
@@ -132,46 +144,74 @@ fn key_under(reader: &FacetReader, ord: Option<u64>, root: &[String]) -> Key {
     }
 }
 
+impl SegmentCounter {
+    fn slot(reader: &FacetReader, doc: DocId) -> u64 {
+        reader.facet_ords(doc).next().unwrap_or(reader.num_facets() as u64)
+    }
+
+    fn region_key(&self, slot: u64) -> Key {
+        (slot < self.regions.num_facets() as u64).then(|| key_under(&self.regions, slot, &self.counter.region_root))?
+    }
+
+    fn level_key(&self, slot: u64) -> Key {
+        (slot < self.levels.num_facets() as u64).then(|| key_under(&self.levels, slot, &self.counter.level_root))?
+    }
+
+    fn year_key(slot: u64) -> Key {
+        ((slot as usize) < YEAR_SLOTS).then(|| (FIRST_YEAR + slot as i64).to_string())
+    }
+
+    fn key(&self, dim: Dim, slot: u64) -> Key {
+        match dim {
+            Dim::Region => self.region_key(slot),
+            Dim::Year => Self::year_key(slot),
+            Dim::Level => self.level_key(slot),
+        }
+    }
+}
+
 impl SegmentCollector for SegmentCounter {
     type Fruit = Tally;
 
     fn collect(&mut self, doc: DocId, _: Score) {
-        let region_ord = self.regions.facet_ords(doc).next();
-        let region = match region_ord {
-            Some(ord) => self
-                .region_keys
-                .entry(ord)
-                .or_insert_with(|| key_under(&self.regions, Some(ord), &self.counter.region_root))
-                .clone(),
-            None => None,
+        let region = Self::slot(&self.regions, doc);
+        let level = Self::slot(&self.levels, doc);
+        let year = match self.years.first(doc) {
+            Some(y) if (FIRST_YEAR..FIRST_YEAR + YEAR_SLOTS as i64).contains(&y) => (y - FIRST_YEAR) as u64,
+            _ => YEAR_SLOTS as u64,
         };
-        let level_ord = self.levels.facet_ords(doc).next();
-        let level = match level_ord {
-            Some(ord) => self
-                .level_keys
-                .entry(ord)
-                .or_insert_with(|| key_under(&self.levels, Some(ord), &self.counter.level_root))
-                .clone(),
-            None => None,
-        };
-        let year = self.years.first(doc).map(|y| y.to_string());
-        let t = &mut self.tally;
-        t.total += 1;
+        self.total += 1;
+        self.region_counts[region as usize] += 1;
+        self.level_counts[level as usize] += 1;
+        self.year_counts[year as usize] += 1;
         if let Some((a, b)) = self.counter.pivot {
             let pick = |d: Dim| match d {
-                Dim::Region => region.clone(),
-                Dim::Year => year.clone(),
-                Dim::Level => level.clone(),
+                Dim::Region => region,
+                Dim::Year => year,
+                Dim::Level => level,
             };
-            *t.pivot.entry((pick(a), pick(b))).or_default() += 1;
+            *self.pivot.entry((pick(a), pick(b))).or_default() += 1;
         }
-        *t.region.entry(region).or_default() += 1;
-        *t.year.entry(year).or_default() += 1;
-        *t.level.entry(level).or_default() += 1;
     }
 
     fn harvest(self) -> Tally {
-        self.tally
+        let mut t = Tally { total: self.total, ..Tally::default() };
+        // Several ordinals may fall in one bucket (a city's counties under a province root).
+        for (slot, &n) in self.region_counts.iter().enumerate().filter(|(_, &n)| n > 0) {
+            *t.region.entry(self.region_key(slot as u64)).or_default() += n;
+        }
+        for (slot, &n) in self.level_counts.iter().enumerate().filter(|(_, &n)| n > 0) {
+            *t.level.entry(self.level_key(slot as u64)).or_default() += n;
+        }
+        for (slot, &n) in self.year_counts.iter().enumerate().filter(|(_, &n)| n > 0) {
+            *t.year.entry(Self::year_key(slot as u64)).or_default() += n;
+        }
+        if let Some((a, b)) = self.counter.pivot {
+            for (&(x, y), &n) in &self.pivot {
+                *t.pivot.entry((self.key(a, x), self.key(b, y))).or_default() += n;
+            }
+        }
+        t
     }
 }
 

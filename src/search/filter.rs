@@ -120,7 +120,11 @@ pub fn resolve(spec: &FilterSpec, catalog: &Catalog, f: &Fields) -> Result<Resol
             r.echo.insert("unknown_year".into(), vec!["include".into()]);
         }
         r.echo.insert("year".into(), spec.years.iter().map(|y| y.to_string()).collect());
-        r.clauses.push(Box::new(BooleanQuery::new(ranges.into_iter().map(|q| (Occur::Should, q)).collect())));
+        r.clauses.push(if ranges.len() == 1 {
+            ranges.pop().expect("one range")
+        } else {
+            Box::new(BooleanQuery::new(ranges.into_iter().map(|q| (Occur::Should, q)).collect()))
+        });
     }
     if !spec.levels.is_empty() {
         let mut paths: Vec<Vec<String>> = Vec::new();
@@ -170,18 +174,19 @@ fn region_matches(name: &str, regions: &[Vec<String>]) -> Vec<Vec<String>> {
 }
 
 fn any_facet(field: Field, paths: &[Vec<String>]) -> Box<dyn Query> {
-    let clauses: Vec<(Occur, Box<dyn Query>)> = paths
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = paths
         .iter()
         .map(|p| {
             let term = Term::from_facet(field, &Facet::from_path(p));
             (Occur::Should, Box::new(TermQuery::new(term, IndexRecordOption::Basic)) as Box<dyn Query>)
         })
         .collect();
-    if clauses.is_empty() {
+    match clauses.len() {
         // Nothing indexed by that name: the filter keeps nothing.
-        return Box::new(tantivy::query::EmptyQuery);
+        0 => Box::new(tantivy::query::EmptyQuery),
+        1 => clauses.pop().expect("one clause").1,
+        _ => Box::new(BooleanQuery::new(clauses)),
     }
-    Box::new(BooleanQuery::new(clauses))
 }
 
 #[cfg(test)]
