@@ -30,6 +30,59 @@ pub enum Command {
     Extract(ExtractArgs),
     /// 按地区、年份或级别统计报告数，逐级下钻（省 → 市 → 县 → 乡镇）
     Facets(FacetsArgs),
+    /// 批量检索：每行一个查询（文本或 JSON 对象），输出 JSON Lines
+    Batch(BatchArgs),
+    /// 显示一篇报告：元数据及其依据，然后是全文
+    Show(ShowArgs),
+    /// 索引概况：报告数、大小、指纹、缺失字段、按级别和年份的分布
+    Stats(StatsArgs),
+    /// 输出 shell 补全脚本（bash、zsh、fish、powershell、elvish）
+    Completions(CompletionsArgs),
+    /// 输出 man 手册页（roff 格式）
+    Man,
+}
+
+#[derive(Args, Debug)]
+pub struct BatchArgs {
+    /// 查询文件，每行一个；省略或 - 表示标准输入
+    #[arg(value_name = "FILE")]
+    pub input: Option<PathBuf>,
+    #[command(flatten)]
+    pub location: IndexLocation,
+    /// 每个查询最多返回多少篇（行内 limit 优先）
+    #[arg(short = 'n', long, default_value_t = 10, value_name = "N")]
+    pub limit: usize,
+    /// 每个查询都附上分面统计（行内 facets 优先）
+    #[arg(long)]
+    pub facets: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct ShowArgs {
+    /// 报告 ID（检索结果中的 id）
+    #[arg(value_name = "ID")]
+    pub id: String,
+    #[command(flatten)]
+    pub location: IndexLocation,
+    /// 输出格式
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+#[derive(Args, Debug)]
+pub struct StatsArgs {
+    #[command(flatten)]
+    pub location: IndexLocation,
+    /// 输出格式
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+#[derive(Args, Debug)]
+pub struct CompletionsArgs {
+    /// 目标 shell
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 /// Filters shared by `search` and `facets`.
@@ -147,9 +200,12 @@ pub struct SearchArgs {
     /// 交叉统计表，如 region,year（行为地区、列为年份），带合计
     #[arg(long, value_name = "ROWS,COLUMNS", value_parser = parse_pivot)]
     pub pivot: Option<(Dim, Dim)>,
-    /// 输出格式（csv 用于 --pivot 表或结果列表）
+    /// 输出格式：text、json（一个对象）、jsonl（每行一篇）、csv（每行一篇，或 --pivot 表）
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
+    /// jsonl 和 csv 输出的字段，逗号分隔，如 id,title,province,year,snippet
+    #[arg(long, value_name = "FIELDS", value_delimiter = ',')]
+    pub fields: Vec<String>,
     /// 何时使用颜色（auto 遵循 NO_COLOR 与终端检测）
     #[arg(long, value_enum, default_value_t = ColorWhen::Auto, value_name = "WHEN")]
     pub color: ColorWhen,
@@ -162,17 +218,12 @@ pub struct SearchArgs {
 pub enum Format {
     Text,
     Json,
+    Jsonl,
     Csv,
 }
 
 fn parse_pivot(s: &str) -> Result<(Dim, Dim), String> {
-    let dim = |d: &str| Dim::from_str(d.trim(), true).map_err(|_| format!("未知维度“{d}”：可用 region、year、level"));
-    let (a, b) = s.split_once(',').ok_or("应为两个维度，如 region,year")?;
-    let (a, b) = (dim(a)?, dim(b)?);
-    if a == b {
-        return Err("两个维度不能相同".into());
-    }
-    Ok((a, b))
+    crate::batch::parse_pivot(s).map_err(|e| e.to_string())
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]

@@ -5,6 +5,7 @@
 //! query → [`query`] (parse, plan) → [`search`] (run, snippets) → [`render`].
 
 pub mod analyze;
+pub mod batch;
 pub mod cli;
 pub mod extract;
 pub mod gazetteer;

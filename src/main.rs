@@ -5,8 +5,10 @@ use std::process::ExitCode;
 use anyhow::Result;
 use clap::Parser;
 
+use fazhi::batch;
 use fazhi::cli::{
-    self, Cli, ColorWhen, Command, ExtractArgs, ExtractFormat, FacetsArgs, Format, IndexArgs, SearchArgs,
+    self, BatchArgs, Cli, ColorWhen, Command, CompletionsArgs, ExtractArgs, ExtractFormat, FacetsArgs, Format,
+    IndexArgs, SearchArgs, ShowArgs, StatsArgs,
 };
 use fazhi::extract::{self, sidecar};
 use fazhi::index::build::{self, BuildRequest, BuildSummary};
@@ -40,6 +42,11 @@ fn main() -> ExitCode {
         Command::Search(args) => search(args),
         Command::Extract(args) => extract_metadata(args),
         Command::Facets(args) => facets(args),
+        Command::Batch(args) => batch_queries(args),
+        Command::Show(args) => show(args),
+        Command::Stats(args) => stats(args),
+        Command::Completions(args) => completions(args),
+        Command::Man => man(),
     });
     match result {
         Ok(Ok(code)) => ExitCode::from(code),
@@ -88,12 +95,17 @@ fn summary_line(s: &BuildSummary, dir: &std::path::Path) -> String {
     )
 }
 
+/// `--index`/`$FAZHI_INDEX`, else the default index (built on first use).
+fn index_dir(location: &cli::IndexLocation) -> Result<PathBuf> {
+    match &location.index {
+        Some(dir) => Ok(dir.clone()),
+        None => default_index_built_on_first_use(),
+    }
+}
+
 fn search(args: SearchArgs) -> Result<u8> {
-    let dir = match &args.location.index {
-        Some(dir) => dir.clone(),
-        None => default_index_built_on_first_use()?,
-    };
-    let engine = Engine::open(&dir)?;
+    render::hits::check_fields(&args.fields)?;
+    let engine = Engine::open(&index_dir(&args.location)?)?;
     let mut query = args.query.join(" ");
     for term in &args.not {
         query.push_str(&format!(" -{term}"));
@@ -115,8 +127,9 @@ fn search(args: SearchArgs) -> Result<u8> {
         Format::Text => render::text::response(&response, args.offset, &Style { color: color(args.color) }),
         Format::Csv => match &response.pivot {
             Some(pivot) => Table::from_pivot(pivot).csv(),
-            None => render::json::hits_csv(&response),
+            None => render::hits::csv(&response, args.offset, &args.fields),
         },
+        Format::Jsonl => render::hits::jsonl(&response, args.offset, &args.fields),
     };
     render::emit(out.as_bytes())?;
     Ok(if response.total > 0 { FOUND } else { NOT_FOUND })
@@ -154,11 +167,7 @@ fn extract_metadata(args: ExtractArgs) -> Result<u8> {
 /// `fazhi facets`: counts of matching reports by one dimension, one level
 /// below the region (or level) filtered on.
 fn facets(args: FacetsArgs) -> Result<u8> {
-    let dir = match &args.location.index {
-        Some(dir) => dir.clone(),
-        None => default_index_built_on_first_use()?,
-    };
-    let engine = Engine::open(&dir)?;
+    let engine = Engine::open(&index_dir(&args.location)?)?;
     let query = args.query.join(" ");
     let request = SearchRequest {
         query,
@@ -184,7 +193,7 @@ fn facets(args: FacetsArgs) -> Result<u8> {
             format!("{}\n共 {} 篇报告{scope}\n", table.text(), response.total)
         }
         Format::Csv => table.csv(),
-        Format::Json => {
+        Format::Json | Format::Jsonl => {
             let value = serde_json::json!({
                 "query": response.query,
                 "filters": response.filters,
@@ -197,6 +206,78 @@ fn facets(args: FacetsArgs) -> Result<u8> {
     };
     render::emit(out.as_bytes())?;
     Ok(if response.total > 0 { FOUND } else { NOT_FOUND })
+}
+
+/// `fazhi batch`: exit 2 only when the input or the index can't be read;
+/// a bad line is an error object in the output, not a failure.
+fn batch_queries(args: BatchArgs) -> Result<u8> {
+    let engine = Engine::open(&index_dir(&args.location)?)?;
+    let input: Box<dyn std::io::BufRead> = match args.input.as_deref() {
+        None => Box::new(std::io::stdin().lock()),
+        Some(p) if p == std::path::Path::new("-") => Box::new(std::io::stdin().lock()),
+        Some(p) => Box::new(std::io::BufReader::new(
+            std::fs::File::open(p).map_err(|e| anyhow::anyhow!("无法读取查询文件 {}（{e}）", p.display()))?,
+        )),
+    };
+    // A counter on stderr, drawn only on a terminal.
+    let progress = indicatif::ProgressBar::new_spinner();
+    if let Ok(style) = indicatif::ProgressStyle::with_template("{spinner} 已回答 {pos} 个查询 {per_sec}") {
+        progress.set_style(style);
+    }
+    let defaults = batch::Defaults { limit: args.limit, facets: args.facets };
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let result = batch::run(&engine, input, defaults, &progress, |line| {
+        use std::io::Write;
+        writeln!(out, "{line}").map_err(anyhow::Error::from)
+    })
+    .and_then(|_| std::io::Write::flush(&mut out).map_err(anyhow::Error::from));
+    progress.finish_and_clear();
+    match result {
+        Err(e) if e.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe) => {}
+        other => other?,
+    }
+    Ok(FOUND)
+}
+
+fn show(args: ShowArgs) -> Result<u8> {
+    let engine = Engine::open(&index_dir(&args.location)?)?;
+    let Some(report) = engine.report(&args.id)? else {
+        eprintln!("fazhi: 索引中没有 ID 为 {} 的报告", args.id);
+        return Ok(NOT_FOUND);
+    };
+    let out = match args.format {
+        Format::Json | Format::Jsonl => serde_json::to_string(&report)? + "\n",
+        Format::Text | Format::Csv => render::report::show(&report),
+    };
+    render::emit(out.as_bytes())?;
+    Ok(FOUND)
+}
+
+fn stats(args: StatsArgs) -> Result<u8> {
+    let engine = Engine::open(&index_dir(&args.location)?)?;
+    let stats = engine.stats()?;
+    let out = match args.format {
+        Format::Json | Format::Jsonl => serde_json::to_string(&stats)? + "\n",
+        Format::Text | Format::Csv => render::report::stats(&stats),
+    };
+    render::emit(out.as_bytes())?;
+    Ok(FOUND)
+}
+
+fn completions(args: CompletionsArgs) -> Result<u8> {
+    use clap::CommandFactory;
+    let mut out = Vec::new();
+    clap_complete::generate(args.shell, &mut Cli::command(), "fazhi", &mut out);
+    render::emit(&out)?;
+    Ok(FOUND)
+}
+
+fn man() -> Result<u8> {
+    use clap::CommandFactory;
+    let mut out = Vec::new();
+    clap_mangen::Man::new(Cli::command()).render(&mut out)?;
+    render::emit(&out)?;
+    Ok(FOUND)
 }
 
 /// The default index, built from the bundled corpus the first time.

@@ -1,7 +1,9 @@
 //! Output of search answers: for people ([`text`]) and for scripts ([`json`]).
 
+pub mod hits;
 pub mod json;
 pub mod metadata;
+pub mod report;
 pub mod table;
 pub mod text;
 

@@ -3,6 +3,7 @@
 
 pub mod counts;
 pub mod filter;
+pub mod lookup;
 pub mod snippet;
 
 use std::collections::BTreeMap;
@@ -87,7 +88,7 @@ pub struct SearchResponse {
     pub pivot: Option<Pivot>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Clone, Debug, Serialize)]
 pub struct Hit {
     pub id: String,
     pub path: String,

@@ -1,0 +1,211 @@
+//! `fazhi batch`: a file of queries answered as JSON Lines by one process.
+//!
+//! Each input line is a plain query or a JSON object (fields below); each
+//! output line carries the line's `id` (or its 1-based line number) and the
+//! same fields as `search --format json`, or `{"id", "error"}` for a line
+//! that cannot be answered. Lines are answered in parallel across cores
+//! and written in input order; the index and dictionary load once.
+
+use std::io::BufRead;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::OnceLock;
+
+use anyhow::{anyhow, bail, Result};
+use indicatif::ProgressBar;
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use crate::query::filters::{FilterSpec, UnknownYear, YearRange};
+use crate::search::counts::Dim;
+use crate::search::{Engine, SearchRequest, SearchResponse, Sort};
+
+/// Fields a JSON input line may have.
+pub const FIELDS: &[&str] = &[
+    "id",
+    "query",
+    "region",
+    "year",
+    "level",
+    "limit",
+    "offset",
+    "facets",
+    "sort",
+    "literal",
+    "unknown_year",
+    "pivot",
+];
+
+/// Lines answered between two writes: bounds memory on huge inputs.
+const CHUNK: usize = 1024;
+
+/// Defaults from the command line, for lines that don't set them.
+#[derive(Clone, Copy)]
+pub struct Defaults {
+    pub limit: usize,
+    pub facets: bool,
+}
+
+#[derive(Serialize)]
+struct Answer<'a> {
+    id: Value,
+    #[serde(flatten)]
+    response: &'a SearchResponse,
+}
+
+/// Answers every line of `input`, calling `write` with output lines in order.
+pub fn run(
+    engine: &Engine,
+    input: impl BufRead,
+    defaults: Defaults,
+    progress: &ProgressBar,
+    mut write: impl FnMut(&str) -> Result<()>,
+) -> Result<()> {
+    let mut lines = input.lines().enumerate();
+    loop {
+        let mut chunk: Vec<(usize, String)> = Vec::with_capacity(CHUNK);
+        for (i, line) in lines.by_ref() {
+            let line = line.map_err(|e| anyhow!("无法读取输入第 {} 行（{e}）", i + 1))?;
+            let trimmed = line.trim();
+            if trimmed.is_empty() || trimmed.starts_with('#') {
+                continue;
+            }
+            chunk.push((i + 1, trimmed.to_string()));
+            if chunk.len() == CHUNK {
+                break;
+            }
+        }
+        if chunk.is_empty() {
+            return Ok(());
+        }
+        for out in answer_chunk(engine, &chunk, defaults, progress) {
+            write(&out)?;
+        }
+    }
+}
+
+fn answer_chunk(engine: &Engine, chunk: &[(usize, String)], defaults: Defaults, progress: &ProgressBar) -> Vec<String> {
+    let slots: Vec<OnceLock<String>> = chunk.iter().map(|_| OnceLock::new()).collect();
+    let next = AtomicUsize::new(0);
+    let threads = std::thread::available_parallelism().map_or(2, |n| n.get()).min(chunk.len());
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            scope.spawn(|| loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let Some((line_no, text)) = chunk.get(i) else { break };
+                let _ = slots[i].set(answer_line(engine, *line_no, text, defaults));
+                progress.inc(1);
+            });
+        }
+    });
+    slots.into_iter().map(|s| s.into_inner().unwrap_or_default()).collect()
+}
+
+/// One output line for one input line; never fails.
+pub fn answer_line(engine: &Engine, line_no: usize, text: &str, defaults: Defaults) -> String {
+    let (id, request) = match parse_line(line_no, text, defaults) {
+        Ok(parsed) => parsed,
+        Err((id, e)) => return error_line(id, &e),
+    };
+    match engine.search(&request) {
+        Ok(response) => serde_json::to_string(&Answer { id, response: &response })
+            .unwrap_or_else(|e| error_line(Value::from(line_no), &anyhow!(e))),
+        Err(e) => error_line(id, &e),
+    }
+}
+
+fn error_line(id: Value, e: &anyhow::Error) -> String {
+    serde_json::json!({"id": id, "error": format!("{e:#}")}).to_string()
+}
+
+/// A line's id and request, or its id and what is wrong with it.
+fn parse_line(line_no: usize, text: &str, d: Defaults) -> Result<(Value, SearchRequest), (Value, anyhow::Error)> {
+    let plain = |query: &str| SearchRequest {
+        query: query.to_string(),
+        limit: d.limit,
+        facets: d.facets,
+        ..SearchRequest::default()
+    };
+    if !text.starts_with('{') {
+        return Ok((Value::from(line_no), plain(text)));
+    }
+    let object: Map<String, Value> = match serde_json::from_str::<Value>(text) {
+        Ok(Value::Object(o)) => o,
+        Ok(_) => return Err((Value::from(line_no), anyhow!("第 {line_no} 行应是查询文本或 JSON 对象"))),
+        Err(e) => return Err((Value::from(line_no), anyhow!("第 {line_no} 行不是有效的 JSON（{e}）"))),
+    };
+    let id = object.get("id").cloned().filter(|v| !v.is_null()).unwrap_or(Value::from(line_no));
+    let request = request_from(&object, plain("")).map_err(|e| (id.clone(), e))?;
+    Ok((id, request))
+}
+
+fn request_from(o: &Map<String, Value>, mut r: SearchRequest) -> Result<SearchRequest> {
+    if let Some(unknown) = o.keys().find(|k| !FIELDS.contains(&k.as_str())) {
+        bail!("未知字段“{unknown}”；可用：{}", FIELDS.join(", "));
+    }
+    let strings = |name: &str| -> Result<Vec<String>> {
+        match o.get(name) {
+            None | Some(Value::Null) => Ok(Vec::new()),
+            Some(Value::String(s)) => Ok(vec![s.clone()]),
+            Some(Value::Number(n)) => Ok(vec![n.to_string()]),
+            Some(Value::Array(items)) => items
+                .iter()
+                .map(|v| match v {
+                    Value::String(s) => Ok(s.clone()),
+                    Value::Number(n) => Ok(n.to_string()),
+                    other => Err(anyhow!("字段 {name} 的值 {other} 应是文本或数字")),
+                })
+                .collect(),
+            Some(other) => bail!("字段 {name} 的值 {other} 应是文本、数字或它们的数组"),
+        }
+    };
+    let count = |name: &str, default: usize| -> Result<usize> {
+        match o.get(name) {
+            None | Some(Value::Null) => Ok(default),
+            Some(v) => v.as_u64().map(|n| n as usize).ok_or_else(|| anyhow!("字段 {name} 应是非负整数，而不是 {v}")),
+        }
+    };
+    let flag = |name: &str, default: bool| -> Result<bool> {
+        match o.get(name) {
+            None | Some(Value::Null) => Ok(default),
+            Some(v) => v.as_bool().ok_or_else(|| anyhow!("字段 {name} 应是 true 或 false，而不是 {v}")),
+        }
+    };
+    r.query = strings("query")?.join(" ");
+    r.filters = FilterSpec {
+        regions: strings("region")?,
+        years: strings("year")?.iter().map(|y| YearRange::parse(y)).collect::<Result<_>>()?,
+        levels: strings("level")?,
+        unknown_year: match strings("unknown_year")?.first().map(String::as_str) {
+            None | Some("exclude") => UnknownYear::Exclude,
+            Some("include") => UnknownYear::Include,
+            Some(other) => bail!("字段 unknown_year 应是 include 或 exclude，而不是 {other}"),
+        },
+    };
+    r.limit = count("limit", r.limit)?;
+    r.offset = count("offset", 0)?;
+    r.facets = flag("facets", r.facets)?;
+    r.literal = flag("literal", false)?;
+    r.sort = match strings("sort")?.first().map(String::as_str) {
+        None | Some("score") => Sort::Score,
+        Some("year") => Sort::Year,
+        Some("-year") => Sort::YearDesc,
+        Some(other) => bail!("字段 sort 应是 score、year 或 -year，而不是 {other}"),
+    };
+    r.pivot = match strings("pivot")?.first() {
+        None => None,
+        Some(p) => Some(parse_pivot(p)?),
+    };
+    Ok(r)
+}
+
+/// `region,year` → the two dimensions.
+pub fn parse_pivot(s: &str) -> Result<(Dim, Dim)> {
+    use clap::ValueEnum;
+    let dim = |d: &str| Dim::from_str(d.trim(), true).map_err(|_| anyhow!("未知维度“{d}”：可用 region、year、level"));
+    let (a, b) = s.split_once(',').ok_or_else(|| anyhow!("pivot 应为两个维度，如 region,year"))?;
+    let (a, b) = (dim(a)?, dim(b)?);
+    if a == b {
+        bail!("pivot 的两个维度不能相同");
+    }
+    Ok((a, b))
+}

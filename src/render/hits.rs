@@ -1,0 +1,109 @@
+//! Hits one per line for scripts: `--format jsonl` and `--format csv`,
+//! with `--fields` choosing the columns.
+
+use anyhow::{bail, Result};
+use serde_json::{Map, Value};
+
+use super::table::Table;
+use crate::search::{Hit, SearchResponse};
+
+/// Every field a hit line can have; `snippet` is the first snippet as plain text.
+pub const FIELDS: &[&str] = &[
+    "rank",
+    "id",
+    "path",
+    "title",
+    "unit",
+    "unit_type",
+    "province",
+    "city",
+    "county",
+    "township",
+    "level",
+    "year",
+    "publish_date",
+    "score",
+    "snippet",
+    "snippets",
+];
+
+/// CSV columns without `--fields`.
+const CSV_DEFAULT: &[&str] = &[
+    "id",
+    "path",
+    "title",
+    "unit",
+    "unit_type",
+    "province",
+    "city",
+    "county",
+    "township",
+    "level",
+    "year",
+    "publish_date",
+    "score",
+    "snippet",
+];
+
+pub fn check_fields(fields: &[String]) -> Result<()> {
+    if let Some(bad) = fields.iter().find(|f| !FIELDS.contains(&f.as_str())) {
+        bail!("未知字段“{bad}”；可用：{}", FIELDS.join(","));
+    }
+    Ok(())
+}
+
+fn value(hit: &Hit, rank: usize) -> Map<String, Value> {
+    let Ok(Value::Object(mut m)) = serde_json::to_value(hit) else { return Map::new() };
+    m.insert("rank".into(), Value::from(rank));
+    let first = hit.snippets.first().map(|s| Value::from(s.text.clone())).unwrap_or(Value::Null);
+    m.insert("snippet".into(), first);
+    m
+}
+
+fn pick<'a>(fields: &'a [String], default: &'a [&'a str]) -> Vec<&'a str> {
+    if fields.is_empty() {
+        default.to_vec()
+    } else {
+        fields.iter().map(String::as_str).collect()
+    }
+}
+
+/// One JSON object per hit, in rank order.
+pub fn jsonl(r: &SearchResponse, offset: usize, fields: &[String]) -> String {
+    let all: Vec<&str> = FIELDS.iter().copied().filter(|f| *f != "snippet").collect();
+    let chosen = pick(fields, &all);
+    let mut out = String::new();
+    for (i, hit) in r.hits.iter().enumerate() {
+        let m = value(hit, offset + i + 1);
+        let line: Map<String, Value> =
+            chosen.iter().map(|f| (f.to_string(), m.get(*f).cloned().unwrap_or(Value::Null))).collect();
+        out.push_str(&Value::Object(line).to_string());
+        out.push('\n');
+    }
+    out
+}
+
+/// One row per hit; unknown values are empty cells.
+pub fn csv(r: &SearchResponse, offset: usize, fields: &[String]) -> String {
+    let chosen = pick(fields, CSV_DEFAULT);
+    let rows = r
+        .hits
+        .iter()
+        .enumerate()
+        .map(|(i, hit)| {
+            let m = value(hit, offset + i + 1);
+            chosen
+                .iter()
+                .map(|f| match m.get(*f) {
+                    None | Some(Value::Null) => String::new(),
+                    Some(Value::String(s)) => s.clone(),
+                    Some(Value::Array(snippets)) => {
+                        snippets.iter().filter_map(|s| s["text"].as_str()).collect::<Vec<_>>().join(" … ")
+                    }
+                    Some(other) => other.to_string(),
+                })
+                .collect()
+        })
+        .collect();
+    Table { header: chosen.iter().map(|s| s.to_string()).collect(), rows }.csv()
+}

@@ -1,0 +1,59 @@
+//! Human output of `fazhi show` and `fazhi stats`.
+
+use std::fmt::Write;
+
+use super::table::Table;
+use crate::search::counts::Dim;
+use crate::search::lookup::{Report, Stats};
+
+pub fn show(r: &Report) -> String {
+    let h = &r.hit;
+    let mut out = String::new();
+    let year = h.year.map(|y| y.to_string());
+    let rows: [(&str, &str, &Option<String>); 12] = [
+        ("ID", "id", &Some(h.id.clone())),
+        ("文件", "path", &Some(h.path.clone())),
+        ("标题", "title", &h.title),
+        ("单位", "unit", &h.unit),
+        ("单位类型", "unit_type", &h.unit_type),
+        ("级别", "level", &h.level),
+        ("省", "province", &h.province),
+        ("市", "city", &h.city),
+        ("县", "county", &h.county),
+        ("乡镇", "township", &h.township),
+        ("年份", "year", &year),
+        ("发布日期", "publish_date", &h.publish_date),
+    ];
+    for (label, field, value) in rows {
+        let evidence = r.evidence.get(field).and_then(|e| e.as_str()).unwrap_or("");
+        let confidence = r.confidence.get(field).and_then(|c| c.as_f64());
+        let sure = confidence.map(|c| format!("  [{c:.2}] {evidence}")).unwrap_or_default();
+        let _ = writeln!(out, "{label}：{}{sure}", value.as_deref().unwrap_or("—"));
+    }
+    out.push_str("\n────────\n");
+    out.push_str(&r.text);
+    out.push('\n');
+    out
+}
+
+pub fn stats(s: &Stats) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "索引：{}", s.index);
+    let _ = writeln!(out, "报告：{} 篇（{} 个段）", s.documents, s.segments);
+    let _ = writeln!(out, "大小：{:.1} MB", s.size_bytes as f64 / 1048576.0);
+    let _ = writeln!(out, "指纹：{}", s.fingerprint);
+    let _ = writeln!(
+        out,
+        "缺少年份 {} 篇，缺少省份 {} 篇，缺少级别 {} 篇",
+        s.missing.year, s.missing.province, s.missing.level
+    );
+    for (dim, buckets) in [(Dim::Level, &s.by_level), (Dim::Year, &s.by_year)] {
+        out.push('\n');
+        let mut sorted = buckets.clone();
+        if dim == Dim::Year {
+            sorted.sort_by(|a, b| (a.value.is_none(), &a.value).cmp(&(b.value.is_none(), &b.value)));
+        }
+        out.push_str(&Table::from_buckets(dim, &sorted, s.documents).text());
+    }
+    out
+}
