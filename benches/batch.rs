@@ -14,11 +14,36 @@ use fazhi::search::Engine;
 
 /// A query mix like ../shared/bench/queries.txt: terms, years, provinces.
 const QUERIES: &[&str] = &[
-    "枫桥经验", "枫桥经验 2023", "浙江 枫桥经验", "法律明白人", "法律明白人 2022", "行政执法三项制度", "放管服改革",
-    "一网通办", "矛盾纠纷化解", "矛盾纠纷 排查", "重大行政决策", "重大行政决策 合法性审查", "行政复议",
-    "行政复议 行政诉讼", "普法宣传", "普法 2021", "法律顾问", "法律顾问 公职律师", "习近平法治思想", "营商环境",
-    "优化营商环境 2024", "行政规范性文件", "人民调解", "综合行政执法", "权责清单", "政务公开", "信访", "广东 信访 2020",
-    "{\"query\": \"枫桥经验\", \"region\": \"江苏\", \"facets\": true}", "{\"query\": \"公职律师\", \"year\": \"2021..\"}",
+    "枫桥经验",
+    "枫桥经验 2023",
+    "浙江 枫桥经验",
+    "法律明白人",
+    "法律明白人 2022",
+    "行政执法三项制度",
+    "放管服改革",
+    "一网通办",
+    "矛盾纠纷化解",
+    "矛盾纠纷 排查",
+    "重大行政决策",
+    "重大行政决策 合法性审查",
+    "行政复议",
+    "行政复议 行政诉讼",
+    "普法宣传",
+    "普法 2021",
+    "法律顾问",
+    "法律顾问 公职律师",
+    "习近平法治思想",
+    "营商环境",
+    "优化营商环境 2024",
+    "行政规范性文件",
+    "人民调解",
+    "综合行政执法",
+    "权责清单",
+    "政务公开",
+    "信访",
+    "广东 信访 2020",
+    "{\"query\": \"枫桥经验\", \"region\": \"江苏\", \"facets\": true}",
+    "{\"query\": \"公职律师\", \"year\": \"2021..\"}",
 ];
 
 fn main() {
@@ -51,7 +76,10 @@ fn main() {
     let sequential = start.elapsed().as_secs_f64() * count as f64 / sample as f64;
 
     let cores = std::thread::available_parallelism().map_or(1, |c| c.get());
-    println!("| {count} queries over {} reports, top 10 with snippets | seconds | queries/s |", engine.searcher().num_docs());
+    println!(
+        "| {count} queries over {} reports, top 10 with snippets | seconds | queries/s |",
+        engine.searcher().num_docs()
+    );
     println!("|---|---|---|");
     println!("| one thread, one after another (peer) | {sequential:.2} | {:.0} (1.00×) |", count as f64 / sequential);
     println!(

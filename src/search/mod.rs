@@ -193,18 +193,15 @@ impl Engine {
         // No page can reach past the number of documents: keeps collectors small.
         let docs = searcher.num_docs() as usize;
         let (limit, offset) = (request.limit.min(docs), request.offset.min(docs));
-        let counter = counter.cloned().unwrap_or_default();
-        let want_counts = request.facets || request.pivot.is_some();
+        // Counting only when asked: tantivy skips a `None` collector.
+        let counter = counter.cloned();
         let (total, tally, top) = if limit == 0 {
             let (total, tally) = searcher.search(query, &(Count, counter))?;
             (total, tally, Vec::new())
         } else {
             let page = TopDocs::with_limit(limit).and_offset(offset);
             match request.sort {
-                Sort::Score => {
-                    let (total, tally, top) = searcher.search(query, &(Count, counter, page.order_by_score()))?;
-                    (total, tally, top)
-                }
+                Sort::Score => searcher.search(query, &(Count, counter, page.order_by_score()))?,
                 Sort::Year | Sort::YearDesc => {
                     let order = if request.sort == Sort::Year { Order::Asc } else { Order::Desc };
                     let by_year = page.order_by_fast_field::<i64>("year", order);
@@ -215,7 +212,7 @@ impl Engine {
                 }
             }
         };
-        Ok(Found { total, tally: want_counts.then_some(tally), top })
+        Ok(Found { total, tally, top })
     }
 
     fn hit(&self, doc: &TantivyDocument, score: f32, highlight: &[String]) -> Hit {
