@@ -27,23 +27,10 @@ pub const FIELDS: &[&str] = &[
     "snippets",
 ];
 
-/// CSV columns without `--fields`.
-const CSV_DEFAULT: &[&str] = &[
-    "id",
-    "path",
-    "title",
-    "unit",
-    "unit_type",
-    "province",
-    "city",
-    "county",
-    "township",
-    "level",
-    "year",
-    "publish_date",
-    "score",
-    "snippet",
-];
+/// CSV columns without `--fields`: every field but the rank and the snippet list.
+fn csv_default() -> Vec<&'static str> {
+    FIELDS.iter().copied().filter(|f| !matches!(*f, "rank" | "snippets")).collect()
+}
 
 pub fn check_fields(fields: &[String]) -> Result<()> {
     if let Some(bad) = fields.iter().find(|f| !FIELDS.contains(&f.as_str())) {
@@ -60,9 +47,9 @@ fn value(hit: &Hit, rank: usize) -> Map<String, Value> {
     m
 }
 
-fn pick<'a>(fields: &'a [String], default: &'a [&'a str]) -> Vec<&'a str> {
+fn pick<'a>(fields: &'a [String], default: Vec<&'a str>) -> Vec<&'a str> {
     if fields.is_empty() {
-        default.to_vec()
+        default
     } else {
         fields.iter().map(String::as_str).collect()
     }
@@ -70,8 +57,7 @@ fn pick<'a>(fields: &'a [String], default: &'a [&'a str]) -> Vec<&'a str> {
 
 /// One JSON object per hit, in rank order.
 pub fn jsonl(r: &SearchResponse, offset: usize, fields: &[String]) -> String {
-    let all: Vec<&str> = FIELDS.iter().copied().filter(|f| *f != "snippet").collect();
-    let chosen = pick(fields, &all);
+    let chosen = pick(fields, FIELDS.iter().copied().filter(|f| *f != "snippet").collect());
     let mut out = String::new();
     for (i, hit) in r.hits.iter().enumerate() {
         let m = value(hit, offset + i + 1);
@@ -85,7 +71,7 @@ pub fn jsonl(r: &SearchResponse, offset: usize, fields: &[String]) -> String {
 
 /// One row per hit; unknown values are empty cells.
 pub fn csv(r: &SearchResponse, offset: usize, fields: &[String]) -> String {
-    let chosen = pick(fields, CSV_DEFAULT);
+    let chosen = pick(fields, csv_default());
     let rows = r
         .hits
         .iter()
