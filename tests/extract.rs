@@ -113,6 +113,14 @@ fn fixtures_of_every_kind() {
         ),
         ("jilin_city.txt", json!({"unit": "吉林市", "level": "地市级", "province": "吉林省", "city": "吉林市"})),
         ("no_year.txt", json!({"unit": "下洋镇", "level": "乡镇级", "year": null})),
+        // A town the gazetteer does not know: its fragment (口镇, a real town
+        // elsewhere) must not vote; the stated municipality and the level remain.
+        (
+            "unknown_town.txt",
+            json!({"unit": "明口镇", "level": "乡镇级", "province": "天津市", "township": null, "year": 2021}),
+        ),
+        // A real namesake in another province than the publishing metadata names.
+        ("namesake_elsewhere.txt", json!({"level": "乡镇级", "province": "内蒙古自治区", "township": null})),
         // A province's report naming its cities: the cities must not win by the province's votes.
         ("province_mentions_city.txt", json!({"unit": "吉林省", "level": "省级", "province": "吉林省", "city": null})),
     ];

@@ -87,24 +87,59 @@ struct Votes<'g> {
     in_unit: Vec<DivId>,
     /// Candidates named at the start of the first paragraph.
     in_subject: Vec<DivId>,
+    /// Candidates named by publishing metadata (来源：某省某县).
+    in_source: Vec<DivId>,
     /// For each candidate, the other places of the same name it was found with.
     rivals: HashMap<DivId, Vec<DivId>>,
 }
 
 impl<'g> Votes<'g> {
     fn collect(g: &'g Gazetteer, o: &Opening) -> Votes<'g> {
-        let mut v =
-            Votes { g, direct: HashMap::new(), in_unit: Vec::new(), in_subject: Vec::new(), rivals: HashMap::new() };
+        // A title unit the gazetteer does not fully know (明口镇) must not vote
+        // through its fragments (口镇) wherever the text repeats it.
+        let unknown_unit = o.unit.as_deref().filter(|u| {
+            let kept = tiling(u, g.mentions(u));
+            let covered = kept.last().map_or(0, |m| m.end);
+            let mut rest = &u[covered..];
+            while let Some(filler) = UNIT_FILLERS.iter().find(|f| rest.starts_with(**f)) {
+                rest = &rest[filler.len()..];
+            }
+            !rest.is_empty()
+        });
+        let masked;
+        let o = match unknown_unit {
+            Some(u) if u.chars().count() >= 2 => {
+                let blank = "＿".repeat(u.chars().count());
+                masked = Opening {
+                    lines: o.lines.iter().map(|l| l.replace(u, &blank)).collect(),
+                    title: o.title.as_ref().map(|t| t.replace(u, &blank)),
+                    unit: o.unit.clone(),
+                    sources: o.sources.iter().map(|s| s.replace(u, &blank)).collect(),
+                    subject: o.subject.as_ref().map(|s| s.replace(u, &blank)),
+                    self_refs: o.self_refs.clone(),
+                };
+                &masked
+            }
+            _ => o,
+        };
+        let mut v = Votes {
+            g,
+            direct: HashMap::new(),
+            in_unit: Vec::new(),
+            in_subject: Vec::new(),
+            in_source: Vec::new(),
+            rivals: HashMap::new(),
+        };
         let head = o.lines.join("\n");
         let mut zones: Vec<(&str, f32)> = vec![(head.as_str(), 1.0)];
         if let Some(t) = &o.title {
             zones.push((t, 3.0));
         }
-        for s in &o.sources {
-            zones.push((s, 2.0));
-        }
         for (text, weight) in zones {
             v.add(text, weight, None);
+        }
+        for s in &o.sources {
+            v.add(s, 2.0, Some(Zone::Source));
         }
         if let Some(s) = &o.subject {
             v.add(s, 2.5, Some(Zone::Subject));
@@ -122,23 +157,28 @@ impl<'g> Votes<'g> {
     }
 
     fn add(&mut self, text: &str, weight: f32, zone: Option<Zone>) {
-        for m in self.g.mentions(text) {
+        let mut mentions = self.g.mentions(text);
+        if matches!(zone, Some(Zone::Unit | Zone::Source)) {
+            mentions = tiling(text, mentions);
+        }
+        for m in mentions {
             let (_, candidates) = self.g.pattern(m.pattern);
             for c in candidates {
                 *self.direct.entry(c.div).or_default() += weight * c.strength;
-                let list = match zone {
-                    Some(Zone::Unit) => &mut self.in_unit,
-                    Some(Zone::Subject) => &mut self.in_subject,
-                    None => continue,
-                };
-                if !list.contains(&c.div) {
-                    list.push(c.div);
-                }
                 let rivals = self.rivals.entry(c.div).or_default();
                 for other in candidates.iter().filter(|o| o.div != c.div) {
                     if !rivals.contains(&other.div) {
                         rivals.push(other.div);
                     }
+                }
+                let list = match zone {
+                    Some(Zone::Unit) => &mut self.in_unit,
+                    Some(Zone::Subject) => &mut self.in_subject,
+                    Some(Zone::Source) => &mut self.in_source,
+                    None => continue,
+                };
+                if !list.contains(&c.div) {
+                    list.push(c.div);
                 }
             }
         }
@@ -194,6 +234,32 @@ impl<'g> Votes<'g> {
 enum Zone {
     Unit,
     Subject,
+    Source,
+}
+
+/// Words a unit's name may have between its places (某区人民政府某街道).
+const UNIT_FILLERS: &[&str] = &["人民政府", "政府", "中共", "党委", "党工委", "委员会", "办事处", "委", " ", "　", "·"];
+
+/// Mentions that tile a unit's name from its start, with only filler words
+/// between them: 明口镇 is an unknown town, not 口镇 with 明 before it.
+fn tiling(unit: &str, mentions: Vec<crate::gazetteer::Mention>) -> Vec<crate::gazetteer::Mention> {
+    let mut kept = Vec::new();
+    let mut at = 0;
+    for m in mentions {
+        if m.start < at {
+            continue;
+        }
+        let mut gap = &unit[at..m.start];
+        while let Some(filler) = UNIT_FILLERS.iter().find(|f| gap.starts_with(**f)) {
+            gap = &gap[filler.len()..];
+        }
+        if !gap.is_empty() {
+            break;
+        }
+        at = m.end;
+        kept.push(m);
+    }
+    kept
 }
 
 /// The candidates of the most specific tier among `named`.
@@ -275,15 +341,39 @@ pub fn resolve(g: &Gazetteer, o: &Opening) -> Region {
         .filter(|&d| type_hint.is_some_and(|h| compatible(h, g.get(d).unit_type)))
         .collect();
     let subject = if matching.is_empty() { deepest(g, &votes.in_subject) } else { deepest(g, &matching) };
-    let subject_too_high = subject
-        .first()
-        .is_some_and(|&d| type_hint.and_then(hint_tier).is_some_and(|t| t > g.get(d).tier) && by_hint().is_some());
-    let (chosen, how) = if !votes.in_unit.is_empty() {
+    // A subject above the unit (在某县委领导下 while the text says 我镇): the unit
+    // is a place of the spoken type *within* it, if the text names one.
+    let subject_is_superior =
+        subject.first().is_some_and(|&d| type_hint.and_then(hint_tier).is_some_and(|t| t > g.get(d).tier));
+    let within_subject = || {
+        type_hint.and_then(|h| {
+            votes.most_mentioned(
+                votes
+                    .direct
+                    .keys()
+                    .copied()
+                    .filter(|d| compatible(h, g.get(*d).unit_type))
+                    .filter(|d| subject.iter().any(|&s| *d != s && g.is_within(*d, s)))
+                    .filter(eligible),
+            )
+        })
+    };
+    // A title namesake outside every place the publishing metadata names
+    // (来源：宁夏回族自治区某市 with a 河源镇 known only in 吉林) is not the unit.
+    let source_places = deepest(g, &votes.in_source);
+    let unit_contradicted = !votes.in_unit.is_empty()
+        && !source_places.is_empty()
+        && !votes.in_unit.iter().any(|&u| source_places.iter().any(|&s| g.is_within(u, s) || g.is_within(s, u)));
+    let (chosen, how) = if unit_contradicted {
+        (votes.best(source_places.into_iter()), "发布信息中的地区".to_string())
+    } else if !votes.in_unit.is_empty() {
         (
             votes.best(deepest(g, &votes.in_unit).into_iter()),
             format!("标题中的单位“{}”", o.unit.as_deref().unwrap_or("")),
         )
-    } else if !subject.is_empty() && !subject_too_high {
+    } else if let Some(inner) = subject_is_superior.then(within_subject).flatten() {
+        (Some(inner), format!("正文自称“{}”，在首段所说地区之内", type_hint.unwrap_or("")))
+    } else if !subject.is_empty() {
         (votes.best(subject.into_iter()), "首段主语".to_string())
     } else {
         match by_hint() {
@@ -317,7 +407,8 @@ pub fn resolve(g: &Gazetteer, o: &Opening) -> Region {
     };
     let mut evidence = format!("{how}：{}", path.join(" → "));
     if by_prior {
-        let names: Vec<String> = votes.rivals[&div]
+        let rivals = votes.rivals.get(&div).map_or(&[][..], Vec::as_slice);
+        let names: Vec<String> = rivals
             .iter()
             .take(4)
             .map(|&r| {
@@ -339,6 +430,23 @@ pub fn resolve(g: &Gazetteer, o: &Opening) -> Region {
         };
         *field = Field::new(Some(place.name.clone()), confidence, evidence.clone());
     }
+    // The text speaks as a lower unit than any place it names (an unknown or
+    // new 乡 under a known city): the level is the text's, the region as far
+    // down as known.
+    let hinted_tier = type_hint.and_then(hint_tier);
+    let speaks_lower =
+        hinted_tier.is_some_and(|t| t > d.tier) && !type_hint.is_some_and(|h| compatible(h, d.unit_type));
+    if !department && (votes.in_unit.is_empty() || unit_contradicted) && speaks_lower {
+        let hint = type_hint.unwrap_or("");
+        let level = hint_level(hint).unwrap_or(d.tier.level()).to_string();
+        r.level = Field::new(Some(level), 0.5, format!("正文自称“{hint}”；所在地只识别到 {}", d.name));
+        r.unit_type = Field::new(None, 0.0, String::new());
+        r.unit = Field::new(o.unit.clone(), 0.5, "标题".into());
+        for field in [&mut r.province, &mut r.city, &mut r.county, &mut r.township] {
+            field.confidence = field.confidence.min(0.5);
+        }
+        return r;
+    }
     let level = d.tier.level().to_string();
     if department {
         r.unit_type =
@@ -351,4 +459,23 @@ pub fn resolve(g: &Gazetteer, o: &Opening) -> Region {
         r.unit = Field::new(Some(d.name.clone()), confidence, evidence.clone());
     }
     r
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analyze::normalize;
+    use crate::extract::opening;
+
+    fn region(text: &str) -> Region {
+        resolve(crate::gazetteer::shared(), &opening::read(&normalize(text)))
+    }
+
+    #[test]
+    fn namesakes_under_an_unknown_parent_do_not_panic() {
+        // A made-up county between a real municipality and a common township name.
+        let r = region("西湾乡2022年法治政府建设工作情况的报告\n来源：北京市金沟市西湾乡　发布时间：2023-03-02\n2022年，西湾乡在北京市委、市政府的坚强领导下，扎实推进依法行政。");
+        assert_eq!(r.level.value.as_deref(), Some("乡镇级"));
+        assert!(r.province.value.is_some());
+    }
 }

@@ -157,6 +157,7 @@ impl Gazetteer {
     pub fn mentions(&self, text: &str) -> Vec<Mention> {
         self.automaton
             .find_iter(text)
+            .filter(|m| !suffix_binds_onward(&text[m.start()..m.end()], &text[m.end()..]))
             .map(|m| Mention { start: m.start(), end: m.end(), pattern: m.pattern().as_usize() })
             .collect()
     }
@@ -209,6 +210,44 @@ impl Gazetteer {
     }
 }
 
+/// Whether a name's last character belongs to the word that follows
+/// (发展乡|村振兴, 全县|域, 区|域): then the text does not name that place.
+fn suffix_binds_onward(name: &str, rest: &str) -> bool {
+    const COMPOUNDS: &[&str] = &[
+        "乡村",
+        "乡镇",
+        "乡亲",
+        "乡贤",
+        "乡土",
+        "乡愁",
+        "镇村",
+        "镇域",
+        "镇街",
+        "镇级",
+        "县域",
+        "县级",
+        "县乡",
+        "区域",
+        "区划",
+        "区级",
+        "市场",
+        "市民",
+        "市域",
+        "市级",
+        "市县",
+        "省级",
+        "省域",
+        "省市",
+        "州级",
+        "街道办",
+    ];
+    let (Some(last), Some(next)) = (name.chars().last(), rest.chars().next()) else { return false };
+    let mut pair = String::new();
+    pair.push(last);
+    pair.push(next);
+    COMPOUNDS.contains(&pair.as_str())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -255,5 +294,7 @@ mod tests {
         assert_eq!(g.get(g.pattern(found[0].pattern).1[0].div).name, "磐安县");
         // Common words that happen to be place names are not matched.
         assert!(forms_of(g, "长治久安的城区").is_empty());
+        assert!(forms_of(g, "推动经济社会发展乡村振兴").is_empty(), "发展乡 + 村");
+        assert_eq!(forms_of(g, "发展乡人民政府"), ["发展乡"]);
     }
 }

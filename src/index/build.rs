@@ -140,10 +140,18 @@ fn index_into(handle: &IndexHandle, request: &BuildRequest, start: Instant) -> R
                 continue;
             }
         };
-        let doc = match ReportDoc::new(&key, mtime, size, source.text, in_manifest) {
-            Ok(doc) => doc,
-            Err(e) => {
+        // A bug in extraction must cost one file, not the run (and what is indexed stays).
+        let made = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            ReportDoc::new(&key, mtime, size, source.text, in_manifest)
+        }));
+        let doc = match made {
+            Ok(Ok(doc)) => doc,
+            Ok(Err(e)) => {
                 summary.skipped.push((path.clone(), SkipReason::BadMetadata(format!("{e:#}"))));
+                continue;
+            }
+            Err(_) => {
+                summary.skipped.push((path.clone(), SkipReason::Internal));
                 continue;
             }
         };

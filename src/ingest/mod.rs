@@ -18,6 +18,8 @@ pub enum SkipReason {
     Unreadable(String),
     SymlinkLoop,
     BadMetadata(String),
+    /// fazhi failed on this file (a bug): reported, the run goes on.
+    Internal,
 }
 
 impl fmt::Display for SkipReason {
@@ -31,6 +33,7 @@ impl fmt::Display for SkipReason {
             SkipReason::Unreadable(e) => write!(f, "无法读取（{e}）"),
             SkipReason::SymlinkLoop => write!(f, "符号链接循环"),
             SkipReason::BadMetadata(e) => write!(f, "元数据无效（{e}）"),
+            SkipReason::Internal => write!(f, "处理时出现内部错误（请报告此问题）"),
         }
     }
 }
