@@ -49,7 +49,10 @@ const QUERIES: &[&str] = &[
 fn main() {
     let n: usize = std::env::var("FAZHI_BENCH_DOCS").ok().and_then(|v| v.parse().ok()).unwrap_or(100_000);
     let count: usize = std::env::var("FAZHI_BENCH_QUERIES").ok().and_then(|v| v.parse().ok()).unwrap_or(10_000);
-    let index = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!("target/bench-facets-{n}/index"));
+    // FAZHI_BENCH_INDEX: any index, e.g. one built from ../shared/bench/gen_corpus.py --extra.
+    let index = std::env::var_os("FAZHI_BENCH_INDEX")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!("target/bench-facets-{n}/index")));
     let engine = Engine::open(&index).expect("run `cargo bench --bench facets` first to build the index");
     let input: String = (0..count).map(|i| format!("{}\n", QUERIES[i % QUERIES.len()])).collect();
     let defaults = Defaults { limit: 10, facets: false };

@@ -62,7 +62,7 @@ impl Engine {
                 .and_then(|s| serde_json::from_str(s).ok())
                 .unwrap_or_default();
             Ok(Some(Report {
-                hit: self.hit(&doc, 0.0, &[]),
+                hit: self.hit(&doc, 0.0, &super::snippet::Highlighter::new(&[])),
                 confidence: provenance["confidence"].clone(),
                 evidence: provenance["evidence"].clone(),
                 text,

@@ -168,9 +168,10 @@ impl Engine {
         }
         let searcher = self.reader.searcher();
         let mut hits = Vec::with_capacity(found.top.len());
+        let highlighter = snippet::Highlighter::new(&plan.highlight);
         for (score, address) in found.top {
             let doc: TantivyDocument = searcher.doc(address).context("读取文档失败")?;
-            hits.push(self.hit(&doc, score, &plan.highlight));
+            hits.push(self.hit(&doc, score, &highlighter));
         }
         let facets = found.tally.as_ref().filter(|_| request.facets).map(FacetCounts::from);
         let pivot = found.tally.as_ref().zip(request.pivot).map(|(t, (rows, columns))| Pivot::from(t, rows, columns));
@@ -215,7 +216,7 @@ impl Engine {
         Ok(Found { total, tally, top })
     }
 
-    fn hit(&self, doc: &TantivyDocument, score: f32, highlight: &[String]) -> Hit {
+    fn hit(&self, doc: &TantivyDocument, score: f32, highlighter: &snippet::Highlighter) -> Hit {
         let f = &self.handle.fields;
         let text = |field: Field| doc.get_first(field).and_then(|v| v.as_str()).map(str::to_string);
         let body = text(f.body).unwrap_or_default();
@@ -233,7 +234,7 @@ impl Engine {
             year: doc.get_first(f.year).and_then(|v| v.as_i64()),
             publish_date: text(f.publish_date),
             score,
-            snippets: snippet::snippets(&body, highlight, SNIPPETS_PER_HIT),
+            snippets: highlighter.snippets(&body, SNIPPETS_PER_HIT),
         }
     }
 }

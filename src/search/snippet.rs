@@ -25,15 +25,39 @@ pub struct Snippet {
     pub highlights: Vec<[usize; 2]>,
 }
 
-/// Up to `max` snippets of `text` around the keys (normalized, compact), best
-/// sentences first chosen, then shown in document order.
-pub fn snippets(text: &str, keys: &[String], max: usize) -> Vec<Snippet> {
-    let keys: Vec<&String> = keys.iter().filter(|k| !k.is_empty()).collect();
-    if keys.is_empty() || max == 0 {
-        return Vec::new();
+/// The keys of one query, compiled once for all its hits.
+pub struct Highlighter {
+    automaton: Option<AhoCorasick>,
+}
+
+impl Highlighter {
+    /// Keys are normalized and compact (what the query matched).
+    pub fn new(keys: &[String]) -> Highlighter {
+        let keys: Vec<&String> = keys.iter().filter(|k| !k.is_empty()).collect();
+        let automaton = (!keys.is_empty())
+            .then(|| AhoCorasick::builder().match_kind(MatchKind::LeftmostLongest).build(keys).ok())
+            .flatten();
+        Highlighter { automaton }
     }
+
+    /// Up to `max` snippets of `text`, best sentences first chosen, then
+    /// shown in document order.
+    pub fn snippets(&self, text: &str, max: usize) -> Vec<Snippet> {
+        match &self.automaton {
+            Some(ac) if max > 0 => snippets_with(ac, text, max),
+            _ => Vec::new(),
+        }
+    }
+}
+
+/// Up to `max` snippets of `text` around the keys (normalized, compact).
+pub fn snippets(text: &str, keys: &[String], max: usize) -> Vec<Snippet> {
+    Highlighter::new(keys).snippets(text, max)
+}
+
+fn snippets_with(ac: &AhoCorasick, text: &str, max: usize) -> Vec<Snippet> {
     let chars: Vec<char> = text.chars().collect();
-    let matches = find(text, &chars, &keys);
+    let matches = find(ac, text, &chars);
     if matches.is_empty() {
         return Vec::new();
     }
@@ -78,7 +102,7 @@ struct Sentence {
 }
 
 /// Matches of the keys as char ranges of the original text, in order.
-fn find(text: &str, chars: &[char], keys: &[&String]) -> Vec<Match> {
+fn find(ac: &AhoCorasick, text: &str, chars: &[char]) -> Vec<Match> {
     let normalized: Vec<char> = {
         let n: Vec<char> = normalize(text).chars().collect();
         // normalize keeps the char count; never trust that blindly.
@@ -96,9 +120,6 @@ fn find(text: &str, chars: &[char], keys: &[&String]) -> Vec<Match> {
             origin.extend(std::iter::repeat_n(i, c.len_utf8()));
         }
     }
-    let Ok(ac) = AhoCorasick::builder().match_kind(MatchKind::LeftmostLongest).build(keys) else {
-        return Vec::new();
-    };
     ac.find_iter(&compact)
         .map(|m| {
             let (start, end) = (origin[m.start()], origin[m.end() - 1] + 1);
