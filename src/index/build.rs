@@ -17,7 +17,7 @@ use tantivy::{IndexWriter, TantivyDocument, Term};
 
 use super::store::{is_index_dir, IndexHandle};
 use super::Fields;
-use crate::analyze::{compact, normalize};
+use crate::analyze::{compact, normalize, normalize_char};
 use crate::extract::sidecar::{self, Manifest};
 use crate::extract::{self, Metadata};
 use crate::ingest::{self, SkipReason};
@@ -329,6 +329,10 @@ impl ReportDoc {
         }
         let provenance = serde_json::json!({"confidence": m.confidence, "evidence": m.evidence});
         doc.add_text(f.metadata, provenance.to_string());
+        // Whether the body needs traditional->simplified folding (most do not;
+        // snippets skip the costly pass for those).
+        let folded = self.normalized.chars().zip(self.text.chars()).any(|(n, o)| n != normalize_char(o));
+        doc.add_u64(f.folded, folded as u64);
         doc.add_text(f.body, self.text);
         doc
     }

@@ -41,10 +41,12 @@ impl Highlighter {
     }
 
     /// Up to `max` snippets of `text`, best sentences first chosen, then
-    /// shown in document order.
-    pub fn snippets(&self, text: &str, max: usize) -> Vec<Snippet> {
+    /// shown in document order. `folded`: whether the text has characters
+    /// that traditional->simplified folding changes (recorded at indexing);
+    /// when not, the costly folding pass is skipped.
+    pub fn snippets(&self, text: &str, folded: bool, max: usize) -> Vec<Snippet> {
         match &self.automaton {
-            Some(ac) if max > 0 => snippets_with(ac, text, max),
+            Some(ac) if max > 0 => snippets_with(ac, text, folded, max),
             _ => Vec::new(),
         }
     }
@@ -52,12 +54,12 @@ impl Highlighter {
 
 /// Up to `max` snippets of `text` around the keys (normalized, compact).
 pub fn snippets(text: &str, keys: &[String], max: usize) -> Vec<Snippet> {
-    Highlighter::new(keys).snippets(text, max)
+    Highlighter::new(keys).snippets(text, true, max)
 }
 
-fn snippets_with(ac: &AhoCorasick, text: &str, max: usize) -> Vec<Snippet> {
+fn snippets_with(ac: &AhoCorasick, text: &str, folded: bool, max: usize) -> Vec<Snippet> {
     let chars: Vec<char> = text.chars().collect();
-    let matches = find(ac, text, &chars);
+    let matches = find(ac, text, &chars, folded);
     if matches.is_empty() {
         return Vec::new();
     }
@@ -102,15 +104,18 @@ struct Sentence {
 }
 
 /// Matches of the keys as char ranges of the original text, in order.
-fn find(ac: &AhoCorasick, text: &str, chars: &[char]) -> Vec<Match> {
-    let normalized: Vec<char> = {
+fn find(ac: &AhoCorasick, text: &str, chars: &[char], folded: bool) -> Vec<Match> {
+    let per_char = || chars.iter().map(|&c| normalize_char(c)).collect::<Vec<char>>();
+    let normalized: Vec<char> = if folded {
         let n: Vec<char> = normalize(text).chars().collect();
         // normalize keeps the char count; never trust that blindly.
         if n.len() == chars.len() {
             n
         } else {
-            chars.iter().map(|&c| normalize_char(c)).collect()
+            per_char()
         }
+    } else {
+        per_char()
     };
     let mut compact = String::with_capacity(text.len());
     let mut origin = Vec::with_capacity(text.len()); // compact byte → original char
