@@ -117,3 +117,54 @@ fn every_term_returns_exactly_the_reports_that_contain_it() {
     assert!(checked >= 30, "only {checked} terms occur in the corpus");
     assert!(sizes.len() >= 5, "set sizes too uniform: {sizes:?}");
 }
+
+/// Random windows of the reports' own text (most never a jieba token, many
+/// spanning punctuation in the original) match exactly the reports that
+/// contain them: exercises the position check and its word shortcut.
+#[test]
+fn random_substrings_match_exactly() {
+    use fazhi::index::build::{build, BuildRequest};
+    use fazhi::search::{Engine, SearchRequest};
+
+    let corpus: BTreeMap<String, String> = std::fs::read_dir(bundled_corpus())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .map(|p| {
+            (p.file_name().unwrap().to_string_lossy().to_string(), grep_form(&std::fs::read_to_string(&p).unwrap()))
+        })
+        .collect();
+    let dir = scratch("random-substrings").join("index");
+    let request = BuildRequest { paths: vec![bundled_corpus()], rebuild: false, progress: false, manifest: None };
+    build(&dir, &request).unwrap();
+    let engine = Engine::open(&dir).unwrap();
+    let texts: Vec<Vec<char>> = corpus.values().map(|t| t.chars().collect()).collect();
+    let mut seed: u64 = 0x9E3779B97F4A7C15;
+    let mut next = |n: usize| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed % n as u64) as usize
+    };
+    let mut multi = 0;
+    for _ in 0..400 {
+        let text = &texts[next(texts.len())];
+        let len = 3 + next(8);
+        let start = next(text.len() - len);
+        let key: String = text[start..start + len].iter().collect();
+        if key.chars().any(|c| c.is_ascii_digit()) {
+            continue; // a bare year would be a filter
+        }
+        let want = expected(&key, &corpus);
+        let r = engine
+            .search(&SearchRequest { query: format!("\"{key}\""), limit: 10, ..SearchRequest::default() })
+            .unwrap();
+        let got: BTreeSet<String> = r
+            .hits
+            .iter()
+            .map(|h| std::path::Path::new(&h.path).file_name().unwrap().to_string_lossy().to_string())
+            .collect();
+        assert_eq!(got, want, "{key}");
+        multi += (want.len() > 1) as usize;
+    }
+    assert!(multi > 20, "too few keys found in several reports ({multi})");
+}

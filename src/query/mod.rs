@@ -1,5 +1,6 @@
 //! Query → parse ([`parse`]) → tantivy queries ([`plan`]).
 
+pub mod exact;
 pub mod filters;
 pub mod parse;
 pub mod plan;

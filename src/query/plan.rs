@@ -13,6 +13,7 @@ use tantivy::query::{
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::Term;
 
+use super::exact::ExactTerm;
 use super::{ParsedQuery, QueryTerm};
 use crate::analyze::{dictionary, is_word_char};
 use crate::index::schema::Ranking;
@@ -134,12 +135,12 @@ fn ranking_clauses(q: &ParsedQuery, f: &Fields, ranking: &Ranking) -> Vec<(Occur
 
 /// Reports whose text (title included) contains `key` (compact, normalized).
 fn contains(f: &Fields, key: &str) -> Box<dyn Query> {
-    grams_query(f.body_grams, key)
+    grams_query(f.body_grams, Some(f.body_words), key)
 }
 
 /// `key` as a bigram phrase. Non-overlapping grams at even offsets (plus the
 /// last one) cover every char, so half the posting lists suffice.
-fn grams_query(field: Field, key: &str) -> Box<dyn Query> {
+fn grams_query(field: Field, words: Option<Field>, key: &str) -> Box<dyn Query> {
     let chars: Vec<char> = key.chars().collect();
     let gram = |i: usize| Term::from_field_text(field, &chars[i..i + 2].iter().collect::<String>());
     match chars.len() {
@@ -155,7 +156,12 @@ fn grams_query(field: Field, key: &str) -> Box<dyn Query> {
             if offsets.last().map(|o| o + 2) != Some(n) {
                 offsets.push(n - 2);
             }
-            Box::new(PhraseQuery::new_with_offset(offsets.into_iter().map(|o| (o, gram(o))).collect()))
+            let grams: Vec<(usize, Term)> = offsets.into_iter().map(|o| (o, gram(o))).collect();
+            match words {
+                // The whole term as one jieba token proves a match without positions.
+                Some(words) => Box::new(ExactTerm::new(grams, Term::from_field_text(words, key))),
+                None => Box::new(PhraseQuery::new_with_offset(grams)),
+            }
         }
     }
 }
