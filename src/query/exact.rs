@@ -8,7 +8,7 @@
 //! verified. Which reports match is exactly the bigram-phrase answer.
 
 use tantivy::postings::{Postings, SegmentPostings};
-use tantivy::query::{EmptyScorer, EnableScoring, Explanation, Query, Scorer, Weight};
+use tantivy::query::{EmptyScorer, EnableScoring, Explanation, PhraseQuery, Query, Scorer, Weight};
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocId, DocSet, Score, SegmentReader, TantivyError, Term, TERMINATED};
 
@@ -27,8 +27,9 @@ impl ExactTerm {
 }
 
 impl Query for ExactTerm {
-    fn weight(&self, _: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
-        Ok(Box::new(self.clone()))
+    fn weight(&self, scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        let phrase = PhraseQuery::new_with_offset(self.grams.clone()).weight(scoring)?;
+        Ok(Box::new(ExactWeight { term: self.clone(), phrase }))
     }
 
     fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
@@ -38,11 +39,23 @@ impl Query for ExactTerm {
     }
 }
 
-impl Weight for ExactTerm {
-    fn scorer(&self, reader: &SegmentReader, _boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
-        let grams_index = reader.inverted_index(self.grams[0].1.field())?;
-        let mut grams = Vec::with_capacity(self.grams.len());
-        for (offset, term) in &self.grams {
+struct ExactWeight {
+    term: ExactTerm,
+    /// tantivy's own phrase matching, for segments where the word never occurs.
+    phrase: Box<dyn Weight>,
+}
+
+impl Weight for ExactWeight {
+    fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
+        let word =
+            reader.inverted_index(self.term.word.field())?.read_postings(&self.term.word, IndexRecordOption::Basic)?;
+        let Some(word) = word else {
+            // No shortcut anywhere in this segment: tantivy's phrase scorer is tuned for that.
+            return self.phrase.scorer(reader, boost);
+        };
+        let grams_index = reader.inverted_index(self.term.grams[0].1.field())?;
+        let mut grams = Vec::with_capacity(self.term.grams.len());
+        for (offset, term) in &self.term.grams {
             match grams_index.read_postings(term, IndexRecordOption::WithFreqsAndPositions)? {
                 Some(p) => grams.push((*offset as u32, p)),
                 None => return Ok(Box::new(EmptyScorer)),
@@ -50,8 +63,8 @@ impl Weight for ExactTerm {
         }
         // Rarest first: it leads the intersection.
         grams.sort_by_key(|(_, p)| p.doc_freq());
-        let word = reader.inverted_index(self.word.field())?.read_postings(&self.word, IndexRecordOption::Basic)?;
-        let mut scorer = ExactScorer { grams, word, doc: 0, starts: Vec::new(), buffer: Vec::new() };
+        let mut scorer =
+            ExactScorer { grams, word, doc: 0, starts: Vec::new(), buffer: Vec::new(), shifted: Vec::new() };
         scorer.doc = scorer.settle(scorer.grams[0].1.doc());
         Ok(Box::new(scorer))
     }
@@ -68,10 +81,11 @@ impl Weight for ExactTerm {
 
 struct ExactScorer {
     grams: Vec<(u32, SegmentPostings)>,
-    word: Option<SegmentPostings>,
+    word: SegmentPostings,
     doc: DocId,
     starts: Vec<u32>,
     buffer: Vec<u32>,
+    shifted: Vec<u32>,
 }
 
 impl ExactScorer {
@@ -102,11 +116,10 @@ impl ExactScorer {
     }
 
     fn word_proves(&mut self, doc: DocId) -> bool {
-        match &mut self.word {
-            Some(word) if word.doc() <= doc => word.seek(doc) == doc,
-            Some(word) => word.doc() == doc,
-            None => false,
+        if self.word.doc() < doc {
+            self.word.seek(doc);
         }
+        self.word.doc() == doc
     }
 
     /// Some start position where every gram sits at its offset.
@@ -117,7 +130,9 @@ impl ExactScorer {
         self.starts.extend(self.buffer.iter().filter_map(|p| p.checked_sub(*offset)));
         for (offset, postings) in self.grams.iter_mut().skip(1) {
             postings.positions(&mut self.buffer);
-            let shifted: Vec<u32> = self.buffer.iter().filter_map(|p| p.checked_sub(*offset)).collect();
+            self.shifted.clear();
+            self.shifted.extend(self.buffer.iter().filter_map(|p| p.checked_sub(*offset)));
+            let shifted = &self.shifted;
             // Both sorted: keep the common starts.
             let mut j = 0;
             self.starts.retain(|s| {
