@@ -86,15 +86,20 @@ fn expected(term: &str, corpus: &BTreeMap<String, String>) -> BTreeSet<String> {
     corpus.iter().filter(|(_, text)| text.contains(&needle)).map(|(name, _)| name.clone()).collect()
 }
 
-#[test]
-fn every_term_returns_exactly_the_reports_that_contain_it() {
-    let corpus: BTreeMap<String, String> = std::fs::read_dir(bundled_corpus())
+/// The bundled reports as grep sees them: file name → folded text.
+fn grep_corpus() -> BTreeMap<String, String> {
+    std::fs::read_dir(bundled_corpus())
         .unwrap()
         .map(|e| e.unwrap().path())
         .map(|p| {
             (p.file_name().unwrap().to_string_lossy().to_string(), grep_form(&std::fs::read_to_string(&p).unwrap()))
         })
-        .collect();
+        .collect()
+}
+
+#[test]
+fn every_term_returns_exactly_the_reports_that_contain_it() {
+    let corpus = grep_corpus();
     assert_eq!(corpus.len(), 5);
     let mut sizes = BTreeSet::new();
     let mut checked = 0;
@@ -126,13 +131,7 @@ fn random_substrings_match_exactly() {
     use fazhi::index::build::{build, BuildRequest};
     use fazhi::search::{Engine, SearchRequest};
 
-    let corpus: BTreeMap<String, String> = std::fs::read_dir(bundled_corpus())
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .map(|p| {
-            (p.file_name().unwrap().to_string_lossy().to_string(), grep_form(&std::fs::read_to_string(&p).unwrap()))
-        })
-        .collect();
+    let corpus = grep_corpus();
     let dir = scratch("random-substrings").join("index");
     let request = BuildRequest { paths: vec![bundled_corpus()], rebuild: false, progress: false, manifest: None };
     build(&dir, &request).unwrap();
