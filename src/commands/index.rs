@@ -1,0 +1,43 @@
+//! `fazhi index`.
+
+use std::path::Path;
+
+use anyhow::Result;
+
+use super::FOUND;
+use fazhi::cli::IndexArgs;
+use fazhi::index::build::{self, BuildRequest, BuildSummary};
+use fazhi::{paths, render};
+
+pub fn run(args: IndexArgs) -> Result<u8> {
+    let dir = args.location.index.clone().unwrap_or_else(paths::default_index_dir);
+    let paths = if args.paths.is_empty() { vec![paths::bundled_corpus()] } else { args.paths };
+    let request = BuildRequest { paths, rebuild: args.rebuild, progress: true, manifest: args.manifest };
+    let summary = build::build(&dir, &request)?;
+    for (path, reason) in &summary.skipped {
+        eprintln!("fazhi: 跳过 {}：{reason}", path.display());
+    }
+    render::emit(format!("{}\n", summary_line(&summary, &dir)).as_bytes())?;
+    Ok(FOUND)
+}
+
+pub fn summary_line(s: &BuildSummary, dir: &Path) -> String {
+    let mut kinds = std::collections::BTreeMap::new();
+    for (_, reason) in &s.skipped {
+        *kinds.entry(reason.kind()).or_insert(0) += 1;
+    }
+    let skipped = if kinds.is_empty() {
+        "跳过 0 个".to_string()
+    } else {
+        let reasons: Vec<String> = kinds.iter().map(|(k, n)| format!("{k} {n}")).collect();
+        format!("跳过 {} 个（{}）", s.skipped.len(), reasons.join("，"))
+    };
+    format!(
+        "已索引 {} 篇，未变 {} 篇，{skipped}；索引共 {} 篇，位于 {}，用时 {:.1} 秒",
+        s.indexed,
+        s.unchanged,
+        s.total_docs,
+        dir.display(),
+        s.elapsed.as_secs_f64()
+    )
+}

@@ -1,0 +1,56 @@
+//! What each subcommand does, between parsed flags (`fazhi::cli`) and the
+//! library; `main` only dispatches and turns results into exit codes.
+
+pub mod batch;
+pub mod extract;
+pub mod index;
+pub mod info;
+pub mod search;
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+use anyhow::Result;
+
+use fazhi::cli::{self, ColorWhen};
+use fazhi::index::build::{self, BuildRequest};
+use fazhi::index::store::is_index_dir;
+use fazhi::paths;
+
+/// ripgrep's convention: 0 found, 1 nothing found, 2 error.
+pub const FOUND: u8 = 0;
+pub const NOT_FOUND: u8 = 1;
+pub const ERROR: u8 = 2;
+
+/// `--index`/`$FAZHI_INDEX`, else the default index (built on first use).
+pub fn index_dir(location: &cli::IndexLocation) -> Result<PathBuf> {
+    match &location.index {
+        Some(dir) => Ok(dir.clone()),
+        None => default_index_built_on_first_use(),
+    }
+}
+
+/// The default index, built from the bundled corpus the first time.
+pub fn default_index_built_on_first_use() -> Result<PathBuf> {
+    let dir = paths::default_index_dir();
+    if !is_index_dir(&dir) {
+        let corpus = paths::bundled_corpus();
+        eprintln!("fazhi: 首次使用：正在用自带语料 {} 建立默认索引 {} …", corpus.display(), dir.display());
+        let request = BuildRequest { paths: vec![corpus], rebuild: false, progress: true, manifest: None };
+        let summary = build::build(&dir, &request)?;
+        eprintln!("fazhi: {}", index::summary_line(&summary, &dir));
+    }
+    Ok(dir)
+}
+
+pub fn color(when: ColorWhen) -> bool {
+    match when {
+        ColorWhen::Always => true,
+        ColorWhen::Never => false,
+        ColorWhen::Auto => {
+            std::io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::env::var("TERM").map_or(true, |t| t != "dumb")
+        }
+    }
+}
