@@ -6,7 +6,6 @@ use super::{color, index_dir, FOUND, NOT_FOUND};
 use fazhi::cli::{FacetsArgs, Format, SearchArgs};
 use fazhi::render::table::Table;
 use fazhi::render::{self, text::Style};
-use fazhi::search::counts::Dim;
 use fazhi::search::{Engine, SearchRequest};
 
 pub fn run(args: SearchArgs) -> Result<u8> {
@@ -57,11 +56,7 @@ pub fn facets(args: FacetsArgs) -> Result<u8> {
     };
     let response = engine.search(&request)?;
     let counts = response.facets.as_ref().expect("facets requested");
-    let list = match args.by {
-        Dim::Region => &counts.region,
-        Dim::Year => &counts.year,
-        Dim::Level => &counts.level,
-    };
+    let list = counts.by(args.by);
     let table = Table::from_buckets(args.by, list, response.total as u64);
     let out = match args.format {
         Format::Text => {

@@ -294,13 +294,7 @@ fn compatible(hint: &str, unit_type: &str) -> bool {
 }
 
 fn hint_level(hint: &str) -> Option<&'static str> {
-    match hint {
-        "镇" | "乡" | "街道" => Some("乡镇级"),
-        "县" | "区" => Some("县级"),
-        "市" | "州" => Some("地市级"),
-        "省" => Some("省级"),
-        _ => None,
-    }
+    hint_tier(hint).map(Tier::level)
 }
 
 fn is_department(unit: &str) -> bool {

@@ -54,14 +54,6 @@ pub struct Tally {
 }
 
 impl Tally {
-    pub fn by(&self, dim: Dim) -> &HashMap<Key, u64> {
-        match dim {
-            Dim::Region => &self.region,
-            Dim::Year => &self.year,
-            Dim::Level => &self.level,
-        }
-    }
-
     fn merge(&mut self, other: Tally) {
         for (mine, theirs) in
             [(&mut self.region, other.region), (&mut self.year, other.year), (&mut self.level, other.level)]
@@ -246,6 +238,14 @@ pub struct FacetCounts {
 impl FacetCounts {
     pub fn from(t: &Tally) -> FacetCounts {
         FacetCounts { region: buckets(&t.region), year: buckets(&t.year), level: buckets(&t.level) }
+    }
+
+    pub fn by(&self, dim: Dim) -> &[Bucket] {
+        match dim {
+            Dim::Region => &self.region,
+            Dim::Year => &self.year,
+            Dim::Level => &self.level,
+        }
     }
 }
 

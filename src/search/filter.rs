@@ -44,6 +44,7 @@ pub const UNIT_TYPES: &[&str] = &[
 ];
 
 /// Every region and level facet the index holds.
+#[derive(Default)]
 pub struct Catalog {
     pub regions: Vec<Vec<String>>,
     pub levels: Vec<Vec<String>>,

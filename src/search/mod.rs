@@ -146,7 +146,7 @@ impl Engine {
         let (f, ranking) = (&self.handle.fields, &self.handle.ranking);
         let spec = merged(&request.filters, &parsed.filters);
         let resolved = if spec.regions.is_empty() && spec.levels.is_empty() {
-            filter::resolve(&spec, &Catalog { regions: Vec::new(), levels: Vec::new() }, f)?
+            filter::resolve(&spec, &Catalog::default(), f)?
         } else {
             filter::resolve(&spec, self.catalog()?, f)?
         };
