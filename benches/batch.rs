@@ -91,4 +91,21 @@ fn main() {
         sequential / parallel
     );
     println!("\noutput: {answered} lines, {:.1} MB", bytes as f64 / 1e6);
+
+    // Where the time goes: each distinct query alone, slowest first.
+    let mut each: Vec<(f64, &str)> = QUERIES
+        .iter()
+        .map(|q| {
+            let start = Instant::now();
+            for _ in 0..20 {
+                std::hint::black_box(batch::answer_line(&engine, 1, q, defaults));
+            }
+            (start.elapsed().as_secs_f64() * 1e3 / 20.0, *q)
+        })
+        .collect();
+    each.sort_by(|a, b| b.0.total_cmp(&a.0));
+    println!("\n| query (one thread) | ms |\n|---|---|");
+    for (ms, q) in each {
+        println!("| {q} | {ms:.2} |");
+    }
 }

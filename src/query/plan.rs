@@ -156,10 +156,13 @@ fn grams_query(field: Field, words: Option<Field>, key: &str) -> Box<dyn Query> 
             if offsets.last().map(|o| o + 2) != Some(n) {
                 offsets.push(n - 2);
             }
-            let grams: Vec<(usize, Term)> = offsets.into_iter().map(|o| (o, gram(o))).collect();
+            let grams: Vec<(usize, Term)> = offsets.iter().map(|&o| (o, gram(o))).collect();
             match words {
                 // The whole term as one jieba token proves a match without positions.
-                Some(words) => Box::new(ExactTerm::new(grams, Term::from_field_text(words, key))),
+                Some(words) => {
+                    let others = (0..n - 1).filter(|o| !offsets.contains(o)).map(gram).collect();
+                    Box::new(ExactTerm::new(grams, others, Term::from_field_text(words, key)))
+                }
                 None => Box::new(PhraseQuery::new_with_offset(grams)),
             }
         }
