@@ -105,29 +105,23 @@ struct Sentence {
 
 /// Matches of the keys as char ranges of the original text, in order.
 fn find(ac: &AhoCorasick, text: &str, chars: &[char], folded: bool) -> Vec<Match> {
-    let per_char = || chars.iter().map(|&c| normalize_char(c)).collect::<Vec<char>>();
-    let normalized: Vec<char> = if folded {
-        let n: Vec<char> = normalize(text).chars().collect();
-        // normalize keeps the char count; never trust that blindly.
-        if n.len() == chars.len() {
-            n
-        } else {
-            per_char()
-        }
-    } else {
-        per_char()
-    };
     let mut compact = String::with_capacity(text.len());
-    let mut origin = Vec::with_capacity(text.len()); // compact byte → original char
-    for (i, &c) in normalized.iter().enumerate() {
+    let mut origin: Vec<u32> = Vec::with_capacity(text.len()); // compact byte → original char
+    let mut keep = |i: usize, c: char| {
         if is_word_char(c) {
             compact.push(c);
-            origin.extend(std::iter::repeat_n(i, c.len_utf8()));
+            origin.extend(std::iter::repeat_n(i as u32, c.len_utf8()));
         }
+    };
+    let simplified = folded.then(|| normalize(text)).filter(|n| n.chars().count() == chars.len());
+    match simplified {
+        // normalize keeps the char count; never trust that blindly.
+        Some(normalized) => normalized.chars().enumerate().for_each(|(i, c)| keep(i, c)),
+        None => chars.iter().enumerate().for_each(|(i, &c)| keep(i, normalize_char(c))),
     }
     ac.find_iter(&compact)
         .map(|m| {
-            let (start, end) = (origin[m.start()], origin[m.end() - 1] + 1);
+            let (start, end) = (origin[m.start()] as usize, origin[m.end() - 1] as usize + 1);
             Match { start, end: close_quote(chars, start, end), key: m.pattern().as_usize() }
         })
         .collect()
