@@ -31,8 +31,13 @@ fn main() {
         let manifest = synth::write(&root, &reports);
         eprintln!("generated {n} reports in {:.1} s", start.elapsed().as_secs_f64());
         let start = Instant::now();
-        let request =
-            BuildRequest { paths: vec![root.join("docs")], rebuild: false, progress: true, manifest: Some(manifest) };
+        let request = BuildRequest {
+            paths: vec![root.join("docs")],
+            rebuild: false,
+            prune: false,
+            progress: true,
+            manifest: Some(manifest),
+        };
         build(&index, &request).expect("index");
         eprintln!("indexed in {:.1} s", start.elapsed().as_secs_f64());
     }

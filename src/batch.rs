@@ -7,8 +7,6 @@
 //! and written in input order; the index and dictionary load once.
 
 use std::io::BufRead;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::OnceLock;
 
 use anyhow::{anyhow, bail, Result};
 use indicatif::ProgressBar;
@@ -84,20 +82,8 @@ pub fn run(
 }
 
 fn answer_chunk(engine: &Engine, chunk: &[(usize, String)], defaults: Defaults, progress: &ProgressBar) -> Vec<String> {
-    let slots: Vec<OnceLock<String>> = chunk.iter().map(|_| OnceLock::new()).collect();
-    let next = AtomicUsize::new(0);
-    let threads = std::thread::available_parallelism().map_or(2, |n| n.get()).min(chunk.len());
-    std::thread::scope(|scope| {
-        for _ in 0..threads {
-            scope.spawn(|| loop {
-                let i = next.fetch_add(1, Ordering::Relaxed);
-                let Some((line_no, text)) = chunk.get(i) else { break };
-                let _ = slots[i].set(answer_line(engine, *line_no, text, defaults));
-                progress.inc(1);
-            });
-        }
-    });
-    slots.into_iter().map(|s| s.into_inner().unwrap_or_default()).collect()
+    let answer = |(line_no, text): &(usize, String)| answer_line(engine, *line_no, text, defaults);
+    crate::parallel::map(chunk, crate::parallel::cores(usize::MAX), answer, || progress.inc(1))
 }
 
 /// One output line for one input line; never fails.

@@ -154,6 +154,9 @@ pub struct IndexArgs {
     /// 丢弃旧索引，全部重建（新索引建好后才替换旧索引）
     #[arg(long)]
     pub rebuild: bool,
+    /// 同时清除索引中文件已被删除的报告
+    #[arg(long)]
+    pub prune: bool,
     /// 元数据清单（JSON Lines，每行 {"path": …, "year": …}），逐字段覆盖自动识别的结果
     #[arg(long, value_name = "FILE")]
     pub manifest: Option<PathBuf>,

@@ -11,6 +11,7 @@ pub mod extract;
 pub mod gazetteer;
 pub mod index;
 pub mod ingest;
+pub mod parallel;
 pub mod paths;
 pub mod query;
 pub mod render;

@@ -16,8 +16,17 @@ fn engine() -> &'static Engine {
     static ENGINE: OnceLock<Engine> = OnceLock::new();
     ENGINE.get_or_init(|| {
         let dir: PathBuf = scratch("fuzz-index").join("index");
-        build(&dir, &BuildRequest { paths: vec![bundled_corpus()], rebuild: false, progress: false, manifest: None })
-            .unwrap();
+        build(
+            &dir,
+            &BuildRequest {
+                paths: vec![bundled_corpus()],
+                rebuild: false,
+                prune: false,
+                progress: false,
+                manifest: None,
+            },
+        )
+        .unwrap();
         Engine::open(&dir).unwrap()
     })
 }

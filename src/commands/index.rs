@@ -12,7 +12,8 @@ use fazhi::{paths, render};
 pub fn run(args: IndexArgs) -> Result<u8> {
     let dir = args.location.index.clone().unwrap_or_else(paths::default_index_dir);
     let paths = if args.paths.is_empty() { vec![paths::bundled_corpus()] } else { args.paths };
-    let request = BuildRequest { paths, rebuild: args.rebuild, progress: true, manifest: args.manifest };
+    let request =
+        BuildRequest { paths, rebuild: args.rebuild, prune: args.prune, progress: true, manifest: args.manifest };
     let summary = build::build(&dir, &request)?;
     for (path, reason) in &summary.skipped {
         eprintln!("fazhi: 跳过 {}：{reason}", path.display());
@@ -32,8 +33,15 @@ pub fn summary_line(s: &BuildSummary, dir: &Path) -> String {
         let reasons: Vec<String> = kinds.iter().map(|(k, n)| format!("{k} {n}")).collect();
         format!("跳过 {} 个（{}）", s.skipped.len(), reasons.join("，"))
     };
+    let mut extra = String::new();
+    if s.reposts > 0 {
+        extra.push_str(&format!("，转载重复 {} 篇（并入原报告）", s.reposts));
+    }
+    if s.pruned > 0 {
+        extra.push_str(&format!("，清除已删除文件 {} 篇", s.pruned));
+    }
     format!(
-        "已索引 {} 篇，未变 {} 篇，{skipped}；索引共 {} 篇，位于 {}，用时 {:.1} 秒",
+        "已索引 {} 篇，未变 {} 篇{extra}，{skipped}；索引共 {} 篇，位于 {}，用时 {:.1} 秒",
         s.indexed,
         s.unchanged,
         s.total_docs,

@@ -36,7 +36,8 @@ pub fn default_index_built_on_first_use() -> Result<PathBuf> {
     if !is_index_dir(&dir) {
         let corpus = paths::bundled_corpus();
         eprintln!("fazhi: 首次使用：正在用自带语料 {} 建立默认索引 {} …", corpus.display(), dir.display());
-        let request = BuildRequest { paths: vec![corpus], rebuild: false, progress: true, manifest: None };
+        let request =
+            BuildRequest { paths: vec![corpus], rebuild: false, prune: false, progress: true, manifest: None };
         let summary = build::build(&dir, &request)?;
         eprintln!("fazhi: {}", index::summary_line(&summary, &dir));
     }

@@ -1,35 +1,52 @@
 //! `fazhi index`: files → ingest → extract → analyze → tantivy.
 //!
 //! Incremental: a file whose path, size and mtime match what the index holds
-//! is not read again; one whose content is unchanged is not rewritten.
+//! is not read again; one whose content is unchanged is not rewritten;
+//! `prune` drops entries whose files are gone. Files are read and their
+//! metadata extracted on all cores, a window at a time, and handed to
+//! tantivy's own indexing threads in file order.
+//!
+//! Reposts: a report whose text is identical after normalization to one
+//! already indexed, or near-identical with the same title, unit and year,
+//! is kept only as a `duplicate` entry naming the report it repeats. When a
+//! report goes away, its reposts are read again and one takes its place.
+//!
 //! `--rebuild` builds a fresh index beside the old one and swaps it in only
-//! when complete, so a failed rebuild loses nothing.
+//! when complete, so a failed rebuild loses nothing. A commit every
+//! [`COMMIT_EVERY`] entries bounds what an interrupted run loses.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant, UNIX_EPOCH};
 
 use anyhow::{bail, Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
-use tantivy::schema::Facet;
+use tantivy::collector::Count;
+use tantivy::query::TermQuery;
+use tantivy::schema::IndexRecordOption;
 use tantivy::{IndexWriter, TantivyDocument, Term};
 
+use super::known::{self, Known, Reports};
+use super::report_doc::{ReportDoc, REPORT};
 use super::store::{is_index_dir, IndexHandle};
 use super::Fields;
-use crate::analyze::{compact, normalize, normalize_char};
-use crate::extract::sidecar::{self, Manifest};
-use crate::extract::{self, Metadata};
+use crate::extract::sidecar::Manifest;
 use crate::ingest::{self, SkipReason};
+use crate::parallel;
 
-/// Commit after this many new documents, so an interrupted run keeps most work.
-const COMMIT_EVERY: usize = 2_000;
+/// Commit after this many changes, so an interrupted run keeps most work.
+pub const COMMIT_EVERY: usize = 2_000;
 /// Indexing memory per writer thread.
 const MEMORY_PER_THREAD: usize = 96 << 20;
+/// Files read and extracted in parallel before they are handed on.
+const WINDOW: usize = 64;
 
 pub struct BuildRequest {
     pub paths: Vec<PathBuf>,
     pub rebuild: bool,
+    /// Remove entries whose files no longer exist.
+    pub prune: bool,
     pub progress: bool,
     /// JSON Lines of per-report metadata overrides.
     pub manifest: Option<PathBuf>,
@@ -39,16 +56,13 @@ pub struct BuildRequest {
 pub struct BuildSummary {
     pub indexed: usize,
     pub unchanged: usize,
+    /// Reposts found in this run (kept as duplicates of a report).
+    pub reposts: usize,
+    pub pruned: usize,
     pub skipped: Vec<(PathBuf, SkipReason)>,
+    /// Reports in the index afterwards (reposts not counted).
     pub total_docs: u64,
     pub elapsed: Duration,
-}
-
-/// What the index knows of a file it holds.
-struct Known {
-    mtime: u64,
-    size: u64,
-    hash: u64,
 }
 
 pub fn build(dir: &Path, request: &BuildRequest) -> Result<BuildSummary> {
@@ -104,80 +118,238 @@ fn refuse_foreign(dir: &Path) -> Result<()> {
 }
 
 fn index_into(handle: &IndexHandle, request: &BuildRequest, start: Instant) -> Result<BuildSummary> {
-    let threads = std::thread::available_parallelism().map_or(2, |n| n.get()).clamp(1, 8);
-    let mut writer = handle.writer(threads, MEMORY_PER_THREAD * threads)?;
+    let threads = parallel::cores(8);
+    let writer = handle.writer(threads, MEMORY_PER_THREAD * threads)?;
     let manifest = request.manifest.as_deref().map(Manifest::load).transpose()?;
-    let known = known_files(handle)?;
+    let (known, reports) = known::load(&handle.reader()?.searcher())?;
     let discovery = ingest::walk::discover(&request.paths);
-    let mut summary = BuildSummary { skipped: discovery.skipped, ..BuildSummary::default() };
+    let mut run = Run {
+        writer,
+        fields: handle.fields,
+        files: file_facts(&known),
+        known,
+        reports,
+        orphans: BTreeSet::new(),
+        pending: 0,
+        summary: BuildSummary { skipped: discovery.skipped, ..BuildSummary::default() },
+    };
+    if request.prune {
+        run.prune()?;
+    }
 
     let bar = progress_bar(discovery.files.len() as u64, request.progress);
-    let mut pending = 0;
-    for path in &discovery.files {
-        bar.inc(1);
-        let key = path.to_string_lossy().to_string();
+    for window in discovery.files.chunks(WINDOW) {
+        let jobs: Vec<Job> = window.iter().filter_map(|path| run.job(path, manifest.as_ref())).collect();
+        bar.inc((window.len() - jobs.len()) as u64);
+        let prepared = parallel::map(&jobs, threads, |job| prepare(job, manifest.as_ref()), || bar.inc(1));
+        for (job, parts) in jobs.iter().zip(prepared) {
+            run.store(job, parts)?;
+        }
+    }
+    // Reposts whose report changed or went away: read again, in file order.
+    while let Some(key) = run.orphans.pop_first() {
+        let path = PathBuf::from(file_of(&key));
+        if let Some(job) = run.job(&path, manifest.as_ref()) {
+            let parts = prepare(&job, manifest.as_ref());
+            run.store(&job, parts)?;
+        }
+    }
+    bar.finish_and_clear();
+    let Run { mut writer, mut summary, pending, .. } = run;
+    if pending > 0 {
+        commit(&mut writer)?;
+    }
+    writer.wait_merging_threads().context("索引合并失败")?;
+    let searcher = handle.reader()?.searcher();
+    let reports = TermQuery::new(Term::from_field_text(handle.fields.kind, REPORT), IndexRecordOption::Basic);
+    summary.total_docs = searcher.search(&reports, &Count)? as u64;
+    summary.elapsed = start.elapsed();
+    Ok(summary)
+}
+
+/// A file to read.
+struct Job {
+    path: PathBuf,
+    mtime: u64,
+    size: u64,
+}
+
+/// What reading one file gave: its reports, or why the file (or one of
+/// its parts) was skipped.
+type Parts = Result<Vec<Result<ReportDoc, (PathBuf, SkipReason)>>, SkipReason>;
+
+/// Reads and extracts one file (any thread). A bug in extraction costs
+/// that file, not the run, and what is indexed stays.
+fn prepare(job: &Job, manifest: Option<&Manifest>) -> Parts {
+    let source = ingest::read_report(&job.path)?;
+    let key = job.path.to_string_lossy().to_string();
+    let made = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        ReportDoc::new(&key, job.mtime, job.size, source.text, manifest.and_then(|m| m.get(&job.path)))
+    }));
+    match made {
+        Ok(Ok(doc)) => Ok(vec![Ok(doc)]),
+        Ok(Err(e)) => Err(SkipReason::BadMetadata(format!("{e:#}"))),
+        Err(_) => Err(SkipReason::Internal),
+    }
+}
+
+/// The state of one indexing run.
+struct Run {
+    writer: IndexWriter<TantivyDocument>,
+    fields: Fields,
+    /// Every entry of the index by key, kept current through the run.
+    known: HashMap<String, Known>,
+    /// File path → (mtime, size) as indexed, for the unchanged check.
+    files: HashMap<String, (u64, u64)>,
+    reports: Reports,
+    /// Reposts whose report changed or went away: to be read again.
+    orphans: BTreeSet<String>,
+    pending: usize,
+    summary: BuildSummary,
+}
+
+impl Run {
+    /// The file to read, or `None` when it is unchanged or unreadable.
+    fn job(&mut self, path: &Path, manifest: Option<&Manifest>) -> Option<Job> {
         let stat = match fs::metadata(path) {
             Ok(m) => m,
             Err(e) => {
-                summary.skipped.push((path.clone(), SkipReason::Unreadable(e.kind().to_string())));
-                continue;
+                self.summary.skipped.push((path.to_path_buf(), SkipReason::Unreadable(e.kind().to_string())));
+                return None;
             }
         };
         // A sidecar REPORT.json counts as part of the file.
         let beside = fs::metadata(path.with_extension("json")).ok();
         let mtime = mtime_nanos(&stat).max(beside.as_ref().map_or(0, mtime_nanos));
         let size = stat.len() + beside.as_ref().map_or(0, fs::Metadata::len);
-        let in_manifest = manifest.as_ref().and_then(|m| m.get(path));
-        let before = known.get(&key);
-        if in_manifest.is_none() && before.is_some_and(|k| k.mtime == mtime && k.size == size) {
-            summary.unchanged += 1;
-            continue;
+        let key = path.to_string_lossy();
+        let in_manifest = manifest.is_some_and(|m| m.get(path).is_some());
+        let orphaned = self.orphans.contains(key.as_ref());
+        if !in_manifest && !orphaned && self.files.get(key.as_ref()) == Some(&(mtime, size)) {
+            self.summary.unchanged += 1;
+            return None;
         }
-        let source = match ingest::read_report(path) {
-            Ok(source) => source,
+        Some(Job { path: path.to_path_buf(), mtime, size })
+    }
+
+    fn store(&mut self, job: &Job, parts: Parts) -> Result<()> {
+        let parts = match parts {
+            Ok(parts) => parts,
             Err(reason) => {
-                summary.skipped.push((path.clone(), reason));
-                continue;
+                self.summary.skipped.push((job.path.clone(), reason));
+                return Ok(());
             }
         };
-        // A bug in extraction must cost one file, not the run (and what is indexed stays).
-        let made = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            ReportDoc::new(&key, mtime, size, source.text, in_manifest)
-        }));
-        let doc = match made {
-            Ok(Ok(doc)) => doc,
-            Ok(Err(e)) => {
-                summary.skipped.push((path.clone(), SkipReason::BadMetadata(format!("{e:#}"))));
-                continue;
+        let file = job.path.to_string_lossy().to_string();
+        let mut keys = BTreeSet::new();
+        for part in parts {
+            match part {
+                Ok(doc) => {
+                    keys.insert(doc.path.clone());
+                    self.put(doc)?;
+                }
+                Err((path, reason)) => self.summary.skipped.push((path, reason)),
             }
-            Err(_) => {
-                summary.skipped.push((path.clone(), SkipReason::Internal));
-                continue;
+        }
+        // Lines gone from a file of several reports (JSONL).
+        let prefix = format!("{file}#");
+        let gone: Vec<String> =
+            self.known.keys().filter(|k| k.starts_with(&prefix) && !keys.contains(*k)).cloned().collect();
+        for key in gone {
+            self.forget(&key);
+        }
+        self.files.insert(file, (job.mtime, job.size));
+        Ok(())
+    }
+
+    /// Writes one report, as a report or as a repost of one.
+    fn put(&mut self, doc: ReportDoc) -> Result<()> {
+        let key = doc.path.clone();
+        let orphaned = self.orphans.remove(&key);
+        if let Some(before) = self.known.get(&key) {
+            if before.hash == doc.hash && !orphaned {
+                self.summary.unchanged += 1;
+                return Ok(());
+            }
+            self.forget(&key);
+        }
+        let (id, dedupe_key, simhash) = (doc.id(), doc.dedupe_key(), doc.simhash());
+        let entry = Known { mtime: doc.mtime, size: doc.size, hash: doc.hash, id: id.clone(), duplicate: false };
+        let written = match self.reports.original_of(&id, &key, dedupe_key, simhash) {
+            Some(original) => {
+                self.reports.reposts.entry(original.clone()).or_default().push(key.clone());
+                self.summary.reposts += 1;
+                self.known.insert(key, Known { id: original.clone(), duplicate: true, ..entry });
+                doc.into_duplicate(&self.fields, &original)
+            }
+            None => {
+                self.reports.add(&id, &key, dedupe_key, simhash);
+                self.summary.indexed += 1;
+                self.known.insert(key, entry);
+                doc.into_tantivy(&self.fields)
             }
         };
-        if before.is_some_and(|k| k.hash == doc.hash) {
-            summary.unchanged += 1;
-            continue;
+        self.writer.add_document(written)?;
+        self.changed(1)
+    }
+
+    /// Deletes an entry; a report's reposts are deleted too and queued to
+    /// be read again (one of them becomes the report).
+    fn forget(&mut self, key: &str) {
+        let Some(entry) = self.known.remove(key) else { return };
+        self.writer.delete_term(Term::from_field_text(self.fields.path, key));
+        self.pending += 1;
+        if entry.duplicate {
+            if let Some(list) = self.reports.reposts.get_mut(&entry.id) {
+                list.retain(|p| p != key);
+            }
+            return;
         }
-        if before.is_some() {
-            writer.delete_term(Term::from_field_text(handle.fields.path, &key));
-        }
-        writer.add_document(doc.into_tantivy(&handle.fields))?;
-        summary.indexed += 1;
-        pending += 1;
-        if pending >= COMMIT_EVERY {
-            commit(&mut writer)?;
-            pending = 0;
+        self.reports.remove(&entry.id);
+        for repost in self.reports.reposts.remove(&entry.id).unwrap_or_default() {
+            self.writer.delete_term(Term::from_field_text(self.fields.path, &repost));
+            self.known.remove(&repost);
+            self.files.remove(file_of(&repost));
+            self.orphans.insert(repost);
         }
     }
-    bar.finish_and_clear();
-    if pending > 0 {
-        commit(&mut writer)?;
+
+    /// `--prune`: entries whose file no longer exists.
+    fn prune(&mut self) -> Result<()> {
+        let gone: Vec<String> = self.known.keys().filter(|k| !Path::new(file_of(k)).exists()).cloned().collect();
+        for key in gone {
+            // A repost may already have gone with its report.
+            if self.known.contains_key(&key) {
+                self.forget(&key);
+                self.summary.pruned += 1;
+            }
+            self.files.remove(file_of(&key));
+            self.orphans.remove(&key);
+        }
+        self.changed(0)
     }
-    writer.wait_merging_threads().context("索引合并失败")?;
-    summary.total_docs = handle.reader()?.searcher().num_docs();
-    summary.elapsed = start.elapsed();
-    Ok(summary)
+
+    fn changed(&mut self, n: usize) -> Result<()> {
+        self.pending += n;
+        if self.pending >= COMMIT_EVERY {
+            commit(&mut self.writer)?;
+            self.pending = 0;
+        }
+        Ok(())
+    }
+}
+
+/// The file an index key belongs to: the key itself, or for one line of a
+/// JSONL file (`<path>#<line>`) the part before `#`.
+fn file_of(key: &str) -> &str {
+    match key.rsplit_once('#') {
+        Some((file, line)) if !line.is_empty() && line.bytes().all(|b| b.is_ascii_digit()) => file,
+        _ => key,
+    }
+}
+
+fn file_facts(known: &HashMap<String, Known>) -> HashMap<String, (u64, u64)> {
+    known.iter().map(|(key, k)| (file_of(key).to_string(), (k.mtime, k.size))).collect()
 }
 
 fn commit(writer: &mut IndexWriter<TantivyDocument>) -> Result<()> {
@@ -200,140 +372,4 @@ fn progress_bar(len: u64, enabled: bool) -> ProgressBar {
 
 fn mtime_nanos(meta: &fs::Metadata) -> u64 {
     meta.modified().ok().and_then(|t| t.duration_since(UNIX_EPOCH).ok()).map_or(0, |d| d.as_nanos() as u64)
-}
-
-/// The files the index holds, read from fast fields (no stored bodies).
-fn known_files(handle: &IndexHandle) -> Result<HashMap<String, Known>> {
-    let searcher = handle.reader()?.searcher();
-    let mut known = HashMap::new();
-    for segment in searcher.segment_readers() {
-        let ff = segment.fast_fields();
-        let Some(paths) = ff.str("path")? else {
-            continue;
-        };
-        let (mtimes, sizes, hashes) = (ff.u64("file_mtime")?, ff.u64("file_size")?, ff.u64("content_hash")?);
-        let mut path = String::new();
-        for doc in segment.doc_ids_alive() {
-            let Some(ord) = paths.term_ords(doc).next() else {
-                continue;
-            };
-            path.clear();
-            paths.ord_to_str(ord, &mut path)?;
-            known.insert(
-                path.clone(),
-                Known {
-                    mtime: mtimes.first(doc).unwrap_or(0),
-                    size: sizes.first(doc).unwrap_or(0),
-                    hash: hashes.first(doc).unwrap_or(0),
-                },
-            );
-        }
-    }
-    Ok(known)
-}
-
-/// One report ready to be written.
-pub struct ReportDoc {
-    pub path: String,
-    pub mtime: u64,
-    pub size: u64,
-    pub text: String,
-    pub normalized: String,
-    /// Fingerprint of the normalized text: the report id.
-    pub text_hash: u64,
-    /// Fingerprint of text and user-supplied metadata: decides re-indexing.
-    pub hash: u64,
-    pub meta: Metadata,
-}
-
-impl ReportDoc {
-    /// Extracts metadata, then applies `REPORT.json` and manifest overrides
-    /// (the manifest last); a bad override is an error.
-    pub fn new(
-        path: &str,
-        mtime: u64,
-        size: u64,
-        text: String,
-        manifest: Option<(&sidecar::Overrides, &str)>,
-    ) -> Result<ReportDoc> {
-        let normalized = normalize(&text);
-        let text_hash = xxhash_rust::xxh3::xxh3_64(compact(&normalized).as_bytes());
-        let mut meta = extract::extract(&text);
-        let mut overrides = Vec::new();
-        if let Some((beside, source)) = sidecar::beside(Path::new(path))? {
-            sidecar::apply(&mut meta, &beside, &source)?;
-            overrides.push(beside);
-        }
-        if let Some((entry, source)) = manifest {
-            sidecar::apply(&mut meta, entry, source)?;
-            overrides.push(entry.clone());
-        }
-        let mut hash = text_hash;
-        if !overrides.is_empty() {
-            hash ^= xxhash_rust::xxh3::xxh3_64(serde_json::to_string(&overrides)?.as_bytes()).rotate_left(1);
-        }
-        Ok(ReportDoc { path: path.to_string(), mtime, size, text, normalized, text_hash, hash, meta })
-    }
-
-    /// Report ids: the text's fingerprint, so the same text has the same id
-    /// wherever it is indexed.
-    pub fn id(&self) -> String {
-        format!("{:016x}", self.text_hash)
-    }
-
-    pub fn into_tantivy(self, f: &Fields) -> TantivyDocument {
-        let mut doc = TantivyDocument::new();
-        doc.add_text(f.id, self.id());
-        doc.add_text(f.path, &self.path);
-        doc.add_u64(f.file_mtime, self.mtime);
-        doc.add_u64(f.file_size, self.size);
-        doc.add_u64(f.content_hash, self.hash);
-        let m = &self.meta;
-        if let Some(title) = &m.title {
-            let title_norm = normalize(title);
-            doc.add_text(f.title, title);
-            doc.add_text(f.title_words, &title_norm);
-            // A title from elsewhere (a sidecar, a page's <title>) is matched too.
-            if !compact(&self.normalized).contains(&compact(&title_norm)) {
-                doc.add_text(f.body_grams, &title_norm);
-            }
-        }
-        doc.add_text(f.body_words, &self.normalized);
-        doc.add_text(f.body_grams, &self.normalized);
-        for (field, value) in [
-            (f.unit, &m.unit),
-            (f.unit_type, &m.unit_type),
-            (f.province, &m.province),
-            (f.city, &m.city),
-            (f.county, &m.county),
-            (f.township, &m.township),
-            (f.level, &m.level),
-            (f.publish_date, &m.publish_date),
-        ] {
-            if let Some(v) = value {
-                doc.add_text(field, v);
-            }
-        }
-        if let Some(year) = m.year {
-            doc.add_i64(f.year, year);
-        }
-        let region: Vec<&str> =
-            [&m.province, &m.city, &m.county, &m.township].into_iter().flatten().map(String::as_str).collect();
-        if !region.is_empty() {
-            doc.add_facet(f.region, Facet::from_path(region));
-        }
-        if let Some(level) = &m.level {
-            let path: Vec<&str> =
-                [Some(level), m.unit_type.as_ref()].into_iter().flatten().map(String::as_str).collect();
-            doc.add_facet(f.level_facet, Facet::from_path(path));
-        }
-        let provenance = serde_json::json!({"confidence": m.confidence, "evidence": m.evidence});
-        doc.add_text(f.metadata, provenance.to_string());
-        // Whether the body needs traditional->simplified folding (most do not;
-        // snippets skip the costly pass for those).
-        let folded = self.normalized.chars().zip(self.text.chars()).any(|(n, o)| n != normalize_char(o));
-        doc.add_u64(f.folded, folded as u64);
-        doc.add_text(f.body, self.text);
-        doc
-    }
 }

@@ -3,6 +3,8 @@
 //! ([`build`]).
 
 pub mod build;
+pub mod known;
+pub mod report_doc;
 pub mod schema;
 pub mod store;
 

@@ -112,6 +112,10 @@ impl SchemaSpec {
 #[derive(Clone, Copy, Debug)]
 pub struct Fields {
     pub id: Field,
+    pub kind: Field,
+    pub duplicate_of: Field,
+    pub dedupe_key: Field,
+    pub simhash: Field,
     pub path: Field,
     pub file_mtime: Field,
     pub file_size: Field,
@@ -141,6 +145,10 @@ impl Fields {
         let f = |name: &str| schema.get_field(name).with_context(|| format!("index schema lacks the field {name}"));
         Ok(Fields {
             id: f("id")?,
+            kind: f("kind")?,
+            duplicate_of: f("duplicate_of")?,
+            dedupe_key: f("dedupe_key")?,
+            simhash: f("simhash")?,
             path: f("path")?,
             file_mtime: f("file_mtime")?,
             file_size: f("file_size")?,
@@ -164,6 +172,14 @@ impl Fields {
             region: f("region")?,
             level_facet: f("level_facet")?,
         })
+    }
+}
+
+impl Fields {
+    /// Every report, reposts excluded (what an empty query matches).
+    pub fn every_report(&self) -> tantivy::query::TermQuery {
+        let term = tantivy::Term::from_field_text(self.kind, super::report_doc::REPORT);
+        tantivy::query::TermQuery::new(term, IndexRecordOption::Basic)
     }
 }
 

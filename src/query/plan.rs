@@ -8,7 +8,7 @@
 use std::collections::BTreeSet;
 
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, Occur, PhraseQuery, Query, RegexQuery, TermQuery,
+    BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, Occur, PhraseQuery, Query, RegexQuery, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::Term;
@@ -98,7 +98,7 @@ fn assemble(
         clauses.push((Occur::Must, filter(all_of(all))));
     }
     if clauses.is_empty() {
-        clauses.push((Occur::Must, Box::new(AllQuery)));
+        clauses.push((Occur::Must, Box::new(f.every_report())));
     }
     for term in &q.must_not {
         clauses.push((Occur::MustNot, contains(f, &term.key)));

@@ -22,6 +22,7 @@ pub const FIELDS: &[&str] = &[
     "level",
     "year",
     "publish_date",
+    "duplicates",
     "score",
     "snippet",
     "snippets",
@@ -83,9 +84,12 @@ pub fn csv(r: &SearchResponse, offset: usize, fields: &[String]) -> String {
                 .map(|f| match m.get(*f) {
                     None | Some(Value::Null) => String::new(),
                     Some(Value::String(s)) => s.clone(),
-                    Some(Value::Array(snippets)) => {
-                        snippets.iter().filter_map(|s| s["text"].as_str()).collect::<Vec<_>>().join(" … ")
-                    }
+                    // Snippets: their text; repost paths: as they are.
+                    Some(Value::Array(items)) => items
+                        .iter()
+                        .filter_map(|s| s.as_str().or_else(|| s["text"].as_str()))
+                        .collect::<Vec<_>>()
+                        .join(if *f == "duplicates" { ";" } else { " … " }),
                     Some(other) => other.to_string(),
                 })
                 .collect()

@@ -30,6 +30,9 @@ pub fn show(r: &Report) -> String {
         let sure = confidence.map(|c| format!("  [{c:.2}] {evidence}")).unwrap_or_default();
         let _ = writeln!(out, "{label}：{}{sure}", value.as_deref().unwrap_or("—"));
     }
+    for path in &h.duplicates {
+        let _ = writeln!(out, "转载：{path}");
+    }
     out.push_str("\n────────\n");
     out.push_str(&r.text);
     out.push('\n');
@@ -40,6 +43,9 @@ pub fn stats(s: &Stats) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "索引：{}", s.index);
     let _ = writeln!(out, "报告：{} 篇（{} 个段）", s.documents, s.segments);
+    if s.duplicates > 0 {
+        let _ = writeln!(out, "转载重复：{} 篇（已并入原报告）", s.duplicates);
+    }
     let _ = writeln!(out, "大小：{:.1} MB", s.size_bytes as f64 / 1048576.0);
     let _ = writeln!(out, "指纹：{}", s.fingerprint);
     let _ = writeln!(

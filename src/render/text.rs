@@ -102,6 +102,9 @@ fn write_hit(out: &mut String, rank: usize, hit: &Hit, style: &Style) {
         about.push(format!("{}{date}", label("发布：")));
     }
     about.push(format!("{}{}", label("文件："), style.paint(DIM, &hit.path)));
+    if !hit.duplicates.is_empty() {
+        about.push(format!("{}{} 处", label("另见转载："), hit.duplicates.len()));
+    }
     let _ = writeln!(out, "   {}", about.join("  "));
     for snippet in &hit.snippets {
         let chars: Vec<char> = snippet.text.chars().collect();

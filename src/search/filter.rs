@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Bound;
 
 use anyhow::{bail, Result};
-use tantivy::query::{AllQuery, BooleanQuery, ExistsQuery, Occur, Query, RangeQuery, TermQuery};
+use tantivy::query::{BooleanQuery, ExistsQuery, Occur, Query, RangeQuery, TermQuery};
 use tantivy::schema::{Facet, Field, IndexRecordOption};
 use tantivy::{Searcher, Term};
 
@@ -114,7 +114,7 @@ pub fn resolve(spec: &FilterSpec, catalog: &Catalog, f: &Fields) -> Result<Resol
             .collect();
         if spec.unknown_year == UnknownYear::Include {
             let no_year: Box<dyn Query> = Box::new(BooleanQuery::new(vec![
-                (Occur::Must, Box::new(AllQuery)),
+                (Occur::Must, Box::new(f.every_report())),
                 (Occur::MustNot, Box::new(ExistsQuery::new("year".to_string(), false))),
             ]));
             ranges.push(no_year);

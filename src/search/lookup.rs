@@ -4,13 +4,14 @@ use std::path::Path;
 
 use anyhow::Result;
 use serde::Serialize;
-use tantivy::collector::TopDocs;
-use tantivy::query::{AllQuery, TermQuery};
+use tantivy::collector::{Count, TopDocs};
+use tantivy::query::TermQuery;
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{TantivyDocument, Term};
 
 use super::counts::{buckets, Bucket, Counter};
 use super::{Engine, Hit};
+use crate::index::report_doc::DUPLICATE;
 use crate::index::store;
 
 /// A whole report: its metadata (as in search hits, with the confidence and
@@ -28,6 +29,8 @@ pub struct Report {
 pub struct Stats {
     pub index: String,
     pub documents: u64,
+    /// Reposts folded into the reports they repeat.
+    pub duplicates: u64,
     pub segments: usize,
     pub size_bytes: u64,
     pub fingerprint: String,
@@ -62,7 +65,7 @@ impl Engine {
                 .and_then(|s| serde_json::from_str(s).ok())
                 .unwrap_or_default();
             Ok(Some(Report {
-                hit: self.hit(&doc, 0.0, &super::snippet::Highlighter::new(&[])),
+                hit: self.hit(&searcher, &doc, 0.0, &super::snippet::Highlighter::new(&[]))?,
                 confidence: provenance["confidence"].clone(),
                 evidence: provenance["evidence"].clone(),
                 text,
@@ -73,13 +76,17 @@ impl Engine {
     pub fn stats(&self) -> Result<Stats> {
         store::guard(&self.handle.dir, || {
             let searcher = self.reader.searcher();
-            let tally = searcher.search(&AllQuery, &Counter::default())?;
+            let f = &self.handle.fields;
+            let (documents, tally) = searcher.search(&f.every_report(), &(Count, Counter::default()))?;
+            let duplicate = TermQuery::new(Term::from_field_text(f.kind, DUPLICATE), IndexRecordOption::Basic);
+            let duplicates = searcher.search(&duplicate, &Count)? as u64;
             let by_level = buckets(&tally.level);
             let by_year = buckets(&tally.year);
             let unknown = |b: &[Bucket]| b.iter().find(|b| b.value.is_none()).map_or(0, |b| b.count);
             Ok(Stats {
                 index: self.handle.dir.display().to_string(),
-                documents: searcher.num_docs(),
+                documents: documents as u64,
+                duplicates,
                 segments: searcher.segment_readers().len(),
                 size_bytes: dir_size(&self.handle.dir),
                 fingerprint: store::fingerprint(),

@@ -14,9 +14,9 @@ use std::time::Instant;
 use anyhow::{Context, Result};
 use serde::Serialize;
 use tantivy::collector::{Count, TopDocs};
-use tantivy::query::Query;
-use tantivy::schema::{Field, Value};
-use tantivy::{DocAddress, IndexReader, Order, Searcher, TantivyDocument};
+use tantivy::query::{Query, TermQuery};
+use tantivy::schema::{Field, IndexRecordOption, Value};
+use tantivy::{DocAddress, IndexReader, Order, Searcher, TantivyDocument, Term};
 
 use crate::index::{store, IndexHandle};
 use crate::query::filters::FilterSpec;
@@ -27,6 +27,8 @@ use snippet::Snippet;
 
 /// Snippets shown per hit.
 pub const SNIPPETS_PER_HIT: usize = 3;
+/// Repost paths listed per hit, at most.
+const MAX_REPOSTS: usize = 100;
 
 #[derive(Clone, Debug, Default)]
 pub struct SearchRequest {
@@ -102,6 +104,8 @@ pub struct Hit {
     pub level: Option<String>,
     pub year: Option<i64>,
     pub publish_date: Option<String>,
+    /// Paths of reposts of this report (same text elsewhere), folded into it.
+    pub duplicates: Vec<String>,
     pub score: f32,
     pub snippets: Vec<Snippet>,
 }
@@ -112,13 +116,15 @@ pub struct Engine {
     reader: IndexReader,
     /// Facets held by the index, read on the first filter by name.
     catalog: OnceLock<Catalog>,
+    /// Whether the index holds reposts at all (most don't: no lookups then).
+    has_reposts: OnceLock<bool>,
 }
 
 impl Engine {
     pub fn open(dir: &Path) -> Result<Engine> {
         let handle = IndexHandle::open(dir)?;
         let reader = handle.reader()?;
-        Ok(Engine { handle, reader, catalog: OnceLock::new() })
+        Ok(Engine { handle, reader, catalog: OnceLock::new(), has_reposts: OnceLock::new() })
     }
 
     pub fn searcher(&self) -> Searcher {
@@ -171,7 +177,7 @@ impl Engine {
         let highlighter = snippet::Highlighter::new(&plan.highlight);
         for (score, address) in found.top {
             let doc: TantivyDocument = searcher.doc(address).context("读取文档失败")?;
-            hits.push(self.hit(&doc, score, &highlighter));
+            hits.push(self.hit(&searcher, &doc, score, &highlighter)?);
         }
         let facets = found.tally.as_ref().filter(|_| request.facets).map(FacetCounts::from);
         let pivot = found.tally.as_ref().zip(request.pivot).map(|(t, (rows, columns))| Pivot::from(t, rows, columns));
@@ -216,12 +222,20 @@ impl Engine {
         Ok(Found { total, tally, top })
     }
 
-    fn hit(&self, doc: &TantivyDocument, score: f32, highlighter: &snippet::Highlighter) -> Hit {
+    fn hit(
+        &self,
+        searcher: &Searcher,
+        doc: &TantivyDocument,
+        score: f32,
+        highlighter: &snippet::Highlighter,
+    ) -> Result<Hit> {
         let f = &self.handle.fields;
         let text = |field: Field| doc.get_first(field).and_then(|v| v.as_str()).map(str::to_string);
         let body = text(f.body).unwrap_or_default();
-        Hit {
-            id: text(f.id).unwrap_or_default(),
+        let id = text(f.id).unwrap_or_default();
+        Ok(Hit {
+            duplicates: self.reposts(searcher, &id)?,
+            id,
             path: text(f.path).unwrap_or_default(),
             title: text(f.title),
             unit: text(f.unit),
@@ -240,7 +254,27 @@ impl Engine {
                 doc.get_first(f.folded).and_then(|v| v.as_u64()).is_none_or(|v| v != 0),
                 SNIPPETS_PER_HIT,
             ),
+        })
+    }
+
+    /// Paths of the reposts of report `id`, sorted.
+    fn reposts(&self, searcher: &Searcher, id: &str) -> Result<Vec<String>> {
+        let f = &self.handle.fields;
+        let any = *self.has_reposts.get_or_init(|| {
+            let duplicate = Term::from_field_text(f.kind, crate::index::report_doc::DUPLICATE);
+            searcher.doc_freq(&duplicate).is_ok_and(|n| n > 0)
+        });
+        if !any || id.is_empty() {
+            return Ok(Vec::new());
         }
+        let query = TermQuery::new(Term::from_field_text(f.duplicate_of, id), IndexRecordOption::Basic);
+        let mut paths = Vec::new();
+        for (_, address) in searcher.search(&query, &TopDocs::with_limit(MAX_REPOSTS).order_by_score())? {
+            let doc: TantivyDocument = searcher.doc(address)?;
+            paths.extend(doc.get_first(f.path).and_then(|v| v.as_str()).map(str::to_string));
+        }
+        paths.sort();
+        Ok(paths)
     }
 }
 

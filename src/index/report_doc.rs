@@ -1,0 +1,210 @@
+//! One report as it is written to the index: text, normalized text,
+//! metadata, and the fingerprints that decide re-indexing and reposts.
+
+use std::path::Path;
+
+use anyhow::Result;
+use tantivy::schema::Facet;
+use tantivy::TantivyDocument;
+
+use super::Fields;
+use crate::analyze::{compact, is_word_char, normalize, normalize_char};
+use crate::extract::sidecar;
+use crate::extract::{self, Metadata};
+
+/// The `kind` of an indexed report.
+pub const REPORT: &str = "report";
+/// The `kind` of a repost: only its path and file facts are kept.
+pub const DUPLICATE: &str = "duplicate";
+
+/// One report ready to be written.
+pub struct ReportDoc {
+    /// The index key: the file's canonical path (plus `#N` for one line of a JSONL file).
+    pub path: String,
+    pub mtime: u64,
+    pub size: u64,
+    pub text: String,
+    pub normalized: String,
+    /// Fingerprint of the normalized text: the report id.
+    pub text_hash: u64,
+    /// Fingerprint of text and user-supplied metadata: decides re-indexing.
+    pub hash: u64,
+    pub meta: Metadata,
+}
+
+impl ReportDoc {
+    /// Extracts metadata, then applies `REPORT.json` and manifest overrides
+    /// (the manifest last); a bad override is an error.
+    pub fn new(
+        path: &str,
+        mtime: u64,
+        size: u64,
+        text: String,
+        manifest: Option<(&sidecar::Overrides, &str)>,
+    ) -> Result<ReportDoc> {
+        let normalized = normalize(&text);
+        let text_hash = xxhash_rust::xxh3::xxh3_64(compact(&normalized).as_bytes());
+        let mut meta = extract::extract(&text);
+        let mut overrides = Vec::new();
+        if let Some((beside, source)) = sidecar::beside(Path::new(path))? {
+            sidecar::apply(&mut meta, &beside, &source)?;
+            overrides.push(beside);
+        }
+        if let Some((entry, source)) = manifest {
+            sidecar::apply(&mut meta, entry, source)?;
+            overrides.push(entry.clone());
+        }
+        let mut hash = text_hash;
+        if !overrides.is_empty() {
+            hash ^= xxhash_rust::xxh3::xxh3_64(serde_json::to_string(&overrides)?.as_bytes()).rotate_left(1);
+        }
+        Ok(ReportDoc { path: path.to_string(), mtime, size, text, normalized, text_hash, hash, meta })
+    }
+
+    /// Report ids: the text's fingerprint, so the same text has the same id
+    /// wherever it is indexed.
+    pub fn id(&self) -> String {
+        format!("{:016x}", self.text_hash)
+    }
+
+    /// What a repost of the same report shares: title, unit and year (a
+    /// title or a unit must be known). `None`: only identical text folds.
+    pub fn dedupe_key(&self) -> Option<u64> {
+        let m = &self.meta;
+        if m.title.is_none() && m.unit.is_none() {
+            return None;
+        }
+        let text = |v: &Option<String>| v.as_deref().map(|t| compact(&normalize(t))).unwrap_or_default();
+        let key = format!("{}\u{1}{}\u{1}{:?}", text(&m.title), text(&m.unit), m.year);
+        Some(xxhash_rust::xxh3::xxh3_64(key.as_bytes()))
+    }
+
+    /// SimHash over the report's sentences (compact, normalized): reposts
+    /// that differ by a few lines of page chrome differ in a few bits.
+    pub fn simhash(&self) -> u64 {
+        simhash(&self.normalized)
+    }
+
+    /// A repost of report `of`: path and file facts only, nothing to match.
+    pub fn into_duplicate(self, f: &Fields, of: &str) -> TantivyDocument {
+        let mut doc = TantivyDocument::new();
+        doc.add_text(f.kind, DUPLICATE);
+        doc.add_text(f.duplicate_of, of);
+        doc.add_text(f.path, &self.path);
+        doc.add_u64(f.file_mtime, self.mtime);
+        doc.add_u64(f.file_size, self.size);
+        doc.add_u64(f.content_hash, self.hash);
+        doc
+    }
+
+    pub fn into_tantivy(self, f: &Fields) -> TantivyDocument {
+        let mut doc = TantivyDocument::new();
+        doc.add_text(f.id, self.id());
+        doc.add_text(f.kind, REPORT);
+        doc.add_text(f.path, &self.path);
+        doc.add_u64(f.file_mtime, self.mtime);
+        doc.add_u64(f.file_size, self.size);
+        doc.add_u64(f.content_hash, self.hash);
+        if let Some(key) = self.dedupe_key() {
+            doc.add_u64(f.dedupe_key, key);
+        }
+        doc.add_u64(f.simhash, self.simhash());
+        let m = &self.meta;
+        if let Some(title) = &m.title {
+            let title_norm = normalize(title);
+            doc.add_text(f.title, title);
+            doc.add_text(f.title_words, &title_norm);
+            // A title from elsewhere (a sidecar, a page's <title>) is matched too.
+            if !compact(&self.normalized).contains(&compact(&title_norm)) {
+                doc.add_text(f.body_grams, &title_norm);
+            }
+        }
+        doc.add_text(f.body_words, &self.normalized);
+        doc.add_text(f.body_grams, &self.normalized);
+        for (field, value) in [
+            (f.unit, &m.unit),
+            (f.unit_type, &m.unit_type),
+            (f.province, &m.province),
+            (f.city, &m.city),
+            (f.county, &m.county),
+            (f.township, &m.township),
+            (f.level, &m.level),
+            (f.publish_date, &m.publish_date),
+        ] {
+            if let Some(v) = value {
+                doc.add_text(field, v);
+            }
+        }
+        if let Some(year) = m.year {
+            doc.add_i64(f.year, year);
+        }
+        let region: Vec<&str> =
+            [&m.province, &m.city, &m.county, &m.township].into_iter().flatten().map(String::as_str).collect();
+        if !region.is_empty() {
+            doc.add_facet(f.region, Facet::from_path(region));
+        }
+        if let Some(level) = &m.level {
+            let path: Vec<&str> =
+                [Some(level), m.unit_type.as_ref()].into_iter().flatten().map(String::as_str).collect();
+            doc.add_facet(f.level_facet, Facet::from_path(path));
+        }
+        let provenance = serde_json::json!({"confidence": m.confidence, "evidence": m.evidence});
+        doc.add_text(f.metadata, provenance.to_string());
+        // Whether the body needs traditional->simplified folding (most do not;
+        // snippets skip the costly pass for those).
+        let folded = self.normalized.chars().zip(self.text.chars()).any(|(n, o)| n != normalize_char(o));
+        doc.add_u64(f.folded, folded as u64);
+        doc.add_text(f.body, self.text);
+        doc
+    }
+}
+
+/// SimHash (Charikar) of the sentences of normalized text, each sentence
+/// (word chars only) one feature. Sentences, not character shingles: cheap
+/// (a report has ~100), and reposts differ by whole lines.
+pub fn simhash(normalized: &str) -> u64 {
+    let mut weights = [0i32; 64];
+    let mut sentence = String::new();
+    let mut add = |sentence: &mut String| {
+        if sentence.chars().count() >= 4 {
+            let h = xxhash_rust::xxh3::xxh3_64(sentence.as_bytes());
+            for (bit, w) in weights.iter_mut().enumerate() {
+                *w += if h >> bit & 1 == 1 { 1 } else { -1 };
+            }
+        }
+        sentence.clear();
+    };
+    for c in normalized.chars() {
+        if matches!(c, '。' | '；' | '！' | '？' | '\n' | ';' | '!' | '?') {
+            add(&mut sentence);
+        } else if is_word_char(c) {
+            sentence.push(c);
+        }
+    }
+    add(&mut sentence);
+    weights.iter().enumerate().filter(|(_, &w)| w > 0).fold(0, |h, (bit, _)| h | 1 << bit)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::simhash;
+
+    fn report(lines: &[&str]) -> String {
+        lines.join("\n")
+    }
+
+    #[test]
+    fn reposts_differing_by_a_line_are_close_and_other_reports_far() {
+        let body: Vec<String> =
+            (0..60).map(|i| format!("第{i}项工作稳步推进，取得阶段性成效，群众满意度持续提升。")).collect();
+        let mut lines: Vec<&str> = body.iter().map(String::as_str).collect();
+        let a = simhash(&report(&lines));
+        lines.insert(0, "首页网站地图联系我们");
+        lines.push("扫一扫在手机打开当前页");
+        let b = simhash(&report(&lines));
+        assert!((a ^ b).count_ones() <= 10, "{}", (a ^ b).count_ones());
+        let other: Vec<String> = (0..60).map(|i| format!("第{i}条措施落实到位，依法行政水平明显提高。")).collect();
+        let c = simhash(&report(&other.iter().map(String::as_str).collect::<Vec<_>>()));
+        assert!((a ^ c).count_ones() > 16, "{}", (a ^ c).count_ones());
+    }
+}
