@@ -180,3 +180,24 @@ fn json_hits_carry_every_documented_field() {
         }
     }
 }
+
+#[test]
+fn searching_never_loads_the_full_dictionary() {
+    use fazhi::analyze::dictionary;
+    use fazhi::batch::{self, Defaults};
+    use fazhi::search::{Engine, MatchMode, SearchRequest};
+
+    // Nothing else in this test binary segments text in process.
+    let engine = Engine::open(bundled_index()).unwrap();
+    for (query, mode) in [("枫桥经验", MatchMode::Exact), ("行政执法三项制度 2023", MatchMode::Exact)] {
+        let r = engine.search(&SearchRequest { query: query.into(), limit: 10, ..SearchRequest::default() }).unwrap();
+        assert_eq!(r.match_mode, mode, "{query}");
+    }
+    // The loose fallback cuts the term into words.
+    let r = engine.search(&SearchRequest { query: "治镇依法".into(), limit: 10, ..SearchRequest::default() }).unwrap();
+    assert_eq!((r.match_mode, r.terms.clone()), (MatchMode::Loose, vec!["依法".to_string(), "治镇".to_string()]));
+    let input = std::io::Cursor::new("枫桥经验\n法律明白人 2022\n");
+    let defaults = Defaults { limit: 10, facets: false };
+    batch::run(&engine, input, defaults, &indicatif::ProgressBar::hidden(), |_| Ok(())).unwrap();
+    assert!(dictionary::loaded().is_none());
+}

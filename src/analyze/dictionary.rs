@@ -2,7 +2,8 @@
 //!
 //! `Jieba::new()` costs ~170 ms and ~30 MB, and tantivy clones a tokenizer
 //! for every field it analyzes, so the dictionary lives behind an `Arc`
-//! built once, on first use (a search that needs no segmentation never pays).
+//! built once, on first use. Searches segment their queries with
+//! [`super::query_dict`] instead, which never loads it.
 
 use std::sync::{Arc, OnceLock};
 
@@ -13,9 +14,15 @@ pub const USER_DICTIONARY: &str = include_str!("../../index-schema/fazhi-dict.tx
 
 /// The process-wide dictionary: jieba's default one plus [`USER_DICTIONARY`].
 pub fn shared() -> Arc<Jieba> {
-    static JIEBA: OnceLock<Arc<Jieba>> = OnceLock::new();
     JIEBA.get_or_init(|| Arc::new(load())).clone()
 }
+
+/// The process-wide dictionary if something has loaded it already.
+pub fn loaded() -> Option<Arc<Jieba>> {
+    JIEBA.get().cloned()
+}
+
+static JIEBA: OnceLock<Arc<Jieba>> = OnceLock::new();
 
 fn load() -> Jieba {
     let mut jieba = Jieba::new();

@@ -12,6 +12,7 @@
 
 pub mod dictionary;
 pub mod normalize;
+pub mod query_dict;
 pub mod tokenizers;
 
 pub use normalize::{compact, is_word_char, normalize, normalize_char};

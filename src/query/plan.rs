@@ -15,7 +15,7 @@ use tantivy::Term;
 
 use super::exact::ExactTerm;
 use super::{ParsedQuery, QueryTerm};
-use crate::analyze::{dictionary, is_word_char};
+use crate::analyze::{is_word_char, query_dict};
 use crate::index::schema::Ranking;
 use crate::index::Fields;
 
@@ -62,12 +62,7 @@ pub fn loose_words(term: &QueryTerm) -> Vec<String> {
         return vec![term.key.clone()];
     }
     let mut seen = BTreeSet::new();
-    dictionary::shared()
-        .cut(&term.key, true)
-        .into_iter()
-        .map(|t| t.word.to_string())
-        .filter(|w| seen.insert(w.clone()))
-        .collect()
+    query_dict::cut(&term.key).into_iter().filter(|w| seen.insert(*w)).map(str::to_string).collect()
 }
 
 /// `groups[g][alt]` is a list of strings that must all occur.
@@ -114,19 +109,17 @@ fn assemble(
 /// order the matches without deciding them. The query is cut in jieba's
 /// default mode (枫桥经验, not also 枫桥 and 经验): documents are indexed in
 /// search mode, which holds every default-mode word, and each extra word
-/// is one more scorer on every matching report.
+/// is one more scorer on every matching report. [`query_dict::cut`] cuts as
+/// the indexer's dictionary does without loading it.
 fn ranking_clauses(q: &ParsedQuery, f: &Fields, ranking: &Ranking) -> Vec<(Occur, Box<dyn Query>)> {
     let mut words = BTreeSet::new();
-    let jieba = dictionary::shared();
     for term in q.positive_terms() {
-        words.extend(
-            jieba.cut(&term.key, true).into_iter().map(|t| t.word.to_string()).filter(|w| w.chars().any(is_word_char)),
-        );
+        words.extend(query_dict::cut(&term.key).into_iter().filter(|w| w.chars().any(is_word_char)));
     }
     let mut out: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     for word in words.into_iter().take(MAX_RANKING_WORDS) {
         for (field, boost) in [(f.title_words, ranking.title_words), (f.body_words, ranking.body_words)] {
-            let tq = TermQuery::new(Term::from_field_text(field, &word), IndexRecordOption::WithFreqs);
+            let tq = TermQuery::new(Term::from_field_text(field, word), IndexRecordOption::WithFreqs);
             out.push((Occur::Should, Box::new(BoostQuery::new(Box::new(tq), boost))));
         }
     }
