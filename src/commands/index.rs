@@ -9,14 +9,26 @@ use fazhi::cli::IndexArgs;
 use fazhi::index::build::{self, BuildRequest, BuildSummary};
 use fazhi::{paths, render};
 
+/// Skipped files listed by name, per reason; the rest are counted.
+const SKIPS_SHOWN_PER_KIND: usize = 20;
+
 pub fn run(args: IndexArgs) -> Result<u8> {
     let dir = args.location.index.clone().unwrap_or_else(paths::default_index_dir);
     let paths = if args.paths.is_empty() { vec![paths::bundled_corpus()] } else { args.paths };
     let request =
         BuildRequest { paths, rebuild: args.rebuild, prune: args.prune, progress: true, manifest: args.manifest };
     let summary = build::build(&dir, &request)?;
+    // One line per skipped file, but not 100,000 of one kind.
+    let mut shown = std::collections::BTreeMap::new();
     for (path, reason) in &summary.skipped {
-        eprintln!("fazhi: 跳过 {}：{reason}", path.display());
+        let n = shown.entry(reason.kind()).or_insert(0usize);
+        *n += 1;
+        if *n <= SKIPS_SHOWN_PER_KIND {
+            eprintln!("fazhi: 跳过 {}：{reason}", path.display());
+        }
+    }
+    for (kind, n) in shown.into_iter().filter(|(_, n)| *n > SKIPS_SHOWN_PER_KIND) {
+        eprintln!("fazhi: 另有 {} 个文件因“{kind}”跳过（未逐一列出）", n - SKIPS_SHOWN_PER_KIND);
     }
     render::emit(format!("{}\n", summary_line(&summary, &dir)).as_bytes())?;
     Ok(FOUND)

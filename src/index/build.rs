@@ -35,7 +35,8 @@ use crate::extract::sidecar::Manifest;
 use crate::ingest::{self, SkipReason};
 use crate::parallel;
 
-/// Commit after this many changes, so an interrupted run keeps most work.
+/// Commit after this many changes, so an interrupted run keeps most work
+/// (`FAZHI_COMMIT_EVERY` overrides it, for tests of interrupted runs).
 pub const COMMIT_EVERY: usize = 2_000;
 /// Indexing memory per writer thread.
 const MEMORY_PER_THREAD: usize = 96 << 20;
@@ -218,6 +219,10 @@ impl Run {
                 return None;
             }
         };
+        if stat.len() > ingest::MAX_FILE_BYTES {
+            self.summary.skipped.push((path.to_path_buf(), SkipReason::TooLarge(stat.len())));
+            return None;
+        }
         // A sidecar REPORT.json counts as part of the file.
         let beside = fs::metadata(path.with_extension("json")).ok();
         let mtime = mtime_nanos(&stat).max(beside.as_ref().map_or(0, mtime_nanos));
@@ -331,12 +336,19 @@ impl Run {
 
     fn changed(&mut self, n: usize) -> Result<()> {
         self.pending += n;
-        if self.pending >= COMMIT_EVERY {
+        if self.pending >= commit_every() {
             commit(&mut self.writer)?;
             self.pending = 0;
         }
         Ok(())
     }
+}
+
+fn commit_every() -> usize {
+    static EVERY: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *EVERY.get_or_init(|| {
+        std::env::var("FAZHI_COMMIT_EVERY").ok().and_then(|v| v.parse().ok()).filter(|&n| n > 0).unwrap_or(COMMIT_EVERY)
+    })
 }
 
 /// The file an index key belongs to: the key itself, or for one line of a

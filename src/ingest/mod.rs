@@ -17,6 +17,8 @@ pub enum SkipReason {
     Undecodable,
     Unreadable(String),
     SymlinkLoop,
+    /// Larger than [`MAX_FILE_BYTES`]: not one report, and reading it would cost too much memory.
+    TooLarge(u64),
     BadMetadata(String),
     /// fazhi failed on this file (a bug): reported, the run goes on.
     Internal,
@@ -32,6 +34,9 @@ impl fmt::Display for SkipReason {
             SkipReason::Undecodable => write!(f, "无法识别的文字编码"),
             SkipReason::Unreadable(e) => write!(f, "无法读取（{e}）"),
             SkipReason::SymlinkLoop => write!(f, "符号链接循环"),
+            SkipReason::TooLarge(n) => {
+                write!(f, "文件过大（{} MB，上限 {} MB）", n.div_ceil(1 << 20), MAX_FILE_BYTES >> 20)
+            }
             SkipReason::BadMetadata(e) => write!(f, "元数据无效（{e}）"),
             SkipReason::Internal => write!(f, "处理时出现内部错误（请报告此问题）"),
         }
@@ -44,11 +49,16 @@ impl SkipReason {
         match self {
             SkipReason::Unsupported(_) => "不支持的格式".into(),
             SkipReason::Unreadable(_) => "无法读取".into(),
+            SkipReason::TooLarge(_) => "文件过大".into(),
             SkipReason::BadMetadata(_) => "元数据无效".into(),
             other => other.to_string(),
         }
     }
 }
+
+/// Files larger than this are skipped unread: the longest real reports are
+/// a few MB, and indexing memory must stay bounded whatever the input.
+pub const MAX_FILE_BYTES: u64 = 64 << 20;
 
 /// A report's text as read from disk, decoded and cleaned.
 pub struct SourceText {

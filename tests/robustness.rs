@@ -1,0 +1,213 @@
+//! Indexing under stress: killed runs, a second writer, searches during a
+//! run, and bad inputs (huge files, one endless line, symlink loops,
+//! unreadable, empty and binary files, 100,000 files). Nothing crashes or
+//! stalls, each bad input gets its line, and what was indexed stays.
+
+mod common;
+#[path = "common/synth.rs"]
+mod synth;
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Stdio};
+use std::time::{Duration, Instant};
+
+use common::*;
+
+/// Commits every this many changes in the crash tests (default 2,000).
+const COMMIT_EVERY: usize = 25;
+
+/// A generated corpus of `n` reports; returns its folder and sorted file names.
+fn corpus(root: &Path, n: usize) -> (PathBuf, Vec<String>) {
+    let sentences = synth::seed_sentences(&bundled_corpus());
+    let reports = synth::generate(n, 7, &sentences);
+    synth::write(root, &reports);
+    let mut names: Vec<String> = reports.iter().map(|r| r.file.clone()).collect();
+    names.sort();
+    (root.join("docs"), names)
+}
+
+fn spawn_index(corpus: &Path, index: &Path) -> Child {
+    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("fazhi"));
+    cmd.arg("index").arg(corpus).arg("--index").arg(index);
+    cmd.env("FAZHI_COMMIT_EVERY", COMMIT_EVERY.to_string()).stdout(Stdio::null()).stderr(Stdio::piped());
+    cmd.spawn().unwrap()
+}
+
+/// File names of every report the index holds (all synthetic reports are
+/// 法治政府建设情况报告), or `None` when the index is empty.
+fn indexed(index: &Path) -> BTreeSet<String> {
+    let (code, answer) = search_json(index, &["法治政府建设情况报告"]);
+    assert!(code == 0 || code == 1, "search failed with {code}");
+    hit_files(&answer)
+}
+
+/// xorshift, so the kill points are random but the test is repeatable.
+struct Rng(u64);
+impl Rng {
+    fn below(&mut self, n: u64) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0 % n
+    }
+}
+
+#[test]
+fn killed_runs_leave_the_last_commit_and_a_rerun_completes() {
+    let root = scratch("crash");
+    let (docs, names) = corpus(&root, 600);
+    let idx = root.join("index");
+    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+    let (mut kills, mut runs) = (0, 0);
+    while kills < 20 {
+        runs += 1;
+        assert!(runs < 200, "could not interrupt a run 20 times");
+        let mut child = spawn_index(&docs, &idx);
+        std::thread::sleep(Duration::from_millis(20 + rng.below(700)));
+        let interrupted = child.try_wait().unwrap().is_none();
+        let _ = child.kill(); // SIGKILL: no cleanup at all.
+        let _ = child.wait();
+        kills += interrupted as usize;
+
+        // The index opens and holds exactly what some commit held: files are
+        // indexed in name order and committed every COMMIT_EVERY, so a prefix
+        // of the sorted names whose length is a multiple of it (or everything).
+        let held = indexed(&idx);
+        let n = held.len();
+        eprintln!("kill {kills} (interrupted: {interrupted}): {n} reports");
+        let prefix: BTreeSet<String> = names[..n].iter().cloned().collect();
+        assert_eq!(held, prefix, "after kill {kills}: not a prefix of the files");
+        assert!(n % COMMIT_EVERY == 0 || n == names.len(), "after kill {kills}: {n} reports is no commit point");
+        if n == names.len() {
+            // Complete: start over so later kills interrupt real work.
+            fs::remove_dir_all(&idx).unwrap();
+        }
+    }
+    // A run to the end completes the work.
+    let out = fazhi().arg("index").arg(&docs).arg("--index").arg(&idx).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(indexed(&idx).len(), names.len());
+}
+
+#[test]
+fn second_writer_is_refused_and_searches_see_the_last_commit() {
+    let root = scratch("lock");
+    let (docs, names) = corpus(&root, 1500);
+    let idx = root.join("index");
+    fazhi().arg("index").arg(bundled_corpus()).arg("--index").arg(&idx).assert().success();
+    let mut child = spawn_index(&docs, &idx);
+    // Wait until the writer holds the lock (its lock file appears).
+    let start = Instant::now();
+    while !idx.join(".tantivy-writer.lock").exists() {
+        assert!(start.elapsed() < Duration::from_secs(30), "writer never took the lock");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let mut refused = false;
+    let mut seen = Vec::new();
+    while child.try_wait().unwrap().is_none() {
+        let out = fazhi().arg("index").arg(&docs).arg("--index").arg(&idx).output().unwrap();
+        if child.try_wait().unwrap().is_none() {
+            // Only meaningful while the first writer still runs.
+            let err = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.code(), Some(2), "{err}");
+            assert!(err.contains(".tantivy-writer.lock") && err.trim_end().lines().count() == 1, "{err}");
+            refused = true;
+        }
+        // Searches keep answering during the run, from the last commit.
+        let (_, answer) = search_json(&idx, &["枫桥经验"]);
+        seen.push(answer["total"].as_u64().unwrap());
+    }
+    assert!(child.wait().unwrap().success());
+    assert!(refused, "the first writer finished before a second one could be tried");
+    assert!(seen.windows(2).all(|w| w[0] <= w[1]), "a search saw reports disappear: {seen:?}");
+    assert_eq!(indexed(&idx).len(), names.len() + 1); // + the bundled 东凤镇 report's title matches too
+}
+
+fn run_index(corpus: &Path, index: &Path) -> (i32, String) {
+    let out = fazhi().arg("index").arg(corpus).arg("--index").arg(index).timeout(Duration::from_secs(300)).output();
+    let out = out.unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr),
+    )
+}
+
+#[test]
+fn bad_inputs_each_get_a_line_and_lose_nothing() {
+    let root = scratch("limits");
+    let (corpus, idx) = (root.join("corpus"), root.join("index"));
+    fs::create_dir_all(corpus.join("good")).unwrap();
+    for name in [DONGFENG, TAOZHUANG, GUTANG, PANLONG, YONGPING] {
+        fs::copy(bundled_corpus().join(name), corpus.join("good").join(name)).unwrap();
+    }
+    assert_eq!(run_index(&corpus, &idx).0, 0);
+    let (_, before) = search_json(&idx, &["枫桥经验"]);
+
+    let bad = corpus.join("bad");
+    fs::create_dir_all(&bad).unwrap();
+    // 200 MB: skipped unread, whatever it holds.
+    let line = "本镇坚持依法行政，推进法治政府建设。\n".repeat(1000);
+    let mut huge = fs::File::create(bad.join("huge.txt")).unwrap();
+    for _ in 0..(200 << 20) / line.len() + 1 {
+        std::io::Write::write_all(&mut huge, line.as_bytes()).unwrap();
+    }
+    drop(huge);
+    // One 5 MB line: a report like any other.
+    let endless = format!("独行线测试报告{}", "依法治理一行到底".repeat(5 * (1 << 20) / 24));
+    fs::write(bad.join("one_line.txt"), endless).unwrap();
+    fs::write(bad.join("empty.txt"), b"").unwrap();
+    fs::write(bad.join("binary.txt"), b"\x7fELF\x02\x01\x01\0\0\0\0\0\0\0\0\0\x03\0").unwrap();
+    fs::write(bad.join("photo.jpg"), b"\xff\xd8\xff\xe0").unwrap();
+    std::os::unix::fs::symlink(&corpus, bad.join("loop")).unwrap();
+    std::os::unix::fs::symlink(root.join("nowhere.txt"), bad.join("dangling.txt")).unwrap();
+
+    let (code, out) = run_index(&corpus, &idx);
+    assert_eq!(code, 0, "{out}");
+    for (file, reason) in [
+        ("huge.txt", "文件过大"),
+        ("empty.txt", "空文件"),
+        ("binary.txt", "二进制文件"),
+        ("photo.jpg", "不支持的格式"),
+        ("loop", "符号链接循环"),
+        ("dangling.txt", "无法读取"),
+    ] {
+        assert!(out.lines().any(|l| l.contains(file) && l.contains(reason)), "no line for {file}: {out}");
+    }
+    let (_, endless) = search_json(&idx, &["独行线测试报告"]);
+    assert_eq!(hit_files(&endless), set(&["one_line.txt"]));
+    let (_, after) = search_json(&idx, &["枫桥经验"]);
+    assert_eq!(hit_files(&after), hit_files(&before));
+}
+
+#[test]
+fn a_hundred_thousand_files_in_nested_folders() {
+    let root = scratch("many");
+    let (corpus, idx) = (root.join("corpus"), root.join("index"));
+    let mut reports = 0;
+    for a in 0..10 {
+        for b in 0..10 {
+            let dir = corpus.join(format!("{a}/{b}"));
+            fs::create_dir_all(&dir).unwrap();
+            for c in 0..1000 {
+                // One in a hundred is a tiny report; the rest are empty files.
+                let text = if c % 100 == 0 {
+                    reports += 1;
+                    format!("第{a}{b}{c:03}号乡镇法治政府建设情况报告\n\n本乡推进依法行政。")
+                } else {
+                    String::new()
+                };
+                fs::write(dir.join(format!("{c:04}.txt")), text).unwrap();
+            }
+        }
+    }
+    let (code, out) = run_index(&corpus, &idx);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains(&format!("已索引 {reports} 篇")), "{out}");
+    assert!(out.contains("跳过 99000 个（空文件 99000）"), "{out}");
+    // Not 99,000 lines on stderr: 20 by name, the rest counted.
+    assert!(out.lines().count() < 40, "{} lines", out.lines().count());
+    let (_, answer) = search_json(&idx, &["依法行政"]);
+    assert_eq!(answer["total"], reports);
+}
