@@ -98,10 +98,11 @@ fn second_writer_is_refused_and_searches_see_the_last_commit() {
     let idx = root.join("index");
     fazhi().arg("index").arg(bundled_corpus()).arg("--index").arg(&idx).assert().success();
     let mut child = spawn_index(&docs, &idx);
-    // Wait until the writer holds the lock (its lock file appears).
+    // Wait until the writer holds the lock: its first commit is visible.
     let start = Instant::now();
-    while !idx.join(".tantivy-writer.lock").exists() {
-        assert!(start.elapsed() < Duration::from_secs(30), "writer never took the lock");
+    while indexed(&idx).len() <= 1 {
+        assert!(start.elapsed() < Duration::from_secs(60), "the writer never committed");
+        assert!(child.try_wait().unwrap().is_none(), "the writer ended before its first commit was seen");
         std::thread::sleep(Duration::from_millis(5));
     }
     let mut refused = false;
@@ -119,7 +120,8 @@ fn second_writer_is_refused_and_searches_see_the_last_commit() {
         let (_, answer) = search_json(&idx, &["枫桥经验"]);
         seen.push(answer["total"].as_u64().unwrap());
     }
-    assert!(child.wait().unwrap().success());
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(refused, "the first writer finished before a second one could be tried");
     assert!(seen.windows(2).all(|w| w[0] <= w[1]), "a search saw reports disappear: {seen:?}");
     assert_eq!(indexed(&idx).len(), names.len() + 1); // + the bundled 东凤镇 report's title matches too

@@ -15,4 +15,4 @@ pub mod normalize;
 pub mod query_dict;
 pub mod tokenizers;
 
-pub use normalize::{compact, is_word_char, normalize, normalize_char};
+pub use normalize::{compact, folds, is_word_char, normalize, normalize_char};

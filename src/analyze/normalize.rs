@@ -37,8 +37,28 @@ pub fn normalize_char(c: char) -> char {
 /// Whether a char takes part in matching. Punctuation, symbols and
 /// whitespace are ignored: 行政执法“三项制度” matches 行政执法三项制度.
 pub fn is_word_char(c: char) -> bool {
-    // Common Han first: the Unicode table lookup is the slow path.
-    matches!(c, '\u{4E00}'..='\u{9FFF}') || c.is_alphanumeric()
+    // Common Han and ASCII first, and the punctuation of Chinese text (none
+    // of it alphanumeric): the Unicode table lookup is the slow path.
+    match c {
+        '\u{4E00}'..='\u{9FFF}' => true,
+        _ if c.is_ascii() => c.is_ascii_alphanumeric(),
+        '\u{2000}'..='\u{206F}' | '\u{3000}'..='\u{3004}' | '\u{3008}'..='\u{3020}' => false,
+        '\u{FF01}'..='\u{FF0F}' | '\u{FF1A}'..='\u{FF20}' => false,
+        _ => c.is_alphanumeric(),
+    }
+}
+
+/// Where traditional->simplified folding changed a char of a text, beyond
+/// [`normalize_char`]: `(char index, folded char)`. Snippets patch these in
+/// instead of folding the whole text again.
+pub fn folds(original: &str, normalized: &str) -> Vec<(u32, char)> {
+    original
+        .chars()
+        .zip(normalized.chars())
+        .enumerate()
+        .filter(|(_, (o, n))| normalize_char(*o) != *n)
+        .map(|(i, (_, n))| (i as u32, n))
+        .collect()
 }
 
 /// The word chars of already normalized text, in order.
@@ -49,6 +69,29 @@ pub fn compact(normalized: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn word_char_fast_paths_agree_with_unicode() {
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            assert_eq!(is_word_char(c), c.is_alphanumeric(), "{c:?} U+{:04X}", c as u32);
+        }
+    }
+
+    #[test]
+    fn folds_patch_per_char_normalization_into_full_folding() {
+        for text in ["磐安縣ＡＢ法治", "堅持和發展新時代「楓橋經驗」", "普通的简体文本，没有要折叠的字。"]
+        {
+            let full = normalize(text);
+            let f = folds(text, &full);
+            let mut patched: Vec<char> = text.chars().map(normalize_char).collect();
+            for &(i, c) in &f {
+                patched[i as usize] = c;
+            }
+            assert_eq!(patched.into_iter().collect::<String>(), full);
+            assert_eq!(f.len(), full.chars().zip(text.chars()).filter(|(n, o)| *n != normalize_char(*o)).count());
+        }
+        assert!(folds("普通的简体文本", &normalize("普通的简体文本")).is_empty());
+    }
 
     #[test]
     fn folds_traditional_width_and_case() {

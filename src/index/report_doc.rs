@@ -8,9 +8,10 @@ use tantivy::schema::Facet;
 use tantivy::TantivyDocument;
 
 use super::Fields;
-use crate::analyze::{compact, is_word_char, normalize, normalize_char};
+use crate::analyze::{compact, folds, is_word_char, normalize};
 use crate::extract::sidecar;
 use crate::extract::{self, Metadata};
+use crate::search::snippet::Folding;
 
 /// The `kind` of an indexed report.
 pub const REPORT: &str = "report";
@@ -150,10 +151,12 @@ impl ReportDoc {
         }
         let provenance = serde_json::json!({"confidence": m.confidence, "evidence": m.evidence});
         doc.add_text(f.metadata, provenance.to_string());
-        // Whether the body needs traditional->simplified folding (most do not;
-        // snippets skip the costly pass for those).
-        let folded = self.normalized.chars().zip(self.text.chars()).any(|(n, o)| n != normalize_char(o));
-        doc.add_u64(f.folded, folded as u64);
+        // What traditional->simplified folding changes (most bodies: nothing
+        // or a few chars), so snippets need not fold the whole body again.
+        let folds = folds(&self.text, &self.normalized);
+        if !folds.is_empty() {
+            doc.add_text(f.folds, Folding::encode(&folds));
+        }
         doc.add_text(f.body, self.text);
         doc
     }

@@ -248,10 +248,9 @@ impl Engine {
             year: doc.get_first(f.year).and_then(|v| v.as_i64()),
             publish_date: text(f.publish_date),
             score,
-            // Indexes record `folded`; without it, fold to be safe.
             snippets: highlighter.snippets(
                 &body,
-                doc.get_first(f.folded).and_then(|v| v.as_u64()).is_none_or(|v| v != 0),
+                &snippet::Folding::decode(text(f.folds).as_deref()),
                 SNIPPETS_PER_HIT,
             ),
         })

@@ -41,12 +41,11 @@ impl Highlighter {
     }
 
     /// Up to `max` snippets of `text`, best sentences first chosen, then
-    /// shown in document order. `folded`: whether the text has characters
-    /// that traditional->simplified folding changes (recorded at indexing);
-    /// when not, the costly folding pass is skipped.
-    pub fn snippets(&self, text: &str, folded: bool, max: usize) -> Vec<Snippet> {
+    /// shown in document order. `folding`: what traditional->simplified
+    /// folding changes in the text (recorded at indexing).
+    pub fn snippets(&self, text: &str, folding: &Folding, max: usize) -> Vec<Snippet> {
         match &self.automaton {
-            Some(ac) if max > 0 => snippets_with(ac, text, folded, max),
+            Some(ac) if max > 0 => snippets_with(ac, text, folding, max),
             _ => Vec::new(),
         }
     }
@@ -54,12 +53,49 @@ impl Highlighter {
 
 /// Up to `max` snippets of `text` around the keys (normalized, compact).
 pub fn snippets(text: &str, keys: &[String], max: usize) -> Vec<Snippet> {
-    Highlighter::new(keys).snippets(text, true, max)
+    Highlighter::new(keys).snippets(text, &Folding::Full, max)
 }
 
-fn snippets_with(ac: &AhoCorasick, text: &str, folded: bool, max: usize) -> Vec<Snippet> {
+/// What traditional->simplified folding changes in a text, beyond the
+/// per-char width and case folding.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Folding {
+    /// Nothing, or these chars: `(char index, folded char)`.
+    Patch(Vec<(u32, char)>),
+    /// Unknown or most of the text: fold it all.
+    Full,
+}
+
+/// Above this many folded chars the index stores `*` (fold it all).
+const MAX_PATCHES: usize = 200;
+
+impl Folding {
+    /// The stored form: `index:char,…`, or `*`.
+    pub fn encode(folds: &[(u32, char)]) -> String {
+        if folds.len() > MAX_PATCHES {
+            return "*".into();
+        }
+        folds.iter().map(|(i, c)| format!("{i}:{c}")).collect::<Vec<_>>().join(",")
+    }
+
+    /// From the stored form; no value means nothing to fold.
+    pub fn decode(stored: Option<&str>) -> Folding {
+        let Some(stored) = stored.filter(|s| !s.is_empty()) else { return Folding::Patch(Vec::new()) };
+        let parsed: Option<Vec<(u32, char)>> = stored
+            .split(',')
+            .map(|pair| {
+                let (i, c) = pair.split_once(':')?;
+                let mut chars = c.chars();
+                Some((i.parse().ok()?, chars.next().filter(|_| chars.next().is_none())?))
+            })
+            .collect();
+        parsed.map_or(Folding::Full, Folding::Patch)
+    }
+}
+
+fn snippets_with(ac: &AhoCorasick, text: &str, folding: &Folding, max: usize) -> Vec<Snippet> {
     let chars: Vec<char> = text.chars().collect();
-    let matches = find(ac, text, &chars, folded);
+    let matches = find(ac, text, &chars, folding);
     if matches.is_empty() {
         return Vec::new();
     }
@@ -104,7 +140,7 @@ struct Sentence {
 }
 
 /// Matches of the keys as char ranges of the original text, in order.
-fn find(ac: &AhoCorasick, text: &str, chars: &[char], folded: bool) -> Vec<Match> {
+fn find(ac: &AhoCorasick, text: &str, chars: &[char], folding: &Folding) -> Vec<Match> {
     let mut compact = String::with_capacity(text.len());
     let mut origin: Vec<u32> = Vec::with_capacity(text.len()); // compact byte → original char
     let mut keep = |i: usize, c: char| {
@@ -113,11 +149,20 @@ fn find(ac: &AhoCorasick, text: &str, chars: &[char], folded: bool) -> Vec<Match
             origin.extend(std::iter::repeat_n(i as u32, c.len_utf8()));
         }
     };
-    let simplified = folded.then(|| normalize(text)).filter(|n| n.chars().count() == chars.len());
-    match simplified {
+    let full = (*folding == Folding::Full).then(|| normalize(text)).filter(|n| n.chars().count() == chars.len());
+    match (full, folding) {
         // normalize keeps the char count; never trust that blindly.
-        Some(normalized) => normalized.chars().enumerate().for_each(|(i, c)| keep(i, c)),
-        None => chars.iter().enumerate().for_each(|(i, &c)| keep(i, normalize_char(c))),
+        (Some(normalized), _) => normalized.chars().enumerate().for_each(|(i, c)| keep(i, c)),
+        (None, Folding::Patch(patches)) if !patches.is_empty() => {
+            let mut normalized: Vec<char> = chars.iter().map(|&c| normalize_char(c)).collect();
+            for &(i, c) in patches {
+                if let Some(slot) = normalized.get_mut(i as usize) {
+                    *slot = c;
+                }
+            }
+            normalized.into_iter().enumerate().for_each(|(i, c)| keep(i, c));
+        }
+        _ => chars.iter().enumerate().for_each(|(i, &c)| keep(i, normalize_char(c))),
     }
     ac.find_iter(&compact)
         .map(|m| {
@@ -284,6 +329,18 @@ mod tests {
     fn traditional_text_highlights_in_place() {
         let s = snippets("堅持和發展新時代「楓橋經驗」。", &keys(&["枫桥经验"]), 3);
         assert_eq!(marked(&s[0]), "堅持和發展新時代「【楓橋經驗】」。");
+    }
+
+    #[test]
+    fn stored_fold_patches_highlight_like_full_folding() {
+        let text = "磐安縣堅持和發展新時代「楓橋經驗」。本縣乾淨整潔。";
+        let keys = keys(&["枫桥经验", "县"]);
+        let stored = Folding::encode(&crate::analyze::folds(text, &normalize(text)));
+        let patched = Highlighter::new(&keys).snippets(text, &Folding::decode(Some(&stored)), 3);
+        assert_eq!(patched, snippets(text, &keys, 3));
+        assert!(patched.iter().any(|s| marked(s).contains("【楓橋經驗】")));
+        assert_eq!(Folding::decode(Some("*")), Folding::Full);
+        assert_eq!(Folding::decode(None), Folding::Patch(Vec::new()));
     }
 
     #[test]
