@@ -1,6 +1,8 @@
 //! From files on disk to clean report text: find files ([`walk`]), decode
-//! them whatever their encoding ([`decode`]), tidy the text ([`clean`]).
+//! them whatever their encoding ([`decode`]), tidy the text, keeping page chrome and spam out
+//! ([`clean`], [`chrome`]).
 
+pub mod chrome;
 pub mod clean;
 pub mod decode;
 pub mod walk;
