@@ -9,6 +9,7 @@ use anyhow::{bail, Context, Result};
 use serde_json::{Map, Value};
 
 use super::Metadata;
+use crate::ingest::Hints;
 
 /// Overrides for one report: field name → value.
 pub type Overrides = Map<String, Value>;
@@ -26,6 +27,31 @@ pub fn apply(m: &mut Metadata, overrides: &Overrides, source: &str) -> Result<()
         m.evidence.insert(name.clone(), format!("用户提供：{source}"));
     }
     Ok(())
+}
+
+/// Applies, in order, a JSON Lines record's own fields, the REPORT.json
+/// beside `file` (when the report is a whole file), and a manifest entry;
+/// returns the overrides applied, for the re-indexing fingerprint.
+pub fn apply_all(
+    m: &mut Metadata,
+    hints: &Hints,
+    file: Option<&Path>,
+    manifest: Option<(&Overrides, &str)>,
+) -> Result<Vec<Overrides>> {
+    let mut applied = Vec::new();
+    if let Some((fields, source)) = &hints.overrides {
+        apply(m, fields, source)?;
+        applied.push(fields.clone());
+    }
+    if let Some((fields, source)) = file.map(beside).transpose()?.flatten() {
+        apply(m, &fields, &source)?;
+        applied.push(fields);
+    }
+    if let Some((fields, source)) = manifest {
+        apply(m, fields, source)?;
+        applied.push(fields.clone());
+    }
+    Ok(applied)
 }
 
 /// `REPORT.json` next to `REPORT.txt`, if present.

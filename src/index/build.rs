@@ -20,7 +20,7 @@ use super::Fields;
 use crate::analyze::{compact, normalize, normalize_char};
 use crate::extract::sidecar::{self, Manifest};
 use crate::extract::{self, Metadata};
-use crate::ingest::{self, SkipReason};
+use crate::ingest::{self, Hints, SkipReason};
 
 /// Commit after this many new documents, so an interrupted run keeps most work.
 const COMMIT_EVERY: usize = 2_000;
@@ -113,8 +113,13 @@ fn index_into(handle: &IndexHandle, request: &BuildRequest, start: Instant) -> R
 
     let bar = progress_bar(discovery.files.len() as u64, request.progress);
     let mut pending = 0;
+    // The manifest is read as overrides, never as a JSON Lines dump of reports.
+    let manifest_path = request.manifest.as_deref().and_then(|m| m.canonicalize().ok());
     for path in &discovery.files {
         bar.inc(1);
+        if manifest_path.as_deref() == Some(path.as_path()) {
+            continue;
+        }
         let key = path.to_string_lossy().to_string();
         let stat = match fs::metadata(path) {
             Ok(m) => m,
@@ -133,41 +138,62 @@ fn index_into(handle: &IndexHandle, request: &BuildRequest, start: Instant) -> R
             summary.unchanged += 1;
             continue;
         }
-        let source = match ingest::read_report(path) {
-            Ok(source) => source,
+        let parts = match ingest::read(path) {
+            Ok(parts) => parts,
             Err(reason) => {
                 summary.skipped.push((path.clone(), reason));
                 continue;
             }
         };
-        // A bug in extraction must cost one file, not the run (and what is indexed stays).
-        let made = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            ReportDoc::new(&key, mtime, size, source.text, in_manifest)
-        }));
-        let doc = match made {
-            Ok(Ok(doc)) => doc,
-            Ok(Err(e)) => {
-                summary.skipped.push((path.clone(), SkipReason::BadMetadata(format!("{e:#}"))));
+        // Most files are one report; a JSON Lines file is one per line, keyed path#line.
+        let whole_file = parts.len() == 1 && parts[0].suffix.is_empty();
+        if !whole_file {
+            // Lines gone from the file leave the index with it.
+            let keys: std::collections::HashSet<String> = parts.iter().map(|p| format!("{key}{}", p.suffix)).collect();
+            let prefix = format!("{key}#");
+            for old in known.keys().filter(|k| k.starts_with(&prefix) && !keys.contains(*k)) {
+                writer.delete_term(Term::from_field_text(handle.fields.path, old));
+            }
+        }
+        for part in parts {
+            let key = format!("{key}{}", part.suffix);
+            let text = match part.text {
+                Ok(text) => text,
+                Err(reason) => {
+                    summary.skipped.push((PathBuf::from(&key), reason));
+                    continue;
+                }
+            };
+            let before = known.get(&key);
+            // A bug in extraction must cost one report, not the run (and what is indexed stays).
+            let made = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                ReportDoc::new(&key, mtime, size, text, &part.hints, whole_file.then_some(path.as_path()), in_manifest)
+            }));
+            let doc = match made {
+                Ok(Ok(doc)) => doc,
+                Ok(Err(e)) => {
+                    summary.skipped.push((PathBuf::from(&key), SkipReason::BadMetadata(format!("{e:#}"))));
+                    continue;
+                }
+                Err(_) => {
+                    summary.skipped.push((PathBuf::from(&key), SkipReason::Internal));
+                    continue;
+                }
+            };
+            if before.is_some_and(|k| k.hash == doc.hash) {
+                summary.unchanged += 1;
                 continue;
             }
-            Err(_) => {
-                summary.skipped.push((path.clone(), SkipReason::Internal));
-                continue;
+            if before.is_some() {
+                writer.delete_term(Term::from_field_text(handle.fields.path, &key));
             }
-        };
-        if before.is_some_and(|k| k.hash == doc.hash) {
-            summary.unchanged += 1;
-            continue;
-        }
-        if before.is_some() {
-            writer.delete_term(Term::from_field_text(handle.fields.path, &key));
-        }
-        writer.add_document(doc.into_tantivy(&handle.fields))?;
-        summary.indexed += 1;
-        pending += 1;
-        if pending >= COMMIT_EVERY {
-            commit(&mut writer)?;
-            pending = 0;
+            writer.add_document(doc.into_tantivy(&handle.fields))?;
+            summary.indexed += 1;
+            pending += 1;
+            if pending >= COMMIT_EVERY {
+                commit(&mut writer)?;
+                pending = 0;
+            }
         }
     }
     bar.finish_and_clear();
@@ -247,27 +273,22 @@ pub struct ReportDoc {
 }
 
 impl ReportDoc {
-    /// Extracts metadata, then applies `REPORT.json` and manifest overrides
-    /// (the manifest last); a bad override is an error.
+    /// Extracts metadata (with the file's hints), then applies the hints'
+    /// overrides, the `REPORT.json` beside `file`, and the manifest (last);
+    /// a bad override is an error.
     pub fn new(
         path: &str,
         mtime: u64,
         size: u64,
         text: String,
+        hints: &Hints,
+        file: Option<&Path>,
         manifest: Option<(&sidecar::Overrides, &str)>,
     ) -> Result<ReportDoc> {
         let normalized = normalize(&text);
         let text_hash = xxhash_rust::xxh3::xxh3_64(compact(&normalized).as_bytes());
-        let mut meta = extract::extract(&text);
-        let mut overrides = Vec::new();
-        if let Some((beside, source)) = sidecar::beside(Path::new(path))? {
-            sidecar::apply(&mut meta, &beside, &source)?;
-            overrides.push(beside);
-        }
-        if let Some((entry, source)) = manifest {
-            sidecar::apply(&mut meta, entry, source)?;
-            overrides.push(entry.clone());
-        }
+        let mut meta = extract::extract_with(&text, hints);
+        let overrides = sidecar::apply_all(&mut meta, hints, file, manifest)?;
         let mut hash = text_hash;
         if !overrides.is_empty() {
             hash ^= xxhash_rust::xxh3::xxh3_64(serde_json::to_string(&overrides)?.as_bytes()).rotate_left(1);

@@ -80,8 +80,10 @@ static LISTS: LazyLock<Lists> = LazyLock::new(|| {
 
 /// 【字体：大 中 小】, 字号：默认 …
 static FONT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"[【\[(（]?\s*字\s*[体號号]\s*[:：]?\s*[【\[]?\s*(?:[大中小](?:\s*[|｜]?\s*[大中小]){1,2}|默认)?\s*[】\])）]?")
-        .unwrap()
+    Regex::new(
+        r"[【\[(（]?\s*字\s*[体號号]\s*[:：]?\s*[【\[]?\s*(?:[大中小](?:\s*[|｜]?\s*[大中小]){1,2}|默认)?\s*[】\])）]?",
+    )
+    .unwrap()
 });
 /// 浏览次数：1234次, 阅读量:1 …
 static COUNTER: LazyLock<Regex> =
@@ -94,8 +96,10 @@ static METADATA: LazyLock<Regex> = LazyLock::new(|| {
         .unwrap()
 });
 static CLOCK: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"今天是|(?:19|20)\d\d\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?\s*[(（]?\s*(?:星期|周)[一二三四五六日天]")
-        .unwrap()
+    Regex::new(
+        r"今天是|(?:19|20)\d\d\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?\s*[(（]?\s*(?:星期|周)[一二三四五六日天]",
+    )
+    .unwrap()
 });
 static URL: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)(?:https?://|www\.)[A-Za-z0-9._~:/?#@!$&'()*+,;=%-]+").unwrap());
@@ -110,11 +114,26 @@ static CONTACT: LazyLock<Regex> = LazyLock::new(|| {
 static CONTACT_OK: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"举报|投诉|热线|公众号|监督").unwrap());
 /// A report speaking of fighting what the ads sell.
 static ENFORCEMENT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"打击|整治|查处|取缔|治理|专项|违法|非法|犯罪|涉赌|禁赌|侦破|破获|案件|依法|监管|防范|诈骗|宣传").unwrap()
+    Regex::new(r"打击|整治|查处|取缔|治理|专项|违法|非法|犯罪|涉赌|禁赌|侦破|破获|案件|依法|监管|防范|诈骗|宣传")
+        .unwrap()
 });
 /// Words an injected ad strings to its brand: bei365官网_365bet体育在线平台.
-const AD_WORDS: &[&str] =
-    &["官网", "官方网站", "体育", "在线", "平台", "最新版", "手机版", "下载", "网址", "娱乐", "注册", "登录", "入口", "app"];
+const AD_WORDS: &[&str] = &[
+    "官网",
+    "官方网站",
+    "体育",
+    "在线",
+    "平台",
+    "最新版",
+    "手机版",
+    "下载",
+    "网址",
+    "娱乐",
+    "注册",
+    "登录",
+    "入口",
+    "app",
+];
 
 /// Judges one line (already trimmed of trailing whitespace).
 pub fn judge(line: &str) -> Verdict<'_> {
@@ -123,7 +142,8 @@ pub fn judge(line: &str) -> Verdict<'_> {
         return Verdict::Keep(Cow::Borrowed(line));
     }
     // A lone 。 or [ is a scrap of the report's own text; only layout separators go.
-    if t.chars().all(|c| c.is_whitespace() || matches!(c, '-' | '|' | '_' | '=' | '*' | '~' | '•' | '·' | '/' | '─')) {
+    if t.chars().all(|c| c.is_whitespace() || matches!(c, '-' | '|' | '_' | '=' | '*' | '~' | '•' | '·' | '/' | '─'))
+    {
         return Verdict::Drop(Rule::NoText);
     }
     let chars = t.chars().count();
@@ -220,7 +240,8 @@ fn cut_ads(line: &str) -> String {
             let rest = &line[end..];
             if let Some(c) = rest.chars().next().filter(|c| c.is_ascii_alphanumeric() || *c == '_') {
                 end += c.len_utf8();
-            } else if let Some(w) = AD_WORDS.iter().find(|w| rest.get(..w.len()).is_some_and(|p| p.eq_ignore_ascii_case(w)))
+            } else if let Some(w) =
+                AD_WORDS.iter().find(|w| rest.get(..w.len()).is_some_and(|p| p.eq_ignore_ascii_case(w)))
             {
                 end += w.len();
             } else if let Some(m) = LISTS.spam.find(rest).filter(|m| m.start() == 0) {
