@@ -216,4 +216,27 @@ mod tests {
         assert!(!m.set_value("colour", serde_json::json!("red")));
         assert_eq!((m.year, m.province.as_deref()), (Some(2023), Some("浙江省")));
     }
+
+    #[test]
+    fn hints_fill_what_the_text_lacks() {
+        let hints = Hints {
+            title: Some("永平镇法治政府建设工作报告".into()),
+            publish_date: Some("2024-03-15".into()),
+            title_source: "网页标题 <title>".into(),
+            date_source: "网页元数据".into(),
+            ..Hints::default()
+        };
+        let m = extract_with("各位领导：\n今年以来，我镇持续推进法治政府建设，落实行政执法三项制度。", &hints);
+        assert_eq!(m.title.as_deref(), Some("永平镇法治政府建设工作报告"));
+        assert_eq!(m.unit.as_deref(), Some("永平镇"));
+        assert_eq!(m.publish_date.as_deref(), Some("2024-03-15"));
+        // The hinted date feeds the year fallback like the text's own.
+        assert_eq!(m.year, Some(2023));
+        assert!(m.evidence["title"].contains("<title>"));
+
+        // The text's own title and date win.
+        let m = extract_with("白沙镇2022年法治政府建设情况报告\n发布时间：2023-02-01\n正文。", &hints);
+        assert_eq!(m.title.as_deref(), Some("白沙镇2022年法治政府建设情况报告"));
+        assert_eq!((m.publish_date.as_deref(), m.year), (Some("2023-02-01"), Some(2022)));
+    }
 }

@@ -431,6 +431,18 @@ mod tests {
     }
 
     #[test]
+    fn br_and_table_layouts_keep_lines() {
+        let page = "<html><body><table><tr><td class=menu><a href=/>首页</a><br><a href=/a>机构设置</a></td>\
+                    <td><div id=text>某镇2023年法治政府建设情况报告<br>一是落实行政执法三项制度，推进严格规范公正文明执法。<br>\
+                    二是深化普法宣传，开展法治讲座十二场，发放资料三千份。</div></td></tr></table></body></html>";
+        assert_eq!(
+            text_of(page),
+            "某镇2023年法治政府建设情况报告\n一是落实行政执法三项制度，推进严格规范公正文明执法。\n\
+             二是深化普法宣传，开展法治讲座十二场，发放资料三千份。"
+        );
+    }
+
+    #[test]
     fn hints_from_meta_and_date_lines() {
         let page = "<html><head><meta name=\"ArticleTitle\" content=\"某镇2023年法治政府建设情况报告\">\
                     <title>某县人民政府</title><meta name=\"PubDate\" content=\"2024-03-15 09:30\"></head>\
