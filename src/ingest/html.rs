@@ -93,16 +93,25 @@ const BLOCKS: &[&str] = &[
 const PARAGRAPHS: &[&str] = &["p", "div", "td", "pre", "li", "section", "article", "blockquote", "dd", "font", "span"];
 /// Share of siblings' score needed to join the best element.
 const SIBLING_SHARE: f64 = 0.2;
+/// Deepest tag nesting parsed: html5ever's time grows with the square of the
+/// depth (40,000 nested divs take seconds), and real pages nest under 100.
+const MAX_NESTING: usize = 5_000;
+/// Deeper elements are ignored: the walks recurse, and a page nested 100,000
+/// deep must not overflow the stack (no real page nests this deep).
+const MAX_DEPTH: usize = 256;
 
 pub fn read(bytes: &[u8]) -> Result<Part, SkipReason> {
     let (page, encoding) = decode_page(bytes)?;
+    if nesting(&page) > MAX_NESTING {
+        return Err(SkipReason::Corrupt(format!("网页标签嵌套超过 {MAX_NESTING} 层")));
+    }
     let html = Html::parse_document(&page);
     let mut hints = Hints::default();
     meta_hints(&html, &mut hints);
 
     let root = html.tree.root();
     let mut stats = HashMap::new();
-    measure(root, &mut stats, false);
+    measure(root, &mut stats, false, 0);
     let chosen = main_content(root, &stats);
     let mut lines = Lines::default();
     for node in &chosen {
@@ -137,6 +146,30 @@ fn decode_page(bytes: &[u8]) -> Result<(String, &'static str), SkipReason> {
         }
     }
     decode::decode(bytes)
+}
+
+static TAG: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"<(/?)([A-Za-z][A-Za-z0-9]*)").unwrap());
+/// Tags that never hold others open: void elements and those a parser closes by itself.
+const UNNESTED: &[&str] = &[
+    "br", "img", "meta", "link", "input", "hr", "wbr", "col", "area", "base", "embed", "param", "source", "track", "p",
+    "li", "dt", "dd", "tr", "td", "th", "option", "tbody", "thead", "tfoot", "colgroup", "!doctype",
+];
+
+/// The deepest nesting of start tags over end tags, scanning the markup.
+fn nesting(page: &str) -> usize {
+    let (mut depth, mut deepest) = (0usize, 0usize);
+    for c in TAG.captures_iter(page) {
+        if UNNESTED.iter().any(|t| t.eq_ignore_ascii_case(&c[2])) {
+            continue;
+        }
+        if c[1].is_empty() {
+            depth += 1;
+            deepest = deepest.max(depth);
+        } else {
+            depth = depth.saturating_sub(1);
+        }
+    }
+    deepest
 }
 
 fn meta_hints(html: &Html, hints: &mut Hints) {
@@ -242,12 +275,12 @@ fn is_skipped(node: &NodeRef<Node>) -> bool {
 
 /// Counts chars bottom-up and spreads each paragraph's score to its parent
 /// and grandparent. Returns (chars, link chars) of the subtree.
-fn measure(node: NodeRef<Node>, stats: &mut HashMap<NodeId, Stats>, in_link: bool) -> (usize, usize) {
+fn measure(node: NodeRef<Node>, stats: &mut HashMap<NodeId, Stats>, in_link: bool, depth: usize) -> (usize, usize) {
     if let Some(text) = node.value().as_text() {
         let n = text.chars().filter(|c| !c.is_whitespace()).count();
         return (n, if in_link { n } else { 0 });
     }
-    if is_skipped(&node) {
+    if depth > MAX_DEPTH || is_skipped(&node) {
         stats.insert(node.id(), Stats { skipped: true, ..Stats::default() });
         return (0, 0);
     }
@@ -255,7 +288,7 @@ fn measure(node: NodeRef<Node>, stats: &mut HashMap<NodeId, Stats>, in_link: boo
     let (mut chars, mut links) = (0, 0);
     let mut own = String::new();
     for child in node.children() {
-        let (c, l) = measure(child, stats, in_link);
+        let (c, l) = measure(child, stats, in_link, depth + 1);
         chars += c;
         links += l;
         // Text directly in this element, or in inline children: its own prose.
@@ -470,5 +503,10 @@ mod tests {
         for page in ["", "<", "<html><body><p>未闭合", "<<<>>>&&&;", "<table><tr><td>甲<td>乙</table></p></div>"] {
             let _ = read(page.as_bytes());
         }
+        let deep = format!("{}某镇推进法治政府建设，落实行政执法三项制度。", "<div>".repeat(100_000));
+        assert!(matches!(read(deep.as_bytes()), Err(SkipReason::Corrupt(_))));
+        // Deep but parseable: the walks stop at their depth limit instead of overflowing.
+        let deep = format!("{}某镇推进法治政府建设，落实行政执法三项制度。", "<span>".repeat(4_000));
+        let _ = read(deep.as_bytes());
     }
 }
