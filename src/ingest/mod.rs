@@ -34,7 +34,7 @@ pub enum SkipReason {
     PdfNoText,
     /// A PDF whose text layer does not decode to readable text.
     PdfGarbled,
-    /// A page or document with no report text once chrome is removed.
+    /// A page or document with no text once chrome and spam are removed.
     NoText,
     /// One line of a JSON Lines file.
     BadLine(usize, String),
@@ -61,7 +61,7 @@ impl fmt::Display for SkipReason {
             SkipReason::Encrypted => write!(f, "文件已加密"),
             SkipReason::PdfNoText => write!(f, "PDF 没有文字层（可能是扫描件，需先做文字识别）"),
             SkipReason::PdfGarbled => write!(f, "PDF 文字层无法正确提取（字体缺少编码映射，提取结果是乱码）"),
-            SkipReason::NoText => write!(f, "去掉网页框架后没有正文"),
+            SkipReason::NoText => write!(f, "没有正文（只有网页框架或广告）"),
             SkipReason::BadLine(n, e) => write!(f, "第 {n} 行无效（{e}）"),
             SkipReason::Internal => write!(f, "处理时出现内部错误（请报告此问题）"),
         }
@@ -156,12 +156,14 @@ pub fn read(path: &Path) -> Result<Vec<Part>, SkipReason> {
         "pdf" => pdf::read(&bytes)?,
         "txt" => {
             let (text, encoding) = decode::decode(&bytes)?;
+            if text.trim().is_empty() {
+                return Err(SkipReason::Empty);
+            }
             Part::whole(clean::clean(&text), encoding, Hints::default())
         }
         other => return Err(SkipReason::Unsupported(other.to_string())),
     };
     match part.text {
-        Err(SkipReason::NoText) if ext == "txt" => Err(SkipReason::Empty),
         Err(reason) => Err(reason),
         Ok(_) => Ok(vec![part]),
     }
