@@ -22,7 +22,7 @@ pub struct Cli {
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
-    /// 建立或更新索引（读取 .txt 报告，自动识别编码）
+    /// 建立或更新索引（读取 .txt .html .docx .pdf .jsonl 报告，自动识别编码，去掉网页框架和垃圾广告）
     Index(IndexArgs),
     /// 检索报告
     Search(SearchArgs),
@@ -146,7 +146,8 @@ pub struct IndexLocation {
 
 #[derive(Args, Debug)]
 pub struct IndexArgs {
-    /// 报告文件或目录（递归）[默认：自带语料 data/reports]
+    /// 报告文件或目录（递归）：.txt、.html/.htm、.docx、.pdf（需有文字层）、.jsonl（每行一篇，text 字段为正文）
+    /// [默认：自带语料 data/reports]
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
     #[command(flatten)]
@@ -164,7 +165,7 @@ pub struct IndexArgs {
 
 #[derive(Args, Debug)]
 pub struct ExtractArgs {
-    /// 报告文件
+    /// 报告文件（.txt、.html/.htm、.docx、.pdf、.jsonl）
     #[arg(value_name = "FILE", required = true)]
     pub files: Vec<PathBuf>,
     /// 输出格式：text（依据一览）、json（数组）、jsonl（每行一个对象）

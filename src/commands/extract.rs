@@ -13,19 +13,33 @@ pub fn run(args: ExtractArgs) -> Result<u8> {
     let mut records = Vec::new();
     let mut failed = false;
     for path in &args.files {
-        let source = match ingest::read_report(path) {
-            Ok(source) => source,
+        let parts = match ingest::read(path) {
+            Ok(parts) => parts,
             Err(reason) => {
                 eprintln!("fazhi: 跳过 {}：{reason}", path.display());
                 failed = true;
                 continue;
             }
         };
-        let mut meta = extract::extract(&source.text);
-        if let Some((overrides, name)) = sidecar::beside(path)? {
-            sidecar::apply(&mut meta, &overrides, &name)?;
+        let whole_file = parts.len() == 1 && parts[0].suffix.is_empty();
+        for part in parts {
+            let shown = format!("{}{}", path.display(), part.suffix);
+            let text = match part.text {
+                Ok(text) => text,
+                Err(reason) => {
+                    eprintln!("fazhi: 跳过 {shown}：{reason}");
+                    failed = true;
+                    continue;
+                }
+            };
+            let mut meta = extract::extract_with(&text, &part.hints);
+            if let Err(e) = sidecar::apply_all(&mut meta, &part.hints, whole_file.then_some(path.as_path()), None) {
+                eprintln!("fazhi: 跳过 {shown}：{}", ingest::SkipReason::BadMetadata(format!("{e:#}")));
+                failed = true;
+                continue;
+            }
+            records.push(render::metadata::Record { path: shown, meta });
         }
-        records.push(render::metadata::Record { path: path.display().to_string(), meta });
     }
     let out = match args.format {
         ExtractFormat::Text => render::metadata::text(&records),

@@ -18,6 +18,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::analyze::normalize;
 use crate::gazetteer;
+use crate::ingest::Hints;
 
 /// One extracted value with how sure we are and why.
 #[derive(Clone, Debug, PartialEq)]
@@ -96,26 +97,55 @@ impl Metadata {
 
 /// Metadata of a report from its cleaned text.
 pub fn extract(text: &str) -> Metadata {
+    extract_with(text, &Hints::default())
+}
+
+/// Metadata of a report from its cleaned text and what its file said
+/// besides (a page's `<title>` and publish date): a hint fills a field
+/// the text leaves empty, and the hinted title and date feed the unit and
+/// year as the text's own would. Overrides are the caller's
+/// ([`sidecar::apply_all`]).
+pub fn extract_with(text: &str, hints: &Hints) -> Metadata {
     // Only the opening is read: normalize just that much.
     let text = head(text);
     let normalized = normalize(text);
-    let opening = opening::read(&normalized);
+    let mut opening = opening::read(&normalized);
+    let hinted_title = match (&opening.title, &hints.title) {
+        (None, Some(title)) => {
+            let title_norm = normalize(title.trim());
+            opening.unit = opening::unit_of_title(&title_norm);
+            opening.title = Some(title_norm);
+            Some(title.trim().to_string())
+        }
+        _ => None,
+    };
     let g = gazetteer::shared();
     let region = region::resolve(g, &opening);
-    let published = year::publish_date(&opening);
+    let mut published = year::publish_date(&opening);
+    if let (None, Some(date)) = (&published.value, &hints.publish_date) {
+        published = Field::new(Some(date.clone()), 0.8, format!("{}：{date}", hints.date_source));
+    }
     let covered = year::covered_year(&opening, published.value.as_deref());
 
     let mut m = Metadata::default();
     // Values and evidence quote the text as written, not its normalized form.
     let original = |s: &str| original_span(text, &normalized, s);
-    let title = opening.title.as_deref().map(original);
+    let title = match &hinted_title {
+        Some(hint) => Some(hint.clone()),
+        None => opening.title.as_deref().map(original),
+    };
     let mut region = region;
     region.unit.value = region.unit.value.map(|u| original(&u));
     let mut covered = covered;
     if let (Some(norm), Some(orig)) = (opening.title.as_deref(), title.as_deref()) {
         covered.evidence = covered.evidence.replace(norm, orig);
     }
-    m.set("title", Field::new(title, if opening.title.is_some() { 0.8 } else { 0.0 }, "开头几行中像标题的一行".into()));
+    let title_field = match (&title, &hinted_title) {
+        (_, Some(_)) => Field::new(title, 0.7, hints.title_source.clone()),
+        (Some(_), None) => Field::new(title, 0.8, "开头几行中像标题的一行".into()),
+        (None, None) => Field::new(None, 0.0, "开头几行中像标题的一行".into()),
+    };
+    m.set("title", title_field);
     m.set("unit", region.unit);
     m.set("unit_type", region.unit_type);
     m.set("level", region.level);
@@ -125,6 +155,14 @@ pub fn extract(text: &str) -> Metadata {
     m.set("township", region.township);
     m.set("year", covered);
     m.set("publish_date", published);
+    // Where a scraped record came from, for the user (not a field).
+    let source: Vec<String> = [("网址", &hints.url), ("编号", &hints.id)]
+        .into_iter()
+        .filter_map(|(label, v)| v.as_ref().map(|v| format!("{label} {v}")))
+        .collect();
+    if !source.is_empty() {
+        m.evidence.insert("source".into(), source.join("；"));
+    }
     m
 }
 
@@ -177,5 +215,28 @@ mod tests {
         assert!(!m.set_value("year", serde_json::json!("2023")));
         assert!(!m.set_value("colour", serde_json::json!("red")));
         assert_eq!((m.year, m.province.as_deref()), (Some(2023), Some("浙江省")));
+    }
+
+    #[test]
+    fn hints_fill_what_the_text_lacks() {
+        let hints = Hints {
+            title: Some("永平镇法治政府建设工作报告".into()),
+            publish_date: Some("2024-03-15".into()),
+            title_source: "网页标题 <title>".into(),
+            date_source: "网页元数据".into(),
+            ..Hints::default()
+        };
+        let m = extract_with("各位领导：\n今年以来，我镇持续推进法治政府建设，落实行政执法三项制度。", &hints);
+        assert_eq!(m.title.as_deref(), Some("永平镇法治政府建设工作报告"));
+        assert_eq!(m.unit.as_deref(), Some("永平镇"));
+        assert_eq!(m.publish_date.as_deref(), Some("2024-03-15"));
+        // The hinted date feeds the year fallback like the text's own.
+        assert_eq!(m.year, Some(2023));
+        assert!(m.evidence["title"].contains("<title>"));
+
+        // The text's own title and date win.
+        let m = extract_with("白沙镇2022年法治政府建设情况报告\n发布时间：2023-02-01\n正文。", &hints);
+        assert_eq!(m.title.as_deref(), Some("白沙镇2022年法治政府建设情况报告"));
+        assert_eq!((m.publish_date.as_deref(), m.year), (Some("2023-02-01"), Some(2022)));
     }
 }

@@ -9,6 +9,7 @@ use anyhow::{bail, Context, Result};
 use serde_json::{Map, Value};
 
 use super::Metadata;
+use crate::ingest::Hints;
 
 /// Overrides for one report: field name → value.
 pub type Overrides = Map<String, Value>;
@@ -28,6 +29,31 @@ pub fn apply(m: &mut Metadata, overrides: &Overrides, source: &str) -> Result<()
     Ok(())
 }
 
+/// Applies, in order, a JSON Lines record's own fields, the REPORT.json
+/// beside `file` (when the report is a whole file), and a manifest entry;
+/// returns the overrides applied, for the re-indexing fingerprint.
+pub fn apply_all(
+    m: &mut Metadata,
+    hints: &Hints,
+    file: Option<&Path>,
+    manifest: Option<(&Overrides, &str)>,
+) -> Result<Vec<Overrides>> {
+    let mut applied = Vec::new();
+    if let Some((fields, source)) = &hints.overrides {
+        apply(m, fields, source)?;
+        applied.push(fields.clone());
+    }
+    if let Some((fields, source)) = file.map(beside).transpose()?.flatten() {
+        apply(m, &fields, &source)?;
+        applied.push(fields);
+    }
+    if let Some((fields, source)) = manifest {
+        apply(m, fields, source)?;
+        applied.push(fields.clone());
+    }
+    Ok(applied)
+}
+
 /// `REPORT.json` next to `REPORT.txt`, if present.
 pub fn beside(report: &Path) -> Result<Option<(Overrides, String)>> {
     let path = report.with_extension("json");
@@ -45,6 +71,8 @@ pub fn beside(report: &Path) -> Result<Option<(Overrides, String)>> {
 pub struct Manifest {
     entries: HashMap<PathBuf, Overrides>,
     name: String,
+    /// The manifest's own canonical path.
+    path: PathBuf,
 }
 
 impl Manifest {
@@ -65,7 +93,13 @@ impl Manifest {
             let key = report.canonicalize().unwrap_or(report);
             entries.insert(key, map);
         }
-        Ok(Manifest { entries, name: path.display().to_string() })
+        let own = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+        Ok(Manifest { entries, name: path.display().to_string(), path: own })
+    }
+
+    /// The manifest file itself (canonical), so indexing never reads it as reports.
+    pub fn path(&self) -> &Path {
+        &self.path
     }
 
     pub fn get(&self, report: &Path) -> Option<(&Overrides, &str)> {

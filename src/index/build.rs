@@ -57,7 +57,7 @@ pub struct BuildRequest {
 pub struct BuildSummary {
     pub indexed: usize,
     pub unchanged: usize,
-    /// Reposts found in this run (kept as duplicates of a report).
+    /// Reposts added by this run, net (kept as duplicates of a report).
     pub reposts: usize,
     pub pruned: usize,
     pub skipped: Vec<(PathBuf, SkipReason)>,
@@ -123,6 +123,7 @@ fn index_into(handle: &IndexHandle, request: &BuildRequest, start: Instant) -> R
     let writer = handle.writer(threads, MEMORY_PER_THREAD * threads)?;
     let manifest = request.manifest.as_deref().map(Manifest::load).transpose()?;
     let (known, reports) = known::load(&handle.reader()?.searcher())?;
+    let reposts_before = known.values().filter(|k| k.duplicate).count();
     let discovery = ingest::walk::discover(&request.paths);
     let mut run = Run {
         writer,
@@ -156,7 +157,9 @@ fn index_into(handle: &IndexHandle, request: &BuildRequest, start: Instant) -> R
         }
     }
     bar.finish_and_clear();
-    let Run { mut writer, mut summary, pending, .. } = run;
+    let Run { mut writer, mut summary, pending, known, .. } = run;
+    // Net: a repost written and then promoted within the run does not count.
+    summary.reposts = known.values().filter(|k| k.duplicate).count().saturating_sub(reposts_before);
     if pending > 0 {
         commit(&mut writer)?;
     }
@@ -180,18 +183,34 @@ struct Job {
 type Parts = Result<Vec<Result<ReportDoc, (PathBuf, SkipReason)>>, SkipReason>;
 
 /// Reads and extracts one file (any thread). A bug in extraction costs
-/// that file, not the run, and what is indexed stays.
+/// that report, not the run, and what is indexed stays.
 fn prepare(job: &Job, manifest: Option<&Manifest>) -> Parts {
-    let source = ingest::read_report(&job.path)?;
-    let key = job.path.to_string_lossy().to_string();
-    let made = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        ReportDoc::new(&key, job.mtime, job.size, source.text, manifest.and_then(|m| m.get(&job.path)))
-    }));
-    match made {
-        Ok(Ok(doc)) => Ok(vec![Ok(doc)]),
-        Ok(Err(e)) => Err(SkipReason::BadMetadata(format!("{e:#}"))),
-        Err(_) => Err(SkipReason::Internal),
+    let parts = ingest::read(&job.path)?;
+    let file = job.path.to_string_lossy();
+    // Most files are one report; a JSON Lines file is one per line, keyed path#line.
+    let whole_file = parts.len() == 1 && parts[0].suffix.is_empty();
+    let in_manifest = manifest.and_then(|m| m.get(&job.path));
+    let mut out = Vec::with_capacity(parts.len());
+    for part in parts {
+        let key = format!("{file}{}", part.suffix);
+        let text = match part.text {
+            Ok(text) => text,
+            Err(reason) => {
+                out.push(Err((PathBuf::from(key), reason)));
+                continue;
+            }
+        };
+        let made = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let beside = whole_file.then_some(job.path.as_path());
+            ReportDoc::new(&key, job.mtime, job.size, text, &part.hints, beside, in_manifest)
+        }));
+        out.push(match made {
+            Ok(Ok(doc)) => Ok(doc),
+            Ok(Err(e)) => Err((PathBuf::from(key), SkipReason::BadMetadata(format!("{e:#}")))),
+            Err(_) => Err((PathBuf::from(key), SkipReason::Internal)),
+        });
     }
+    Ok(out)
 }
 
 /// The state of one indexing run.
@@ -200,8 +219,8 @@ struct Run {
     fields: Fields,
     /// Every entry of the index by key, kept current through the run.
     known: HashMap<String, Known>,
-    /// File path → (mtime, size) as indexed, for the unchanged check.
-    files: HashMap<String, (u64, u64)>,
+    /// File path → (mtime, size, entries) as indexed, for the unchanged check.
+    files: HashMap<String, (u64, u64, usize)>,
     reports: Reports,
     /// Reposts whose report changed or went away: to be read again.
     orphans: BTreeSet<String>,
@@ -212,6 +231,10 @@ struct Run {
 impl Run {
     /// The file to read, or `None` when it is unchanged or unreadable.
     fn job(&mut self, path: &Path, manifest: Option<&Manifest>) -> Option<Job> {
+        // The manifest is read as overrides, never as a JSON Lines dump of reports.
+        if manifest.is_some_and(|m| m.path() == path) {
+            return None;
+        }
         let stat = match fs::metadata(path) {
             Ok(m) => m,
             Err(e) => {
@@ -219,10 +242,6 @@ impl Run {
                 return None;
             }
         };
-        if stat.len() > ingest::MAX_FILE_BYTES {
-            self.summary.skipped.push((path.to_path_buf(), SkipReason::TooLarge(stat.len())));
-            return None;
-        }
         // A sidecar REPORT.json counts as part of the file.
         let beside = fs::metadata(path.with_extension("json")).ok();
         let mtime = mtime_nanos(&stat).max(beside.as_ref().map_or(0, mtime_nanos));
@@ -230,9 +249,11 @@ impl Run {
         let key = path.to_string_lossy();
         let in_manifest = manifest.is_some_and(|m| m.get(path).is_some());
         let orphaned = self.orphans.contains(key.as_ref());
-        if !in_manifest && !orphaned && self.files.get(key.as_ref()) == Some(&(mtime, size)) {
-            self.summary.unchanged += 1;
-            return None;
+        if let Some(&(m, s, entries)) = self.files.get(key.as_ref()) {
+            if !in_manifest && !orphaned && (m, s) == (mtime, size) {
+                self.summary.unchanged += entries;
+                return None;
+            }
         }
         Some(Job { path: path.to_path_buf(), mtime, size })
     }
@@ -246,6 +267,10 @@ impl Run {
             }
         };
         let file = job.path.to_string_lossy().to_string();
+        // Recorded first: forgetting a report below may drop it again, so
+        // that its reposts in this same file are read once more.
+        let count = parts.iter().filter(|p| p.is_ok()).count();
+        self.files.insert(file.clone(), (job.mtime, job.size, count));
         let mut keys = BTreeSet::new();
         for part in parts {
             match part {
@@ -263,7 +288,6 @@ impl Run {
         for key in gone {
             self.forget(&key);
         }
-        self.files.insert(file, (job.mtime, job.size));
         Ok(())
     }
 
@@ -283,7 +307,6 @@ impl Run {
         let written = match self.reports.original_of(&id, &key, dedupe_key, simhash) {
             Some(original) => {
                 self.reports.reposts.entry(original.clone()).or_default().push(key.clone());
-                self.summary.reposts += 1;
                 self.known.insert(key, Known { id: original.clone(), duplicate: true, ..entry });
                 doc.into_duplicate(&self.fields, &original)
             }
@@ -360,8 +383,12 @@ fn file_of(key: &str) -> &str {
     }
 }
 
-fn file_facts(known: &HashMap<String, Known>) -> HashMap<String, (u64, u64)> {
-    known.iter().map(|(key, k)| (file_of(key).to_string(), (k.mtime, k.size))).collect()
+fn file_facts(known: &HashMap<String, Known>) -> HashMap<String, (u64, u64, usize)> {
+    let mut files: HashMap<String, (u64, u64, usize)> = HashMap::new();
+    for (key, k) in known {
+        files.entry(file_of(key).to_string()).or_insert((k.mtime, k.size, 0)).2 += 1;
+    }
+    files
 }
 
 fn commit(writer: &mut IndexWriter<TantivyDocument>) -> Result<()> {

@@ -11,6 +11,7 @@ use super::Fields;
 use crate::analyze::{compact, folds, is_word_char, normalize};
 use crate::extract::sidecar;
 use crate::extract::{self, Metadata};
+use crate::ingest::Hints;
 use crate::search::snippet::Folding;
 
 /// The `kind` of an indexed report.
@@ -34,27 +35,22 @@ pub struct ReportDoc {
 }
 
 impl ReportDoc {
-    /// Extracts metadata, then applies `REPORT.json` and manifest overrides
-    /// (the manifest last); a bad override is an error.
+    /// Extracts metadata (with the file's hints), then applies the hints'
+    /// overrides, the `REPORT.json` beside `file`, and the manifest (last);
+    /// a bad override is an error.
     pub fn new(
         path: &str,
         mtime: u64,
         size: u64,
         text: String,
+        hints: &Hints,
+        file: Option<&Path>,
         manifest: Option<(&sidecar::Overrides, &str)>,
     ) -> Result<ReportDoc> {
         let normalized = normalize(&text);
         let text_hash = xxhash_rust::xxh3::xxh3_64(compact(&normalized).as_bytes());
-        let mut meta = extract::extract(&text);
-        let mut overrides = Vec::new();
-        if let Some((beside, source)) = sidecar::beside(Path::new(path))? {
-            sidecar::apply(&mut meta, &beside, &source)?;
-            overrides.push(beside);
-        }
-        if let Some((entry, source)) = manifest {
-            sidecar::apply(&mut meta, entry, source)?;
-            overrides.push(entry.clone());
-        }
+        let mut meta = extract::extract_with(&text, hints);
+        let overrides = sidecar::apply_all(&mut meta, hints, file, manifest)?;
         let mut hash = text_hash;
         if !overrides.is_empty() {
             hash ^= xxhash_rust::xxh3::xxh3_64(serde_json::to_string(&overrides)?.as_bytes()).rotate_left(1);

@@ -1,8 +1,15 @@
-//! From files on disk to clean report text: find files ([`walk`]), decode
-//! them whatever their encoding ([`decode`]), tidy the text ([`clean`]).
+//! From files on disk to clean report text: find files ([`walk`]), read
+//! each format ([`decode`] for plain text, [`html`], [`docx`], [`pdf`],
+//! [`jsonl`]), and tidy the text, keeping page chrome and spam out
+//! ([`clean`], [`chrome`]).
 
+pub mod chrome;
 pub mod clean;
 pub mod decode;
+pub mod docx;
+pub mod html;
+pub mod jsonl;
+pub mod pdf;
 pub mod walk;
 
 use std::fmt;
@@ -17,9 +24,20 @@ pub enum SkipReason {
     Undecodable,
     Unreadable(String),
     SymlinkLoop,
-    /// Larger than [`MAX_FILE_BYTES`]: not one report, and reading it would cost too much memory.
-    TooLarge(u64),
     BadMetadata(String),
+    /// Larger than the format's limit, in MB.
+    TooLarge(u64),
+    /// A container or document that cannot be parsed (corrupt zip, truncated PDF …).
+    Corrupt(String),
+    Encrypted,
+    /// A PDF without a text layer (a scan).
+    PdfNoText,
+    /// A PDF whose text layer does not decode to readable text.
+    PdfGarbled,
+    /// A page or document with no text once chrome and spam are removed.
+    NoText,
+    /// One line of a JSON Lines file.
+    BadLine(usize, String),
     /// fazhi failed on this file (a bug): reported, the run goes on.
     Internal,
 }
@@ -28,16 +46,23 @@ impl fmt::Display for SkipReason {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             SkipReason::Unsupported(ext) if ext.is_empty() => write!(f, "不支持的格式（无扩展名）"),
+            SkipReason::Unsupported(ext) if ext == "doc" || ext == "wps" => {
+                write!(f, "不支持的格式（.{ext}，旧版文档，请另存为 .docx）")
+            }
             SkipReason::Unsupported(ext) => write!(f, "不支持的格式（.{ext}）"),
             SkipReason::Empty => write!(f, "空文件"),
             SkipReason::Binary => write!(f, "二进制文件"),
             SkipReason::Undecodable => write!(f, "无法识别的文字编码"),
             SkipReason::Unreadable(e) => write!(f, "无法读取（{e}）"),
             SkipReason::SymlinkLoop => write!(f, "符号链接循环"),
-            SkipReason::TooLarge(n) => {
-                write!(f, "文件过大（{} MB，上限 {} MB）", n.div_ceil(1 << 20), MAX_FILE_BYTES >> 20)
-            }
             SkipReason::BadMetadata(e) => write!(f, "元数据无效（{e}）"),
+            SkipReason::TooLarge(mb) => write!(f, "文件过大（超过 {mb} MB，未读取）"),
+            SkipReason::Corrupt(e) => write!(f, "文件损坏（{e}）"),
+            SkipReason::Encrypted => write!(f, "文件已加密"),
+            SkipReason::PdfNoText => write!(f, "PDF 没有文字层（可能是扫描件，需先做文字识别）"),
+            SkipReason::PdfGarbled => write!(f, "PDF 文字层无法正确提取（字体缺少编码映射，提取结果是乱码）"),
+            SkipReason::NoText => write!(f, "没有正文（只有网页框架或广告）"),
+            SkipReason::BadLine(n, e) => write!(f, "第 {n} 行无效（{e}）"),
             SkipReason::Internal => write!(f, "处理时出现内部错误（请报告此问题）"),
         }
     }
@@ -49,33 +74,97 @@ impl SkipReason {
         match self {
             SkipReason::Unsupported(_) => "不支持的格式".into(),
             SkipReason::Unreadable(_) => "无法读取".into(),
-            SkipReason::TooLarge(_) => "文件过大".into(),
             SkipReason::BadMetadata(_) => "元数据无效".into(),
+            SkipReason::TooLarge(_) => "文件过大".into(),
+            SkipReason::Corrupt(_) => "文件损坏".into(),
+            SkipReason::BadLine(..) => "JSON Lines 行无效".into(),
             other => other.to_string(),
         }
     }
 }
 
-/// Files larger than this are skipped unread: the longest real reports are
-/// a few MB, and indexing memory must stay bounded whatever the input.
-pub const MAX_FILE_BYTES: u64 = 64 << 20;
-
-/// A report's text as read from disk, decoded and cleaned.
-pub struct SourceText {
-    pub text: String,
-    pub encoding: &'static str,
+/// Metadata a format states outside the text: hints used where the text
+/// says nothing (an HTML `<title>`, a `PubDate` meta), or overrides (the
+/// fields of a JSON Lines record, applied like a REPORT.json).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Hints {
+    pub title: Option<String>,
+    /// `YYYY-MM-DD`.
+    pub publish_date: Option<String>,
+    /// Where each hint was found, for the evidence (`<title>`, `<meta name="PubDate">`).
+    pub title_source: String,
+    pub date_source: String,
+    /// Metadata fields to apply as overrides, and where they come from.
+    pub overrides: Option<(crate::extract::sidecar::Overrides, String)>,
+    /// A scraper's `url` and `id`, kept in the evidence.
+    pub url: Option<String>,
+    pub id: Option<String>,
 }
 
-/// Reads, decodes and cleans one file.
-pub fn read_report(path: &Path) -> Result<SourceText, SkipReason> {
+/// One report read from a file: most files hold one, a JSON Lines file one
+/// per line.
+#[derive(Debug)]
+pub struct Part {
+    /// Appended to the file's path to key this report (`#12` for line 12), or empty.
+    pub suffix: String,
+    /// The cleaned text, or why this part is not indexed.
+    pub text: Result<String, SkipReason>,
+    /// The format and encoding read (`GBK`, `HTML (GBK)`, `docx`, `PDF`).
+    pub format: String,
+    pub hints: Hints,
+}
+
+impl Part {
+    fn whole(text: String, format: impl Into<String>, hints: Hints) -> Part {
+        let text = if text.is_empty() { Err(SkipReason::NoText) } else { Ok(text) };
+        Part { suffix: String::new(), text, format: format.into(), hints }
+    }
+}
+
+/// Largest file read, in MB: a 5 MB single-line text is fine, a stray
+/// database dump is not read into memory.
+pub const MAX_TEXT_MB: u64 = 64;
+/// Largest JSON Lines file, in MB (read a line at a time; the reports are kept).
+pub const MAX_JSONL_MB: u64 = 512;
+/// Largest .docx or .pdf, in MB.
+pub const MAX_DOCUMENT_MB: u64 = 128;
+
+/// Reads one file into its reports, by extension. A file that can't be read
+/// at all is an `Err`; a JSON Lines file gives a part per line, some of which
+/// may carry their own skip reason.
+pub fn read(path: &Path) -> Result<Vec<Part>, SkipReason> {
+    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_lowercase();
+    let limit = match ext.as_str() {
+        "jsonl" => MAX_JSONL_MB,
+        "docx" | "pdf" => MAX_DOCUMENT_MB,
+        _ => MAX_TEXT_MB,
+    };
+    let size = std::fs::metadata(path).map_err(|e| SkipReason::Unreadable(e.kind().to_string()))?.len();
+    if size == 0 {
+        return Err(SkipReason::Empty);
+    }
+    if size > limit << 20 {
+        return Err(SkipReason::TooLarge(limit));
+    }
+    if ext == "jsonl" {
+        return jsonl::read(path);
+    }
     let bytes = std::fs::read(path).map_err(|e| SkipReason::Unreadable(e.kind().to_string()))?;
-    if bytes.is_empty() {
-        return Err(SkipReason::Empty);
+    let part = match ext.as_str() {
+        "html" | "htm" => html::read(&bytes)?,
+        "docx" => docx::read(&bytes)?,
+        "pdf" => pdf::read(&bytes)?,
+        "txt" => {
+            let (text, encoding) = decode::decode(&bytes)?;
+            if text.trim().is_empty() {
+                return Err(SkipReason::Empty);
+            }
+            Part::whole(clean::clean(&text), encoding, Hints::default())
+        }
+        other => return Err(SkipReason::Unsupported(other.to_string())),
+    };
+    match part.text {
+        Err(reason) => Err(reason),
+        Ok(_) => Ok(vec![part]),
     }
-    let (text, encoding) = decode::decode(&bytes)?;
-    let text = clean::clean(&text);
-    if text.is_empty() {
-        return Err(SkipReason::Empty);
-    }
-    Ok(SourceText { text, encoding })
 }

@@ -8,7 +8,7 @@ use walkdir::WalkDir;
 use super::SkipReason;
 
 /// File extensions read as reports (compared in lower case).
-pub const SUPPORTED: &[&str] = &["txt"];
+pub const SUPPORTED: &[&str] = &["txt", "html", "htm", "docx", "pdf", "jsonl"];
 
 #[derive(Default)]
 pub struct Discovery {
@@ -43,6 +43,8 @@ pub fn discover(roots: &[PathBuf]) -> Discovery {
                                 Err(e) => skipped.push((path.to_path_buf(), unreadable(&e))),
                             }
                         }
+                        // REPORT.json beside a report holds its metadata: not a report, not news.
+                        ext if ext == "json" && is_sidecar(path) => {}
                         ext => skipped.push((path.to_path_buf(), SkipReason::Unsupported(ext))),
                     }
                 }
@@ -62,6 +64,11 @@ pub fn discover(roots: &[PathBuf]) -> Discovery {
         }
     }
     Discovery { files: found.into_iter().collect(), skipped }
+}
+
+/// Whether a .json file has a report of the same name beside it.
+fn is_sidecar(path: &Path) -> bool {
+    SUPPORTED.iter().any(|ext| path.with_extension(ext).is_file())
 }
 
 fn is_hidden(name: &std::ffi::OsStr) -> bool {
