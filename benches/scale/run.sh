@@ -120,7 +120,8 @@ dir_bytes() { du -sb --apparent-size "$1" | cut -f1; }
 # ---------------------------------------------------------------- builds
 phase "cargo build"
 (cd "$ROOT" && cargo build --release --locked -q) || die "cargo build failed"
-FAZHI="$ROOT/target/release/fazhi"
+TARGET=$(cd "$ROOT" && cargo metadata --format-version 1 --no-deps | python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')
+FAZHI="$TARGET/release/fazhi"
 # benches/scale/warm.rs, built with the release profile like the binary.
 WARM=$(cd "$ROOT" && cargo build --release --locked -q --bench scale_warm --message-format=json \
   | python3 -c 'import json, sys
