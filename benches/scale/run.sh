@@ -184,16 +184,18 @@ for p in $PEERS; do
 done
 
 # ---------------------------------------------------------------- whole-process CLI latency
-hf() { # hf NAME RUNS WARMUP CMD... (no shell: hyperfine -N)
+hf() { # hf NAME RUNS WARMUP CMD... (no shell: hyperfine -N; exit code 1, nothing found, is fine)
   local name=$1 runs=$2 warmup=$3; shift 3
-  hyperfine -N --style basic --warmup "$warmup" --runs "$runs" --export-json "$R/hf_$name.json" "$@" > "$R/hf_$name.log" 2>&1 \
+  hyperfine -N -i --style basic --warmup "$warmup" --runs "$runs" --export-json "$R/hf_$name.json" "$@" > "$R/hf_$name.log" 2>&1 \
     || { tail -5 "$R/hf_$name.log" >&2; echo "scalebench: hyperfine $name failed" >&2; return 1; }
 }
 phase "fazhi CLI"
 cmds=()
 for q in "${CLI_QUERIES[@]}"; do cmds+=("$FAZHI search $q --index $IDX"); done
 hf cli_fazhi "$CLI_RUNS" 3 "${cmds[@]}" || die "fazhi search failed"
-for q in "${CLI_QUERIES[@]}"; do "$FAZHI" search "$q" --index "$IDX" --format json -n 1; done > "$R/cli_fazhi_hits.jsonl"
+for q in "${CLI_QUERIES[@]}"; do
+  "$FAZHI" search "$q" --index "$IDX" --format json -n 1 || (($? == 1)) || die "fazhi search $q failed"
+done > "$R/cli_fazhi_hits.jsonl"
 
 phase "rg CLI"
 cmds=()
@@ -207,6 +209,10 @@ hf py_startup "$PEER_CLI_RUNS" 1 "$PY -c '$imports'" || true
 for p in $PEERS; do
   cmds=()
   for q in "${CLI_QUERIES[@]}"; do cmds+=("$PY $SHARED/bench/peers.py query $p $WORK/index_$p $q"); done
+  if ! "$PY" "$SHARED/bench/peers.py" query "$p" "$WORK/index_$p" "${CLI_QUERIES[0]}" > /dev/null 2> "$R/cli_$p.err"; then
+    echo "scalebench: peers.py query $p failed (see $R/cli_$p.err); its CLI is left out" >&2
+    continue
+  fi
   hf "cli_$p" "$PEER_CLI_RUNS" 1 "${cmds[@]}" || echo "scalebench: $p CLI left out" >&2
 done
 
