@@ -13,9 +13,9 @@ Writes into OUT_DIR:
                 k = j // 32, and variant k % 4 of it: 0 the line as it is; 1 its terms plus
                 the province p = PROVINCES[(j + k) % 31]; 2 its terms plus the year
                 2019 + (j + k) % 6; 3 a JSON line {"query": terms, "region": p,
-                "year": "2021..", "facets": true}. So a quarter of the lines are queries.txt
-                as it is, a quarter add a province, a quarter a year, and a quarter are JSON
-                with a province, a year range and facet counts. Deterministic.
+                "year": "2021.."}. So a quarter of the lines are queries.txt as it is, a
+                quarter add a province, a quarter a year, and a quarter are JSON with a
+                province and a year range; none asks for facet counts. Deterministic.
 """
 import argparse
 import json
@@ -63,8 +63,7 @@ def main():
         elif variant == 2:
             batch.append(f"{terms} {2019 + (j + k) % 6}")
         else:
-            batch.append(json.dumps({"query": terms, "region": prov, "year": "2021..", "facets": True},
-                                    ensure_ascii=False))
+            batch.append(json.dumps({"query": terms, "region": prov, "year": "2021.."}, ensure_ascii=False))
     write("batch.txt", batch)
     print(f"{len(lines)} plain, {len(filtered)} filtered, {len(batch)} batch queries in {a.out_dir}",
           file=sys.stderr)

@@ -254,7 +254,7 @@ for p in peers:
     out.append(f"- {b['peer']} build: {b['build_s']} s in process (peers.py), index {b['index_bytes'] / 1e6:,.0f} MB"
                + (f" (FTS part {b['fts_part_bytes'] / 1e6:,.0f} MB)" if "fts_part_bytes" in b else ""))
 try:
-    out.append("- fazhi index: " + open(os.path.join(R, "fazhi_index.log"), encoding="utf-8").read().strip().splitlines()[-1])
+    out.append("- fazhi index summary line: " + open(os.path.join(R, "fazhi_index.log"), encoding="utf-8").read().strip().splitlines()[-1])
 except (OSError, IndexError):
     pass
 st = F["stats"] or {}

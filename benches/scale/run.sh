@@ -90,7 +90,7 @@ fi
   echo "load_at_start=$(cut -d' ' -f1-3 /proc/loadavg)"
   echo "fazhi_commit=$(git -C "$ROOT" rev-parse --short HEAD 2> /dev/null || echo unknown)$(git -C "$ROOT" diff --quiet HEAD 2> /dev/null || echo +dirty)"
   echo "rustc=$(rustc --version)"
-  echo "ripgrep=$(rg --version | head -1)"
+  echo "ripgrep=$(rg --version | sed -n 1p)"
   echo "hyperfine=$(hyperfine --version)"
   echo "python=$("$PY" --version 2>&1)"
   echo "sqlite=$("$PY" -c 'import sqlite3; print(sqlite3.sqlite_version)')"
