@@ -123,10 +123,7 @@ impl Collector for Counter {
 
 /// The bucket of a facet path under `root`: its next component, the root
 /// itself (本级), or unknown when outside the root.
-fn key_under(reader: &FacetReader, ord: u64, root: &[String]) -> Key {
-    let mut facet = Facet::root();
-    reader.facet_from_ord(ord, &mut facet).ok()?;
-    let path = facet.to_path();
+fn key_of_path(path: &[&str], root: &[String]) -> Key {
     if path.len() < root.len() || path.iter().zip(root).any(|(a, b)| a != b) {
         return None;
     }
@@ -136,30 +133,43 @@ fn key_under(reader: &FacetReader, ord: u64, root: &[String]) -> Key {
     }
 }
 
+/// The buckets of the facet ordinals `slots` (ascending; the slot past
+/// the last ordinal is "no facet"), decoded in one pass over the facet
+/// dictionary: looking ordinals up one by one decompresses a dictionary
+/// block per ordinal, which dominated counts over many places.
+fn keys_under(reader: &FacetReader, slots: &[u64], root: &[String]) -> HashMap<u64, Key> {
+    let known: Vec<u64> = slots.iter().copied().filter(|&s| s < reader.num_facets() as u64).collect();
+    let mut keys = HashMap::with_capacity(slots.len());
+    let mut decoded = Vec::with_capacity(known.len());
+    let complete = reader.facet_dict().sorted_ords_to_term_cb(&known, |bytes| {
+        decoded.push(Facet::from_encoded(bytes.to_vec()).ok().and_then(|f| key_of_path(&f.to_path(), root)));
+    });
+    if complete.is_ok_and(|all| all) && decoded.len() == known.len() {
+        keys.extend(known.into_iter().zip(decoded));
+    } else {
+        // Not expected; one by one then.
+        for ord in known {
+            let mut facet = Facet::root();
+            let key = reader.facet_from_ord(ord, &mut facet).ok().and_then(|_| key_of_path(&facet.to_path(), root));
+            keys.insert(ord, key);
+        }
+    }
+    keys
+}
+
 impl SegmentCounter {
     fn slot(reader: &FacetReader, doc: DocId) -> u64 {
         reader.facet_ords(doc).next().unwrap_or(reader.num_facets() as u64)
     }
 
-    fn region_key(&self, slot: u64) -> Key {
-        (slot < self.regions.num_facets() as u64).then(|| key_under(&self.regions, slot, &self.counter.region_root))?
-    }
-
-    fn level_key(&self, slot: u64) -> Key {
-        (slot < self.levels.num_facets() as u64).then(|| key_under(&self.levels, slot, &self.counter.level_root))?
-    }
-
     fn year_key(slot: u64) -> Key {
         ((slot as usize) < YEAR_SLOTS).then(|| (FIRST_YEAR + slot as i64).to_string())
     }
+}
 
-    fn key(&self, dim: Dim, slot: u64) -> Key {
-        match dim {
-            Dim::Region => self.region_key(slot),
-            Dim::Year => Self::year_key(slot),
-            Dim::Level => self.level_key(slot),
-        }
-    }
+/// Nonzero slots of a count vector, ascending.
+fn used(counts: &[u64]) -> Vec<u64> {
+    counts.iter().enumerate().filter(|(_, &n)| n > 0).map(|(slot, _)| slot as u64).collect()
 }
 
 impl SegmentCollector for SegmentCounter {
@@ -188,19 +198,43 @@ impl SegmentCollector for SegmentCounter {
 
     fn harvest(self) -> Tally {
         let mut t = Tally { total: self.total, ..Tally::default() };
+        let mut region_slots = used(&self.region_counts);
+        let mut level_slots = used(&self.level_counts);
+        if let Some((a, b)) = self.counter.pivot {
+            for &(x, y) in self.pivot.keys() {
+                for (dim, slot) in [(a, x), (b, y)] {
+                    match dim {
+                        Dim::Region => region_slots.push(slot),
+                        Dim::Level => level_slots.push(slot),
+                        Dim::Year => {}
+                    }
+                }
+            }
+            for slots in [&mut region_slots, &mut level_slots] {
+                slots.sort_unstable();
+                slots.dedup();
+            }
+        }
+        let regions = keys_under(&self.regions, &region_slots, &self.counter.region_root);
+        let levels = keys_under(&self.levels, &level_slots, &self.counter.level_root);
+        let key = |dim: Dim, slot: u64| match dim {
+            Dim::Region => regions.get(&slot).cloned().flatten(),
+            Dim::Level => levels.get(&slot).cloned().flatten(),
+            Dim::Year => Self::year_key(slot),
+        };
         // Several ordinals may fall in one bucket (a city's counties under a province root).
         for (slot, &n) in self.region_counts.iter().enumerate().filter(|(_, &n)| n > 0) {
-            *t.region.entry(self.region_key(slot as u64)).or_default() += n;
+            *t.region.entry(key(Dim::Region, slot as u64)).or_default() += n;
         }
         for (slot, &n) in self.level_counts.iter().enumerate().filter(|(_, &n)| n > 0) {
-            *t.level.entry(self.level_key(slot as u64)).or_default() += n;
+            *t.level.entry(key(Dim::Level, slot as u64)).or_default() += n;
         }
         for (slot, &n) in self.year_counts.iter().enumerate().filter(|(_, &n)| n > 0) {
             *t.year.entry(Self::year_key(slot as u64)).or_default() += n;
         }
         if let Some((a, b)) = self.counter.pivot {
             for (&(x, y), &n) in &self.pivot {
-                *t.pivot.entry((self.key(a, x), self.key(b, y))).or_default() += n;
+                *t.pivot.entry((key(a, x), key(b, y))).or_default() += n;
             }
         }
         t
