@@ -142,7 +142,9 @@ fn keys_under(reader: &FacetReader, slots: &[u64], root: &[String]) -> HashMap<u
     let mut keys = HashMap::with_capacity(slots.len());
     let mut decoded = Vec::with_capacity(known.len());
     let complete = reader.facet_dict().sorted_ords_to_term_cb(&known, |bytes| {
-        decoded.push(Facet::from_encoded(bytes.to_vec()).ok().and_then(|f| key_of_path(&f.to_path(), root)));
+        // Encoded facets separate their components with NUL (tantivy's FACET_SEP_BYTE).
+        let path: Vec<&str> = std::str::from_utf8(bytes).map_or_else(|_| Vec::new(), |s| s.split('\0').collect());
+        decoded.push(key_of_path(&path, root));
     });
     if complete.is_ok_and(|all| all) && decoded.len() == known.len() {
         keys.extend(known.into_iter().zip(decoded));
