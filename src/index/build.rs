@@ -36,8 +36,10 @@ use crate::ingest::{self, SkipReason};
 use crate::parallel;
 
 /// Commit after this many changes, so an interrupted run keeps most work
-/// (`FAZHI_COMMIT_EVERY` overrides it, for tests of interrupted runs).
-pub const COMMIT_EVERY: usize = 2_000;
+/// (`FAZHI_COMMIT_EVERY` overrides it, for tests of interrupted runs). Each
+/// commit flushes small segments that are merged again later: 5,000 took
+/// 13% less CPU than 2,000 over 100k reports, peak RSS 718 vs 598 MB.
+pub const COMMIT_EVERY: usize = 5_000;
 /// Indexing memory per writer thread.
 const MEMORY_PER_THREAD: usize = 96 << 20;
 /// Files read and extracted in parallel before they are handed on.
