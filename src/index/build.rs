@@ -23,12 +23,10 @@ use std::time::{Duration, Instant, UNIX_EPOCH};
 use anyhow::{bail, Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
 use tantivy::collector::Count;
-use tantivy::query::TermQuery;
-use tantivy::schema::IndexRecordOption;
 use tantivy::{IndexWriter, TantivyDocument, Term};
 
 use super::known::{self, Known, Reports};
-use super::report_doc::{ReportDoc, REPORT};
+use super::report_doc::ReportDoc;
 use super::store::{is_index_dir, IndexHandle};
 use super::Fields;
 use crate::extract::sidecar::Manifest;
@@ -167,8 +165,7 @@ fn index_into(handle: &IndexHandle, request: &BuildRequest, start: Instant) -> R
     }
     writer.wait_merging_threads().context("索引合并失败")?;
     let searcher = handle.reader()?.searcher();
-    let reports = TermQuery::new(Term::from_field_text(handle.fields.kind, REPORT), IndexRecordOption::Basic);
-    summary.total_docs = searcher.search(&reports, &Count)? as u64;
+    summary.total_docs = searcher.search(&handle.fields.every_report(), &Count)? as u64;
     summary.elapsed = start.elapsed();
     Ok(summary)
 }
@@ -283,7 +280,11 @@ impl Run {
                 Err((path, reason)) => self.summary.skipped.push((path, reason)),
             }
         }
-        // Lines gone from a file of several reports (JSONL).
+        // Lines gone from a file of several reports (JSONL). A file that is
+        // one report has no such lines: no scan of every entry for it.
+        if keys.len() == 1 && keys.contains(&file) {
+            return Ok(());
+        }
         let prefix = format!("{file}#");
         let gone: Vec<String> =
             self.known.keys().filter(|k| k.starts_with(&prefix) && !keys.contains(*k)).cloned().collect();
@@ -304,7 +305,7 @@ impl Run {
             }
             self.forget(&key);
         }
-        let (id, dedupe_key, simhash) = (doc.id(), doc.dedupe_key(), doc.simhash());
+        let (id, dedupe_key, simhash) = (doc.id(), doc.dedupe_key, doc.simhash);
         let entry = Known { mtime: doc.mtime, size: doc.size, hash: doc.hash, id: id.clone(), duplicate: false };
         let written = match self.reports.original_of(&id, &key, dedupe_key, simhash) {
             Some(original) => {

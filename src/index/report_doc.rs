@@ -32,6 +32,12 @@ pub struct ReportDoc {
     /// Fingerprint of text and user-supplied metadata: decides re-indexing.
     pub hash: u64,
     pub meta: Metadata,
+    /// What a repost of the same report shares: title, unit and year (a
+    /// title or a unit must be known). `None`: only identical text folds.
+    pub dedupe_key: Option<u64>,
+    /// SimHash over the report's sentences: reposts that differ by a few
+    /// lines of page chrome differ in a few bits.
+    pub simhash: u64,
 }
 
 impl ReportDoc {
@@ -55,31 +61,26 @@ impl ReportDoc {
         if !overrides.is_empty() {
             hash ^= xxhash_rust::xxh3::xxh3_64(serde_json::to_string(&overrides)?.as_bytes()).rotate_left(1);
         }
-        Ok(ReportDoc { path: path.to_string(), mtime, size, text, normalized, text_hash, hash, meta })
+        // Worked out here, on the reading threads, once.
+        let (dedupe_key, simhash) = (dedupe_key(&meta), simhash(&normalized));
+        Ok(ReportDoc {
+            path: path.to_string(),
+            mtime,
+            size,
+            text,
+            normalized,
+            text_hash,
+            hash,
+            meta,
+            dedupe_key,
+            simhash,
+        })
     }
 
     /// Report ids: the text's fingerprint, so the same text has the same id
     /// wherever it is indexed.
     pub fn id(&self) -> String {
         format!("{:016x}", self.text_hash)
-    }
-
-    /// What a repost of the same report shares: title, unit and year (a
-    /// title or a unit must be known). `None`: only identical text folds.
-    pub fn dedupe_key(&self) -> Option<u64> {
-        let m = &self.meta;
-        if m.title.is_none() && m.unit.is_none() {
-            return None;
-        }
-        let text = |v: &Option<String>| v.as_deref().map(|t| compact(&normalize(t))).unwrap_or_default();
-        let key = format!("{}\u{1}{}\u{1}{:?}", text(&m.title), text(&m.unit), m.year);
-        Some(xxhash_rust::xxh3::xxh3_64(key.as_bytes()))
-    }
-
-    /// SimHash over the report's sentences (compact, normalized): reposts
-    /// that differ by a few lines of page chrome differ in a few bits.
-    pub fn simhash(&self) -> u64 {
-        simhash(&self.normalized)
     }
 
     /// A repost of report `of`: path and file facts only, nothing to match.
@@ -102,10 +103,10 @@ impl ReportDoc {
         doc.add_u64(f.file_mtime, self.mtime);
         doc.add_u64(f.file_size, self.size);
         doc.add_u64(f.content_hash, self.hash);
-        if let Some(key) = self.dedupe_key() {
+        if let Some(key) = self.dedupe_key {
             doc.add_u64(f.dedupe_key, key);
         }
-        doc.add_u64(f.simhash, self.simhash());
+        doc.add_u64(f.simhash, self.simhash);
         let m = &self.meta;
         if let Some(title) = &m.title {
             let title_norm = normalize(title);
@@ -156,6 +157,16 @@ impl ReportDoc {
         doc.add_text(f.body, self.text);
         doc
     }
+}
+
+/// The repost key of a report's metadata: title, unit and year.
+fn dedupe_key(m: &Metadata) -> Option<u64> {
+    if m.title.is_none() && m.unit.is_none() {
+        return None;
+    }
+    let text = |v: &Option<String>| v.as_deref().map(|t| compact(&normalize(t))).unwrap_or_default();
+    let key = format!("{}\u{1}{}\u{1}{:?}", text(&m.title), text(&m.unit), m.year);
+    Some(xxhash_rust::xxh3::xxh3_64(key.as_bytes()))
 }
 
 /// SimHash (Charikar) of the sentences of normalized text, each sentence
