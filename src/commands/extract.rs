@@ -21,9 +21,9 @@ pub fn run(args: ExtractArgs) -> Result<u8> {
                 continue;
             }
         };
-        let whole_file = parts.len() == 1 && parts[0].suffix.is_empty();
+        let beside = ingest::sidecar_owner(path, &parts);
         for part in parts {
-            let shown = format!("{}{}", path.display(), part.suffix);
+            let shown = part.key(&path.display().to_string());
             let text = match part.text {
                 Ok(text) => text,
                 Err(reason) => {
@@ -33,7 +33,7 @@ pub fn run(args: ExtractArgs) -> Result<u8> {
                 }
             };
             let mut meta = extract::extract_with(&text, &part.hints);
-            if let Err(e) = sidecar::apply_all(&mut meta, &part.hints, whole_file.then_some(path.as_path()), None) {
+            if let Err(e) = sidecar::apply_all(&mut meta, &part.hints, beside, None) {
                 eprintln!("fazhi: 跳过 {shown}：{}", ingest::SkipReason::BadMetadata(format!("{e:#}")));
                 failed = true;
                 continue;

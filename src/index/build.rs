@@ -187,11 +187,11 @@ fn prepare(job: &Job, manifest: Option<&Manifest>) -> Parts {
     let parts = ingest::read(&job.path)?;
     let file = job.path.to_string_lossy();
     // Most files are one report; a JSON Lines file is one per line, keyed path#line.
-    let whole_file = parts.len() == 1 && parts[0].suffix.is_empty();
+    let beside = ingest::sidecar_owner(&job.path, &parts);
     let in_manifest = manifest.and_then(|m| m.get(&job.path));
     let mut out = Vec::with_capacity(parts.len());
     for part in parts {
-        let key = format!("{file}{}", part.suffix);
+        let key = part.key(&file);
         let text = match part.text {
             Ok(text) => text,
             Err(reason) => {
@@ -200,7 +200,6 @@ fn prepare(job: &Job, manifest: Option<&Manifest>) -> Parts {
             }
         };
         let made = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            let beside = whole_file.then_some(job.path.as_path());
             ReportDoc::new(&key, job.mtime, job.size, text, &part.hints, beside, in_manifest)
         }));
         out.push(match made {

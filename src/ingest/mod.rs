@@ -115,10 +115,21 @@ pub struct Part {
 }
 
 impl Part {
+    /// This report's index key (and name in messages): the file's path plus the suffix.
+    pub fn key(&self, file: &str) -> String {
+        format!("{file}{}", self.suffix)
+    }
+
     fn whole(text: String, format: impl Into<String>, hints: Hints) -> Part {
         let text = if text.is_empty() { Err(SkipReason::NoText) } else { Ok(text) };
         Part { suffix: String::new(), text, format: format.into(), hints }
     }
+}
+
+/// The file whose `REPORT.json` sidecar applies to `parts` read from
+/// `path`: the file itself when it is one report; a JSON Lines line has none.
+pub fn sidecar_owner<'a>(path: &'a Path, parts: &[Part]) -> Option<&'a Path> {
+    matches!(parts, [only] if only.suffix.is_empty()).then_some(path)
 }
 
 /// Largest file read, in MB: a 5 MB single-line text is fine, a stray
