@@ -104,9 +104,7 @@ pub fn publish_date(o: &Opening) -> Field<String> {
             let near_source = line.contains("来源") || line.contains("浏览") || line.contains("发布");
             let alone = before.trim().is_empty() || before.trim_end().ends_with(['(', '（']);
             if labelled || near_source || alone || o.title.as_deref().is_some_and(|t| line.starts_with(t)) {
-                let (m, d) = (c[2].parse::<u32>().unwrap_or(0), c[3].parse::<u32>().unwrap_or(0));
-                if (1..=12).contains(&m) && (1..=31).contains(&d) {
-                    let date = format!("{}-{m:02}-{d:02}", &c[1]);
+                if let Some(date) = iso(&c) {
                     let shown: String = line.chars().take(30).collect();
                     return Field::new(Some(date), 0.8, format!("页面信息“{shown}”"));
                 }
@@ -114,6 +112,17 @@ pub fn publish_date(o: &Opening) -> Field<String> {
         }
     }
     Field::new(None, 0.5, "没有找到发布日期".to_string())
+}
+
+/// The first date in `s` (2024-03-15, 2024年3月15日, 2024/3/15) as `YYYY-MM-DD`.
+pub fn iso_date(s: &str) -> Option<String> {
+    iso(&DATE.captures(s)?)
+}
+
+/// A match of [`DATE`] as `YYYY-MM-DD`, if month and day are plausible.
+fn iso(c: &regex::Captures) -> Option<String> {
+    let (m, d): (u32, u32) = (c[2].parse().ok()?, c[3].parse().ok()?);
+    ((1..=12).contains(&m) && (1..=31).contains(&d)).then(|| format!("{}-{m:02}-{d:02}", &c[1]))
 }
 
 #[cfg(test)]

@@ -25,12 +25,11 @@ use regex::Regex;
 use scraper::{Html, Node};
 
 use super::{clean, decode, Hints, Part, SkipReason};
+use crate::extract::year::iso_date;
 
 /// The declared charset: `<meta charset="gbk">` or the http-equiv form.
 static CHARSET: LazyLock<regex::bytes::Regex> =
     LazyLock::new(|| regex::bytes::Regex::new(r#"(?i)<meta[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9_:.-]+)"#).unwrap());
-static DATE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"((?:19|20)\d\d)\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})").unwrap());
 /// A publish-date line of the page (outside the article as often as in it).
 static DATE_LINE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?:发布|成文|印发)(?:时间|日期)\s*[:：]?\s*((?:19|20)\d\d\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2})")
@@ -226,12 +225,6 @@ pub fn page_title(raw: &str) -> Option<String> {
     // A page titled with the site's name only is no hint.
     let best = parts.into_iter().find(|p| p.contains("报告") || p.contains("法治") || p.contains("依法行政"))?;
     Some(best.to_string())
-}
-
-fn iso_date(s: &str) -> Option<String> {
-    let c = DATE.captures(s)?;
-    let (m, d): (u32, u32) = (c[2].parse().ok()?, c[3].parse().ok()?);
-    ((1..=12).contains(&m) && (1..=31).contains(&d)).then(|| format!("{}-{m:02}-{d:02}", &c[1]))
 }
 
 /// Per element: visible chars, chars inside links, and its content score.
