@@ -178,8 +178,16 @@ impl Fields {
 impl Fields {
     /// Every report, reposts excluded (what an empty query matches).
     pub fn every_report(&self) -> tantivy::query::TermQuery {
-        let term = tantivy::Term::from_field_text(self.kind, super::report_doc::REPORT);
-        tantivy::query::TermQuery::new(term, IndexRecordOption::Basic)
+        self.every(super::report_doc::REPORT)
+    }
+
+    /// Every repost (a `duplicate` entry naming the report it repeats).
+    pub fn every_repost(&self) -> tantivy::query::TermQuery {
+        self.every(super::report_doc::DUPLICATE)
+    }
+
+    fn every(&self, kind: &str) -> tantivy::query::TermQuery {
+        tantivy::query::TermQuery::new(tantivy::Term::from_field_text(self.kind, kind), IndexRecordOption::Basic)
     }
 }
 

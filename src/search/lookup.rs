@@ -11,7 +11,6 @@ use tantivy::{TantivyDocument, Term};
 
 use super::counts::{buckets, Bucket, Counter};
 use super::{Engine, Hit};
-use crate::index::report_doc::DUPLICATE;
 use crate::index::store;
 
 /// A whole report: its metadata (as in search hits, with the confidence and
@@ -78,8 +77,7 @@ impl Engine {
             let searcher = self.reader.searcher();
             let f = &self.handle.fields;
             let (documents, tally) = searcher.search(&f.every_report(), &(Count, Counter::default()))?;
-            let duplicate = TermQuery::new(Term::from_field_text(f.kind, DUPLICATE), IndexRecordOption::Basic);
-            let duplicates = searcher.search(&duplicate, &Count)? as u64;
+            let duplicates = searcher.search(&f.every_repost(), &Count)? as u64;
             let by_level = buckets(&tally.level);
             let by_year = buckets(&tally.year);
             let unknown = |b: &[Bucket]| b.iter().find(|b| b.value.is_none()).map_or(0, |b| b.count);

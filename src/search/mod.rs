@@ -259,10 +259,7 @@ impl Engine {
     /// Paths of the reposts of report `id`, sorted.
     fn reposts(&self, searcher: &Searcher, id: &str) -> Result<Vec<String>> {
         let f = &self.handle.fields;
-        let any = *self.has_reposts.get_or_init(|| {
-            let duplicate = Term::from_field_text(f.kind, crate::index::report_doc::DUPLICATE);
-            searcher.doc_freq(&duplicate).is_ok_and(|n| n > 0)
-        });
+        let any = *self.has_reposts.get_or_init(|| searcher.doc_freq(f.every_repost().term()).is_ok_and(|n| n > 0));
         if !any || id.is_empty() {
             return Ok(Vec::new());
         }
