@@ -5,10 +5,10 @@
 //! half-width, lower-case twin. Normalization maps one char to one char, so
 //! char offsets in normalized text are char offsets in the original.
 //!
-//! Two analyzers then read the normalized text:
+//! Two analyses then read the normalized text:
 //! - `words`: jieba search-mode words for BM25 ranking ([`tokenizers::WordTokenizer`]);
-//! - `grams`: overlapping character bigrams with punctuation and whitespace
-//!   removed, for exact matching ([`tokenizers::GramTokenizer`]).
+//! - grams: overlapping character bigrams with punctuation and whitespace
+//!   removed, for exact matching (`index::grams::encode`).
 
 pub mod dictionary;
 pub mod normalize;

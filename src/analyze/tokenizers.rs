@@ -1,4 +1,4 @@
-//! tantivy tokenizers over normalized text.
+//! The tantivy tokenizer of the `words` analyzer, over normalized text.
 //!
 //! tantivy-jieba's `JiebaTokenizer` owns its `Jieba` by value, so every clone
 //! tantivy makes copies the whole dictionary, and it emits punctuation and
@@ -8,10 +8,6 @@ use jieba_rs::TokenizeMode;
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 
 use super::{dictionary, is_word_char};
-
-/// Marks the end of the gram stream: the last char `c` yields the gram `c$`,
-/// so every char of a text starts at least one gram (see `query::plan`).
-pub const END_MARKER: char = '$';
 
 /// jieba search-mode words; tokens without a word char are dropped.
 /// Holds no dictionary itself: clones are free, and the process-wide one is
@@ -71,90 +67,5 @@ impl TokenStream for WordStream<'_> {
 
     fn token_mut(&mut self) -> &mut Token {
         &mut self.token
-    }
-}
-
-/// Overlapping bigrams of the word chars, positioned by word-char index.
-#[derive(Clone, Default)]
-pub struct GramTokenizer;
-
-pub struct GramStream<'a> {
-    chars: std::str::CharIndices<'a>,
-    prev: Option<(usize, char)>,
-    position: usize,
-    token: Token,
-}
-
-impl Tokenizer for GramTokenizer {
-    type TokenStream<'a> = GramStream<'a>;
-
-    fn token_stream<'a>(&mut self, text: &'a str) -> GramStream<'a> {
-        GramStream { chars: text.char_indices(), prev: None, position: 0, token: Token::default() }
-    }
-}
-
-impl GramStream<'_> {
-    fn emit(&mut self, first: (usize, char), second: char, end: usize) {
-        self.token.text.clear();
-        self.token.text.push(first.1);
-        self.token.text.push(second);
-        self.token.offset_from = first.0;
-        self.token.offset_to = end;
-        self.token.position = self.position;
-        self.token.position_length = 1;
-        self.position += 1;
-    }
-}
-
-impl TokenStream for GramStream<'_> {
-    fn advance(&mut self) -> bool {
-        for (at, c) in self.chars.by_ref() {
-            if !is_word_char(c) {
-                continue;
-            }
-            let prev = self.prev.replace((at, c));
-            if let Some(first) = prev {
-                self.emit(first, c, at + c.len_utf8());
-                return true;
-            }
-        }
-        // Text exhausted: close with `last$` once.
-        if let Some(last) = self.prev.take() {
-            self.emit(last, END_MARKER, last.0 + last.1.len_utf8());
-            return true;
-        }
-        false
-    }
-
-    fn token(&self) -> &Token {
-        &self.token
-    }
-
-    fn token_mut(&mut self) -> &mut Token {
-        &mut self.token
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn grams(text: &str) -> Vec<(String, usize)> {
-        let mut out = Vec::new();
-        let mut tokenizer = GramTokenizer;
-        let mut stream = tokenizer.token_stream(text);
-        while let Some(t) = stream.next() {
-            out.push((t.text.clone(), t.position));
-        }
-        out
-    }
-
-    #[test]
-    fn grams_skip_punctuation_and_close_with_marker() {
-        let got = grams("执法“三项”");
-        let want = [("执法", 0), ("法三", 1), ("三项", 2), ("项$", 3)];
-        assert_eq!(got, want.map(|(t, p)| (t.to_string(), p)).to_vec());
-        assert_eq!(grams("。"), vec![]);
-        assert_eq!(grams(" 镇 "), vec![("镇$".to_string(), 0)]);
     }
 }

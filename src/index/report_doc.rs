@@ -7,7 +7,7 @@ use anyhow::Result;
 use tantivy::schema::Facet;
 use tantivy::TantivyDocument;
 
-use super::Fields;
+use super::{grams, Fields};
 use crate::analyze::{compact, folds, is_word_char, normalize};
 use crate::extract::sidecar;
 use crate::extract::{self, Metadata};
@@ -38,6 +38,9 @@ pub struct ReportDoc {
     /// SimHash over the report's sentences: reposts that differ by a few
     /// lines of page chrome differ in a few bits.
     pub simhash: u64,
+    /// The gram index payload of the body (and of the title, when the body
+    /// does not contain it).
+    pub grams: Vec<u8>,
 }
 
 impl ReportDoc {
@@ -63,6 +66,12 @@ impl ReportDoc {
         }
         // Worked out here, on the reading threads, once.
         let (dedupe_key, simhash) = (dedupe_key(&meta), simhash(&normalized));
+        let title = meta.title.as_deref().map(normalize);
+        // A title from elsewhere (a sidecar, a page's <title>) is matched too.
+        let grams = match title.filter(|t| !compact(&normalized).contains(&compact(t))) {
+            Some(title) => grams::encode::payload(&[&title, &normalized]),
+            None => grams::encode::payload(&[&normalized]),
+        };
         Ok(ReportDoc {
             path: path.to_string(),
             mtime,
@@ -74,6 +83,7 @@ impl ReportDoc {
             meta,
             dedupe_key,
             simhash,
+            grams,
         })
     }
 
@@ -112,13 +122,9 @@ impl ReportDoc {
             let title_norm = normalize(title);
             doc.add_text(f.title, title);
             doc.add_text(f.title_words, &title_norm);
-            // A title from elsewhere (a sidecar, a page's <title>) is matched too.
-            if !compact(&self.normalized).contains(&compact(&title_norm)) {
-                doc.add_text(f.body_grams, &title_norm);
-            }
         }
         doc.add_text(f.body_words, &self.normalized);
-        doc.add_text(f.body_grams, &self.normalized);
+        doc.add_custom(f.body_grams, &self.grams);
         for (field, value) in [
             (f.unit, &m.unit),
             (f.unit_type, &m.unit_type),

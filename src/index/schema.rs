@@ -11,7 +11,6 @@ pub const SCHEMA_JSON: &str = include_str!("../../index-schema/schema.json");
 /// Names of the analyzers of schema.json, as registered with tantivy.
 pub const RAW: &str = "raw";
 pub const WORDS: &str = "words";
-pub const GRAMS: &str = "grams";
 
 #[derive(Debug, Deserialize)]
 pub struct SchemaSpec {
@@ -95,6 +94,10 @@ impl SchemaSpec {
                     } else {
                         builder.add_i64_field(&f.name, opts);
                     }
+                }
+                // Exact matching's gram index, written by fazhi's own segment plugin.
+                "grams" => {
+                    builder.add_custom_field(&f.name, super::grams::TYPE_NAME, serde_json::json!({}));
                 }
                 "facet" => {
                     let opts = if f.stored { FacetOptions::default().set_stored() } else { FacetOptions::default() };

@@ -7,18 +7,22 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use anyhow::{anyhow, bail, Context, Result};
 use serde::{Deserialize, Serialize};
 use tantivy::directory::error::LockError;
+use tantivy::directory::OwnedBytes;
+use tantivy::index::SegmentComponent;
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, TantivyError};
 
-use super::schema::{Fields, Ranking, SchemaSpec, GRAMS, SCHEMA_JSON, WORDS};
+use super::grams::{self, GramPlugin};
+use super::schema::{Fields, Ranking, SchemaSpec, SCHEMA_JSON, WORDS};
 use crate::analyze::dictionary::USER_DICTIONARY;
-use crate::analyze::tokenizers::{GramTokenizer, WordTokenizer};
+use crate::analyze::tokenizers::WordTokenizer;
 
 /// Bump when normalization or tokenization changes what gets indexed.
-const ANALYSIS_VERSION: &str = "analysis-1";
+const ANALYSIS_VERSION: &str = "analysis-2";
 
 /// fazhi's own record in an index directory.
 pub const META_FILE: &str = "fazhi-index.json";
@@ -65,7 +69,8 @@ impl IndexHandle {
             ),
             None => bail!("索引 {shown} 缺少 {META_FILE} 或已损坏；请运行 `fazhi index --rebuild`{}", index_flag(dir)),
         }
-        let index = guard(dir, || Index::open_in_dir(dir).map_err(|e| corrupt(dir, e)))?;
+        let mut index = guard(dir, || Index::open_in_dir(dir).map_err(|e| corrupt(dir, e)))?;
+        index.register_plugin(Arc::new(GramPlugin));
         let handle = Self::wrap(dir, index)?;
         // Opening a reader loads every segment: catches damaged files now.
         guard(dir, || handle.reader())?;
@@ -84,25 +89,50 @@ impl IndexHandle {
         fs::write(dir.join(META_FILE), serde_json::to_vec_pretty(&meta)?)
             .with_context(|| format!("无法写入 {}", dir.join(META_FILE).display()))?;
         let schema = SchemaSpec::load()?.to_tantivy()?;
-        let index =
-            Index::create_in_dir(dir, schema).map_err(|e| anyhow!("无法在 {} 建立索引（{e}）", dir.display()))?;
+        let index = Index::builder()
+            .schema(schema)
+            .register_plugin(Arc::new(GramPlugin))
+            .create_in_dir(dir)
+            .map_err(|e| anyhow!("无法在 {} 建立索引（{e}）", dir.display()))?;
         Self::wrap(dir, index)
     }
 
     fn wrap(dir: &Path, index: Index) -> Result<IndexHandle> {
         index.tokenizers().register(WORDS, WordTokenizer);
-        index.tokenizers().register(GRAMS, GramTokenizer);
         let fields = Fields::new(&index.schema())?;
         let ranking = SchemaSpec::load()?.ranking;
         Ok(IndexHandle { dir: dir.to_path_buf(), index, fields, ranking })
     }
 
-    pub fn reader(&self) -> Result<IndexReader> {
-        self.index
+    /// A reader whose segments' gram files are open (see [`Reader`]).
+    pub fn reader(&self) -> Result<Reader> {
+        let reader: IndexReader = self
+            .index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
             .try_into()
-            .map_err(|e: TantivyError| corrupt(&self.dir, e))
+            .map_err(|e: TantivyError| corrupt(&self.dir, e))?;
+        // A writer may merge away and delete a segment between tantivy
+        // opening its files and this opening its gram file: then reload.
+        let mut attempts = 0;
+        loop {
+            let mut grams = Vec::new();
+            let mut missing = None;
+            for segment in reader.searcher().segment_readers() {
+                match segment.open_read(SegmentComponent::Custom(grams::EXTENSION.to_string())) {
+                    Ok(file) => grams.push(file.read_bytes().map_err(|e| corrupt(&self.dir, e))?),
+                    Err(e) => missing = Some(e),
+                }
+            }
+            match missing {
+                None => return Ok(Reader { reader, _grams: grams }),
+                Some(e) if attempts >= 5 => return Err(corrupt(&self.dir, e)),
+                Some(_) => {
+                    attempts += 1;
+                    reader.reload().map_err(|e| corrupt(&self.dir, e))?;
+                }
+            }
+        }
     }
 
     /// A writer, or one clear line when another process holds the lock.
@@ -115,6 +145,24 @@ impl IndexHandle {
             ),
             other => anyhow!("无法写入索引 {}（{other}）", self.dir.display()),
         })
+    }
+}
+
+/// An index reader that holds its segments' gram files open. tantivy opens
+/// its own files when it loads a segment, so a segment merged away by a
+/// concurrent `fazhi index` stays readable; the gram files are fazhi's, so
+/// they are opened here, at the same time, and kept (later opens of the same
+/// file share this mapping).
+pub struct Reader {
+    reader: IndexReader,
+    _grams: Vec<OwnedBytes>,
+}
+
+impl std::ops::Deref for Reader {
+    type Target = IndexReader;
+
+    fn deref(&self) -> &IndexReader {
+        &self.reader
     }
 }
 

@@ -1,5 +1,6 @@
-//! Exact matching of one compact term: its bigrams at their relative
-//! positions, with a shortcut that skips the costly position check.
+//! Exact matching of one compact term against the gram index
+//! (`index::grams`): its bigrams at their relative positions, with a
+//! shortcut that skips the costly position check.
 //!
 //! A report whose jieba tokens include the whole term as one token contains
 //! it contiguously (tokens never span punctuation or spaces), so the term
@@ -13,93 +14,85 @@
 //! 综合行政执法 (whose 行政 and 执法 are everywhere) from posting lists
 //! alone, before any position is read.
 
-use tantivy::postings::{Postings, SegmentPostings};
-use tantivy::query::{EmptyScorer, EnableScoring, Explanation, PhraseQuery, Query, Scorer, Weight};
+use tantivy::postings::SegmentPostings;
+use tantivy::query::{BitSetDocSet, ConstScorer, EmptyScorer, EnableScoring, Explanation, Query, Scorer, Weight};
 use tantivy::schema::IndexRecordOption;
-use tantivy::{DocId, DocSet, Score, SegmentReader, TantivyError, Term, TERMINATED};
+use tantivy::{BitSet, DocId, DocSet, Score, SegmentReader, TantivyError, Term, TERMINATED};
 
+use crate::index::grams::{self, GramIndex, GramPostings};
+
+fn open(reader: &SegmentReader) -> tantivy::Result<GramIndex> {
+    GramIndex::open(reader).map_err(|e| TantivyError::InternalError(format!("{e:#}")))
+}
+
+/// A term of two or more chars.
 #[derive(Clone, Debug)]
 pub struct ExactTerm {
-    /// (offset in the term, bigram term), covering every char; at least two.
-    grams: Vec<(usize, Term)>,
-    /// The term's other bigrams: they must occur, positions unchecked.
-    others: Vec<Term>,
+    /// (offset in the term, gram key), covering every char.
+    grams: Vec<(u32, u64)>,
+    /// The term's other grams: they must occur, positions unchecked.
+    others: Vec<u64>,
     /// The whole term as a word token, whose presence proves a match.
-    word: Term,
+    word: Option<Term>,
 }
 
 impl ExactTerm {
-    pub fn new(grams: Vec<(usize, Term)>, others: Vec<Term>, word: Term) -> ExactTerm {
-        let others = others.into_iter().filter(|t| !grams.iter().any(|(_, g)| g == t)).collect();
+    pub fn new(grams: Vec<(u32, u64)>, others: Vec<u64>, word: Option<Term>) -> ExactTerm {
+        let others = others.into_iter().filter(|k| !grams.iter().any(|(_, g)| g == k)).collect();
         ExactTerm { grams, others, word }
     }
 }
 
 impl Query for ExactTerm {
-    fn weight(&self, scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
-        let phrase = PhraseQuery::new_with_offset(self.grams.clone()).weight(scoring)?;
-        Ok(Box::new(ExactWeight { term: self.clone(), phrase }))
-    }
-
-    fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
-        for (_, t) in &self.grams {
-            visitor(t, true);
-        }
-        for t in &self.others {
-            visitor(t, false);
-        }
+    fn weight(&self, _scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        Ok(Box::new(ExactWeight { term: self.clone() }))
     }
 }
 
 struct ExactWeight {
     term: ExactTerm,
-    /// tantivy's own phrase matching, for segments where the word never occurs.
-    phrase: Box<dyn Weight>,
 }
 
 impl Weight for ExactWeight {
-    fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
-        let word =
-            reader.inverted_index(self.term.word.field())?.read_postings(&self.term.word, IndexRecordOption::Basic)?;
-        let grams_index = reader.inverted_index(self.term.grams[0].1.field())?;
+    fn scorer(&self, reader: &SegmentReader, _boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
+        let index = open(reader)?;
         let mut checked = Vec::with_capacity(self.term.grams.len());
-        for (offset, term) in &self.term.grams {
-            match grams_index.get_term_info(term)? {
-                Some(info) => checked.push((*offset as u32, info)),
+        for &(offset, key) in &self.term.grams {
+            match index.find(key) {
+                Some(ord) => checked.push((offset, ord)),
                 None => return Ok(Box::new(EmptyScorer)),
             }
         }
-        let lead = checked.iter().map(|(_, info)| info.doc_freq).min().unwrap_or(0);
-        // Another bigram joins only when much rarer than the rarest checked
+        let lead = checked.iter().map(|&(_, ord)| index.doc_freq(ord)).min().unwrap_or(0);
+        // Another gram joins only when much rarer than the rarest checked
         // one: then it prunes candidates before positions are read; else it
         // would only add a seek per candidate.
         let mut others = Vec::new();
-        for term in &self.term.others {
-            match grams_index.get_term_info(term)? {
-                Some(info) if info.doc_freq.saturating_mul(2) <= lead => others.push(info),
+        for &key in &self.term.others {
+            match index.find(key) {
+                Some(ord) if index.doc_freq(ord).saturating_mul(2) <= lead => others.push(ord),
                 Some(_) => {}
                 None => return Ok(Box::new(EmptyScorer)),
             }
         }
-        if word.is_none() && others.is_empty() {
-            // Nothing to add to tantivy's phrase scorer, which is tuned for that.
-            return self.phrase.scorer(reader, boost);
-        }
+        let word = match &self.term.word {
+            Some(word) => reader.inverted_index(word.field())?.read_postings(word, IndexRecordOption::Basic)?,
+            None => None,
+        };
+        // One checked gram (a two-char term) needs no positions.
+        let check_positions = checked.len() > 1;
         let mut members = Vec::with_capacity(checked.len() + others.len());
-        for (offset, info) in checked {
-            let postings = grams_index.read_postings_from_terminfo(&info, IndexRecordOption::WithFreqsAndPositions)?;
-            members.push(Member { offset: Some(offset), postings });
+        for (offset, ord) in checked {
+            members.push(Member { offset: check_positions.then_some(offset), postings: index.postings(ord) });
         }
-        for info in others {
-            let postings = grams_index.read_postings_from_terminfo(&info, IndexRecordOption::Basic)?;
-            members.push(Member { offset: None, postings });
-        }
+        members.extend(others.into_iter().map(|ord| Member { offset: None, postings: index.postings(ord) }));
         // Rarest first: it leads the intersection.
         members.sort_by_key(|m| m.postings.doc_freq());
         let max_offset = members.iter().filter_map(|m| m.offset).max().unwrap_or(0);
         let mut scorer = ExactScorer {
             members,
             word,
+            check_positions,
             doc: 0,
             max_offset,
             order: Vec::new(),
@@ -111,19 +104,55 @@ impl Weight for ExactWeight {
     }
 
     fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
-        let mut scorer = self.scorer(reader, 1.0)?;
-        if scorer.seek(doc) == doc {
-            Ok(Explanation::new("ExactTerm", 0.0))
-        } else {
-            Err(TantivyError::InvalidArgument(format!("document {doc} does not match")))
-        }
+        explain(self.scorer(reader, 1.0)?, doc, "ExactTerm")
     }
 }
 
-/// One bigram of the term: `offset` is set when its position is checked.
+fn explain(mut scorer: Box<dyn Scorer>, doc: DocId, name: &'static str) -> tantivy::Result<Explanation> {
+    if scorer.seek(doc) == doc {
+        Ok(Explanation::new(name, 0.0))
+    } else {
+        Err(TantivyError::InvalidArgument(format!("document {doc} does not match")))
+    }
+}
+
+/// A one-char term: every gram starting with the char (the last char of a
+/// text starts `c$`).
+#[derive(Clone, Debug)]
+pub struct CharTerm {
+    pub c: char,
+}
+
+impl Query for CharTerm {
+    fn weight(&self, _scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        Ok(Box::new(self.clone()))
+    }
+}
+
+impl Weight for CharTerm {
+    fn scorer(&self, reader: &SegmentReader, _boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
+        let index = open(reader)?;
+        let first = grams::key(self.c, '\0');
+        let mut docs = BitSet::with_max_value(reader.max_doc());
+        for ord in index.range(first, first | u64::from(u32::MAX)) {
+            let mut postings = index.postings(ord);
+            while postings.doc() < reader.max_doc() {
+                docs.insert(postings.doc());
+                postings.advance();
+            }
+        }
+        Ok(Box::new(ConstScorer::new(BitSetDocSet::from(docs), 0.0)))
+    }
+
+    fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
+        explain(self.scorer(reader, 1.0)?, doc, "CharTerm")
+    }
+}
+
+/// One gram of the term: `offset` is set when its position is checked.
 struct Member {
     offset: Option<u32>,
-    postings: SegmentPostings,
+    postings: GramPostings,
 }
 
 struct ExactScorer {
@@ -131,10 +160,11 @@ struct ExactScorer {
     members: Vec<Member>,
     /// Absent when the word never occurs in this segment.
     word: Option<SegmentPostings>,
+    check_positions: bool,
     doc: DocId,
-    /// The largest offset of a checked bigram.
+    /// The largest offset of a checked gram.
     max_offset: u32,
-    /// (positions in this report, member, shift) of the checked bigrams.
+    /// (positions in this report, member, shift) of the checked grams.
     order: Vec<(u32, usize, u32)>,
     starts: Vec<u32>,
     buffer: Vec<u32>,
@@ -160,7 +190,7 @@ impl ExactScorer {
             if !aligned {
                 continue;
             }
-            if self.word_proves(candidate) || self.positions_match() {
+            if !self.check_positions || self.word_proves(candidate) || self.positions_match() {
                 return candidate;
             }
             candidate = self.members[0].postings.advance();

@@ -1,23 +1,21 @@
 //! Parsed query → tantivy query.
 //!
 //! Matching and ranking are separate: every term is matched exactly as a
-//! phrase of character bigrams (score 0), and ranking comes from optional
+//! phrase of character bigrams in the gram index (score 0), and ranking comes from optional
 //! BM25 clauses over the jieba words of the terms, title above body. So which
 //! reports match never depends on how jieba segmented their text.
 
 use std::collections::BTreeSet;
 
-use tantivy::query::{
-    BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, Occur, PhraseQuery, Query, RegexQuery, TermQuery,
-};
-use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::query::{BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, Occur, Query, TermQuery};
+use tantivy::schema::IndexRecordOption;
 use tantivy::Term;
 
-use super::exact::ExactTerm;
+use super::exact::{CharTerm, ExactTerm};
 use super::{ParsedQuery, QueryTerm};
 use crate::analyze::{is_word_char, query_dict};
 use crate::index::schema::Ranking;
-use crate::index::Fields;
+use crate::index::{grams, Fields};
 
 /// Words of a long query beyond this many add no ranking clauses.
 const MAX_RANKING_WORDS: usize = 64;
@@ -128,36 +126,22 @@ fn ranking_clauses(q: &ParsedQuery, f: &Fields, ranking: &Ranking) -> Vec<(Occur
 
 /// Reports whose text (title included) contains `key` (compact, normalized).
 fn contains(f: &Fields, key: &str) -> Box<dyn Query> {
-    grams_query(f.body_grams, Some(f.body_words), key)
-}
-
-/// `key` as a bigram phrase. Non-overlapping grams at even offsets (plus the
-/// last one) cover every char, so half the posting lists suffice.
-fn grams_query(field: Field, words: Option<Field>, key: &str) -> Box<dyn Query> {
     let chars: Vec<char> = key.chars().collect();
-    let gram = |i: usize| Term::from_field_text(field, &chars[i..i + 2].iter().collect::<String>());
+    let gram = |i: usize| grams::key(chars[i], chars[i + 1]);
     match chars.len() {
         0 => Box::new(EmptyQuery),
-        // Every char starts a gram (the last one starts `c$`): match them all.
-        1 => match RegexQuery::from_pattern(&format!("{}.", regex::escape(key)), field) {
-            Ok(q) => Box::new(q),
-            Err(_) => Box::new(EmptyQuery),
-        },
-        2 => Box::new(TermQuery::new(gram(0), IndexRecordOption::Basic)),
+        1 => Box::new(CharTerm { c: chars[0] }),
+        2 => Box::new(ExactTerm::new(vec![(0, gram(0))], Vec::new(), None)),
+        // Non-overlapping grams at even offsets (plus the last one) cover
+        // every char, so half the posting lists suffice for positions.
         n => {
             let mut offsets: Vec<usize> = (0..n - 1).step_by(2).collect();
             if offsets.last().map(|o| o + 2) != Some(n) {
                 offsets.push(n - 2);
             }
-            let grams: Vec<(usize, Term)> = offsets.iter().map(|&o| (o, gram(o))).collect();
-            match words {
-                // The whole term as one jieba token proves a match without positions.
-                Some(words) => {
-                    let others = (0..n - 1).filter(|o| !offsets.contains(o)).map(gram).collect();
-                    Box::new(ExactTerm::new(grams, others, Term::from_field_text(words, key)))
-                }
-                None => Box::new(PhraseQuery::new_with_offset(grams)),
-            }
+            let checked = offsets.iter().map(|&o| (o as u32, gram(o))).collect();
+            let others = (0..n - 1).filter(|o| !offsets.contains(o)).map(gram).collect();
+            Box::new(ExactTerm::new(checked, others, Some(Term::from_field_text(f.body_words, key))))
         }
     }
 }

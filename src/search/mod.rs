@@ -16,9 +16,10 @@ use serde::Serialize;
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{Query, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption, Value};
-use tantivy::{DocAddress, IndexReader, Order, Searcher, TantivyDocument, Term};
+use tantivy::{DocAddress, Order, Searcher, TantivyDocument, Term};
 
-use crate::index::{store, IndexHandle};
+use crate::index::store::{self, Reader};
+use crate::index::IndexHandle;
 use crate::query::filters::FilterSpec;
 use crate::query::{self, plan, ParsedQuery};
 use counts::{Counter, Dim, FacetCounts, Pivot, Tally};
@@ -113,7 +114,7 @@ pub struct Hit {
 /// An open index, ready for queries.
 pub struct Engine {
     handle: IndexHandle,
-    reader: IndexReader,
+    reader: Reader,
     /// Facets held by the index, read on the first filter by name.
     catalog: OnceLock<Catalog>,
     /// Whether the index holds reposts at all (most don't: no lookups then).

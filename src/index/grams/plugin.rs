@@ -1,0 +1,277 @@
+//! The segment plugin: writes a segment's `.grams` file from the payloads
+//! of its documents, and merges the files of merged segments.
+
+use std::any::Any;
+use std::io::Write;
+
+use tantivy::directory::TerminatingWrite;
+use tantivy::index::SegmentComponent;
+use tantivy::indexer::doc_id_mapping::{DocIdMapping, MappingType};
+use tantivy::schema::document::ErasedDocument;
+use tantivy::schema::{Field, FieldType, Schema, Value};
+use tantivy::{
+    DocId, DocSet, PluginMergeContext, PluginWriter, PluginWriterContext, Segment, SegmentPlugin, TantivyDocument,
+    TantivyError, TERMINATED,
+};
+
+use super::encode;
+use super::format::Builder;
+use super::postings::GramIndex;
+use super::{EXTENSION, TYPE_NAME};
+
+pub struct GramPlugin;
+
+fn component() -> SegmentComponent {
+    SegmentComponent::Custom(EXTENSION.to_string())
+}
+
+fn err(e: impl std::fmt::Display) -> TantivyError {
+    TantivyError::InternalError(format!("gram index: {e}"))
+}
+
+impl SegmentPlugin for GramPlugin {
+    fn extensions(&self) -> &[&str] {
+        &[EXTENSION]
+    }
+
+    fn create_writer(&self, ctx: &PluginWriterContext) -> tantivy::Result<Box<dyn PluginWriter>> {
+        let schema = ctx.segment.schema();
+        let field = schema.fields().find_map(|(field, entry)| match entry.field_type() {
+            FieldType::Custom(options) if options.type_name() == TYPE_NAME => Some(field),
+            _ => None,
+        });
+        Ok(Box::new(GramWriter { field, payloads: Vec::new(), entries: Vec::new(), max_doc: 0 }))
+    }
+
+    fn merge(&self, ctx: PluginMergeContext) -> tantivy::Result<()> {
+        if ctx.doc_id_mapping.mapping_type() == MappingType::Shuffled {
+            return Err(err("index sorting is not supported"));
+        }
+        let sources: Vec<GramIndex> = ctx.readers.iter().map(GramIndex::open).collect::<Result<_, _>>().map_err(err)?;
+        // Merged segments are stacked in order, deleted documents left out.
+        let mut next: DocId = 0;
+        let maps: Vec<Vec<DocId>> = ctx
+            .readers
+            .iter()
+            .map(|reader| {
+                let mut map = vec![TERMINATED; reader.max_doc() as usize];
+                for doc in reader.doc_ids_alive() {
+                    map[doc as usize] = next;
+                    next += 1;
+                }
+                map
+            })
+            .collect();
+        let write = ctx.target_segment.open_write(component())?;
+        let mut builder = Builder::new(write, next);
+        let mut cursors = vec![0usize; sources.len()];
+        let mut positions = Vec::new();
+        loop {
+            let key = sources.iter().zip(&cursors).filter(|(s, &c)| c < s.num_terms()).map(|(s, &c)| s.key(c)).min();
+            let Some(key) = key else { break };
+            for ((source, cursor), map) in sources.iter().zip(cursors.iter_mut()).zip(&maps) {
+                if *cursor >= source.num_terms() || source.key(*cursor) != key {
+                    continue;
+                }
+                let mut postings = source.postings(*cursor);
+                *cursor += 1;
+                while postings.doc() != TERMINATED {
+                    if let Some(&new) = map.get(postings.doc() as usize).filter(|&&d| d != TERMINATED) {
+                        postings.positions_with_offset(0, &mut positions);
+                        builder.add_doc(new, &positions);
+                    }
+                    postings.advance();
+                }
+            }
+            builder.finish_term(key)?;
+        }
+        builder.finish()?.terminate()?;
+        Ok(())
+    }
+}
+
+/// One gram of one document: `at` is where its tf and positions start in
+/// `payloads`.
+#[derive(Clone, Copy)]
+struct Entry {
+    key: u64,
+    doc: DocId,
+    at: u32,
+}
+
+struct GramWriter {
+    field: Option<Field>,
+    payloads: Vec<u8>,
+    entries: Vec<Entry>,
+    max_doc: DocId,
+}
+
+impl PluginWriter for GramWriter {
+    fn add_document(&mut self, doc_id: DocId, doc: &dyn ErasedDocument, _schema: &Schema) -> tantivy::Result<()> {
+        self.max_doc = doc_id + 1;
+        let (Some(field), Some(doc)) = (self.field, doc.as_any().downcast_ref::<TantivyDocument>()) else {
+            return Ok(());
+        };
+        for value in doc.get_all(field) {
+            let Some(payload) = value.as_custom() else { continue };
+            let base = self.payloads.len();
+            if base + payload.len() > u32::MAX as usize {
+                return Err(err("segment too large"));
+            }
+            self.payloads.extend_from_slice(payload);
+            let entries = &mut self.entries;
+            encode::walk(payload, |key, at| entries.push(Entry { key, doc: doc_id, at: (base + at) as u32 }));
+        }
+        Ok(())
+    }
+
+    fn serialize(self: Box<Self>, segment: &Segment, doc_id_map: Option<&DocIdMapping>) -> tantivy::Result<()> {
+        if doc_id_map.is_some() {
+            return Err(err("index sorting is not supported"));
+        }
+        let GramWriter { payloads, mut entries, max_doc, .. } = *self;
+        // Documents came in order, each with its grams sorted: a stable sort
+        // by key keeps each term's documents in order.
+        entries.sort_by_key(|e| e.key);
+        let mut builder = Builder::new(segment.open_write(component())?, max_doc);
+        let mut positions = Vec::new();
+        for run in entries.chunk_by(|a, b| a.key == b.key) {
+            for e in run {
+                encode::positions(&payloads, e.at as usize, &mut positions);
+                builder.add_doc(e.doc, &positions);
+            }
+            builder.finish_term(run[0].key)?;
+        }
+        let mut write = builder.finish()?;
+        write.flush()?;
+        write.terminate()?;
+        Ok(())
+    }
+
+    fn mem_usage(&self) -> usize {
+        self.payloads.capacity() + self.entries.capacity() * std::mem::size_of::<Entry>()
+    }
+
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+
+    fn as_any_mut(&mut self) -> &mut dyn Any {
+        self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+    use std::sync::Arc;
+
+    use tantivy::indexer::NoMergePolicy;
+    use tantivy::schema::{STORED, STRING};
+    use tantivy::{Index, IndexWriter, Term};
+
+    use super::*;
+
+    /// Every gram's (text, positions) pairs, from the index.
+    fn read_back(index: &Index, text_field: Field) -> BTreeMap<u64, Vec<(String, Vec<u32>)>> {
+        let searcher = index.reader().unwrap().searcher();
+        let mut out: BTreeMap<u64, Vec<(String, Vec<u32>)>> = BTreeMap::new();
+        for (s, segment) in searcher.segment_readers().iter().enumerate() {
+            let grams = GramIndex::open(segment).unwrap();
+            let mut positions = Vec::new();
+            for ord in 0..grams.num_terms() {
+                let mut postings = grams.postings(ord);
+                while postings.doc() != TERMINATED {
+                    let doc = postings.doc();
+                    if segment.alive_bitset().is_none_or(|alive| alive.is_alive(doc)) {
+                        let stored: TantivyDocument = searcher.doc(tantivy::DocAddress::new(s as u32, doc)).unwrap();
+                        let text = stored.get_first(text_field).and_then(|v| v.as_str()).unwrap().to_string();
+                        postings.positions_with_offset(0, &mut positions);
+                        out.entry(grams.key(ord)).or_default().push((text, positions.clone()));
+                    }
+                    postings.advance();
+                }
+            }
+        }
+        for docs in out.values_mut() {
+            docs.sort();
+        }
+        out
+    }
+
+    /// The same, worked out from the texts.
+    fn expected(texts: &[String]) -> BTreeMap<u64, Vec<(String, Vec<u32>)>> {
+        let mut out: BTreeMap<u64, Vec<(String, Vec<u32>)>> = BTreeMap::new();
+        for text in texts {
+            let payload = encode::payload(&[text]);
+            let mut positions = Vec::new();
+            encode::walk(&payload, |key, at| {
+                encode::positions(&payload, at, &mut positions);
+                out.entry(key).or_default().push((text.clone(), positions.clone()));
+            });
+        }
+        for docs in out.values_mut() {
+            docs.sort();
+        }
+        out
+    }
+
+    #[test]
+    fn segments_written_and_merged_with_deletes_hold_every_gram_of_the_live_texts() {
+        let mut builder = Schema::builder();
+        let text_field = builder.add_text_field("text", STRING | STORED);
+        let grams_field = builder.add_custom_field("grams", TYPE_NAME, serde_json::json!({}));
+        let index =
+            Index::builder().schema(builder.build()).register_plugin(Arc::new(GramPlugin)).create_in_ram().unwrap();
+        let mut writer: IndexWriter = index.writer_with_num_threads(1, 15_000_000).unwrap();
+        writer.set_merge_policy(Box::new(NoMergePolicy));
+        // Enough reports that common grams span several blocks of 128.
+        let words = ["依法行政", "枫桥经验", "行政执法", "矛盾纠纷", "法治政府", "三项制度", "公平竞争", "审查"];
+        let texts: Vec<String> = (0..700)
+            .map(|i| (0..1 + i % 9).map(|j| words[(i * 7 + j * 3) % words.len()]).collect::<Vec<_>>().join("，") + "。")
+            .collect();
+        for (i, text) in texts.iter().enumerate() {
+            let mut doc = TantivyDocument::new();
+            doc.add_text(text_field, format!("{i}:{text}"));
+            doc.add_custom(grams_field, &encode::payload(&[&format!("{i}:{text}")]));
+            writer.add_document(doc).unwrap();
+            if i % 200 == 199 {
+                writer.commit().unwrap();
+            }
+        }
+        writer.commit().unwrap();
+        let all: Vec<String> = texts.iter().enumerate().map(|(i, t)| format!("{i}:{t}")).collect();
+        assert_eq!(read_back(&index, text_field), expected(&all));
+        // Delete every third report, then merge everything into one segment.
+        for (_, text) in all.iter().enumerate().filter(|(i, _)| i % 3 == 0) {
+            writer.delete_term(Term::from_field_text(text_field, text));
+        }
+        writer.commit().unwrap();
+        let segments = index.searchable_segment_ids().unwrap();
+        assert!(segments.len() >= 4);
+        writer.merge(&segments).wait().unwrap();
+        writer.wait_merging_threads().unwrap();
+        let alive: Vec<String> = all.iter().enumerate().filter(|(i, _)| i % 3 != 0).map(|(_, t)| t.clone()).collect();
+        let merged = read_back(&index, text_field);
+        assert_eq!(index.searchable_segment_ids().unwrap().len(), 1);
+        assert_eq!(merged, expected(&alive));
+        // Common grams really span several blocks.
+        assert!(merged.values().any(|docs| docs.len() > 3 * 128));
+        // Seeking lands where stepping does.
+        let searcher = index.reader().unwrap().searcher();
+        let grams = GramIndex::open(&searcher.segment_readers()[0]).unwrap();
+        for ord in 0..grams.num_terms() {
+            let mut all_docs = Vec::new();
+            let mut postings = grams.postings(ord);
+            while postings.doc() != TERMINATED {
+                all_docs.push(postings.doc());
+                postings.advance();
+            }
+            let mut postings = grams.postings(ord);
+            for target in (0..grams.max_doc() + 2).step_by(37) {
+                let want = all_docs.iter().copied().find(|&d| d >= target.max(postings.doc())).unwrap_or(TERMINATED);
+                assert_eq!(postings.seek(target), want, "term {ord} target {target}");
+            }
+        }
+    }
+}

@@ -1,0 +1,292 @@
+//! Reading a segment's `.grams` file: term lookup and posting cursors.
+//!
+//! Nothing here panics on a damaged file: [`GramIndex::open`] checks the
+//! footer and table sizes, and decoding past the end yields zeros.
+
+use std::ops::Range;
+
+use anyhow::{bail, Context, Result};
+use bitpacking::{BitPacker, BitPacker4x};
+use tantivy::directory::OwnedBytes;
+use tantivy::index::SegmentComponent;
+use tantivy::{DocId, DocSet, SegmentReader, TERMINATED};
+
+use super::format::{unpack, BLOCK, FOOTER_LEN, MAGIC, VERSION};
+use super::EXTENSION;
+
+/// One segment's gram index.
+#[derive(Clone)]
+pub struct GramIndex {
+    data: OwnedBytes,
+    terms: usize,
+    keys_at: usize,
+    offsets_at: usize,
+    doc_freqs_at: usize,
+    postings_end: usize,
+    max_doc: u32,
+}
+
+fn u32_at(data: &[u8], at: usize) -> u32 {
+    data.get(at..at + 4).map_or(0, |b| u32::from_le_bytes(b.try_into().unwrap_or_default()))
+}
+
+fn u64_at(data: &[u8], at: usize) -> u64 {
+    data.get(at..at + 8).map_or(0, |b| u64::from_le_bytes(b.try_into().unwrap_or_default()))
+}
+
+impl GramIndex {
+    pub fn open(reader: &SegmentReader) -> Result<GramIndex> {
+        let bytes = reader
+            .open_read(SegmentComponent::Custom(EXTENSION.to_string()))
+            .context("the segment has no gram index")?
+            .read_bytes()
+            .context("the gram index cannot be read")?;
+        GramIndex::from_bytes(bytes)
+    }
+
+    pub fn from_bytes(data: OwnedBytes) -> Result<GramIndex> {
+        let len = data.len();
+        if len < FOOTER_LEN || u32_at(&data, len - 4) != MAGIC {
+            bail!("the gram index is damaged (no footer)");
+        }
+        if u32_at(&data, len - 8) != VERSION {
+            bail!("the gram index has an unknown version");
+        }
+        let max_doc = u32_at(&data, len - 12);
+        let terms = u64_at(&data, len - 20);
+        let tables = terms.checked_mul(20).and_then(|t| t.checked_add(8)).unwrap_or(u64::MAX);
+        if tables > (len - FOOTER_LEN) as u64 {
+            bail!("the gram index is damaged (tables)");
+        }
+        let terms = terms as usize;
+        let keys_at = len - FOOTER_LEN - tables as usize;
+        let offsets_at = keys_at + terms * 8;
+        let doc_freqs_at = offsets_at + (terms + 1) * 8;
+        Ok(GramIndex { data, terms, keys_at, offsets_at, doc_freqs_at, postings_end: keys_at, max_doc })
+    }
+
+    pub fn max_doc(&self) -> u32 {
+        self.max_doc
+    }
+
+    pub fn num_terms(&self) -> usize {
+        self.terms
+    }
+
+    pub fn key(&self, ord: usize) -> u64 {
+        u64_at(&self.data, self.keys_at + ord * 8)
+    }
+
+    pub fn doc_freq(&self, ord: usize) -> u32 {
+        u32_at(&self.data, self.doc_freqs_at + ord * 4)
+    }
+
+    /// The ordinal of the term `key`.
+    pub fn find(&self, key: u64) -> Option<usize> {
+        let ord = self.lower_bound(key);
+        (ord < self.terms && self.key(ord) == key).then_some(ord)
+    }
+
+    /// Ordinals of the terms with `lo <= key <= hi`.
+    pub fn range(&self, lo: u64, hi: u64) -> Range<usize> {
+        let start = self.lower_bound(lo);
+        let end = if hi == u64::MAX { self.terms } else { self.lower_bound(hi + 1) };
+        start..end.max(start)
+    }
+
+    fn lower_bound(&self, key: u64) -> usize {
+        let (mut lo, mut hi) = (0, self.terms);
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            if self.key(mid) < key {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        lo
+    }
+
+    pub fn postings(&self, ord: usize) -> GramPostings {
+        let start = u64_at(&self.data, self.offsets_at + ord * 8) as usize;
+        let end = u64_at(&self.data, self.offsets_at + (ord + 1) * 8) as usize;
+        let end = end.min(self.postings_end);
+        let bytes = if start < end { self.data.slice(start..end) } else { OwnedBytes::empty() };
+        GramPostings::new(bytes, self.doc_freq(ord))
+    }
+}
+
+/// The documents of one gram, with term frequencies and positions.
+pub struct GramPostings {
+    data: OwnedBytes,
+    doc_freq: u32,
+    blocks: usize,
+    /// Bytes of the skip table (0 for a single block).
+    skip_len: usize,
+    block: usize,
+    docs: Vec<u32>,
+    tfs: Vec<u32>,
+    cursor: usize,
+    doc: DocId,
+    /// Where the current block's positions start.
+    positions_at: usize,
+    /// The current block's positions (absolute per document), once read.
+    positions: Vec<u32>,
+    /// Start of each document's positions in `positions`.
+    starts: Vec<usize>,
+    positions_read: bool,
+    packer: BitPacker4x,
+}
+
+impl GramPostings {
+    fn new(data: OwnedBytes, doc_freq: u32) -> GramPostings {
+        let blocks = (doc_freq as usize).div_ceil(BLOCK);
+        let skip_len = if blocks > 1 { blocks * 8 } else { 0 };
+        let mut p = GramPostings {
+            data,
+            doc_freq,
+            blocks,
+            skip_len,
+            block: 0,
+            docs: Vec::with_capacity(BLOCK),
+            tfs: Vec::with_capacity(BLOCK),
+            cursor: 0,
+            doc: TERMINATED,
+            positions_at: 0,
+            positions: Vec::new(),
+            starts: Vec::new(),
+            positions_read: false,
+            packer: BitPacker4x::new(),
+        };
+        if blocks > 0 {
+            p.load(0);
+        }
+        p
+    }
+
+    pub fn doc_freq(&self) -> u32 {
+        self.doc_freq
+    }
+
+    fn last_doc_of(&self, block: usize) -> u32 {
+        if self.blocks == 1 {
+            return self.docs.last().copied().unwrap_or(TERMINATED);
+        }
+        u32_at(&self.data, block * 8)
+    }
+
+    fn load(&mut self, block: usize) {
+        self.block = block;
+        let offset = if self.blocks > 1 { u32_at(&self.data, block * 8 + 4) as usize } else { 0 };
+        let mut at = self.skip_len + offset;
+        let n = (self.doc_freq as usize - block * BLOCK).min(BLOCK);
+        let mut prev = if block == 0 { 0 } else { self.last_doc_of(block - 1) };
+        self.docs.clear();
+        unpack(&self.packer, &self.data, &mut at, n, &mut self.docs);
+        for d in self.docs.iter_mut() {
+            prev = prev.wrapping_add(*d);
+            *d = prev;
+        }
+        self.tfs.clear();
+        unpack(&self.packer, &self.data, &mut at, n, &mut self.tfs);
+        for tf in self.tfs.iter_mut() {
+            *tf = tf.saturating_add(1);
+        }
+        self.positions_at = at;
+        self.positions_read = false;
+        self.cursor = 0;
+        self.doc = self.docs.first().copied().unwrap_or(TERMINATED);
+    }
+
+    fn read_positions(&mut self) {
+        let total: usize = self.tfs.iter().map(|&tf| tf as usize).sum();
+        // A damaged tf could ask for more positions than the file holds.
+        let total = total.min(self.data.len().saturating_sub(self.positions_at).saturating_mul(8));
+        self.positions.clear();
+        let mut at = self.positions_at;
+        unpack(&self.packer, &self.data, &mut at, total, &mut self.positions);
+        self.starts.clear();
+        let mut start = 0;
+        for &tf in &self.tfs {
+            self.starts.push(start.min(total));
+            let end = (start + tf as usize).min(total);
+            let mut p = 0u32;
+            for v in &mut self.positions[start.min(total)..end] {
+                p = p.wrapping_add(*v);
+                *v = p;
+            }
+            start += tf as usize;
+        }
+        self.starts.push(start.min(total));
+        self.positions_read = true;
+    }
+
+    pub fn term_freq(&self) -> u32 {
+        self.tfs.get(self.cursor).copied().unwrap_or(0)
+    }
+
+    /// The current document's positions plus `offset`, into `out`.
+    pub fn positions_with_offset(&mut self, offset: u32, out: &mut Vec<u32>) {
+        out.clear();
+        if self.doc == TERMINATED {
+            return;
+        }
+        if !self.positions_read {
+            self.read_positions();
+        }
+        let (start, end) = (self.starts[self.cursor], self.starts[self.cursor + 1]);
+        out.extend(self.positions[start..end].iter().map(|p| p.wrapping_add(offset)));
+    }
+}
+
+impl DocSet for GramPostings {
+    fn advance(&mut self) -> DocId {
+        if self.doc == TERMINATED {
+            return TERMINATED;
+        }
+        self.cursor += 1;
+        if self.cursor < self.docs.len() {
+            self.doc = self.docs[self.cursor];
+        } else if self.block + 1 < self.blocks {
+            self.load(self.block + 1);
+        } else {
+            self.doc = TERMINATED;
+        }
+        self.doc
+    }
+
+    fn seek(&mut self, target: DocId) -> DocId {
+        if self.doc >= target {
+            return self.doc;
+        }
+        if self.last_doc_of(self.block) < target {
+            // The first later block that reaches `target`.
+            let (mut lo, mut hi) = (self.block + 1, self.blocks);
+            while lo < hi {
+                let mid = lo + (hi - lo) / 2;
+                if self.last_doc_of(mid) < target {
+                    lo = mid + 1;
+                } else {
+                    hi = mid;
+                }
+            }
+            if lo == self.blocks {
+                self.doc = TERMINATED;
+                return TERMINATED;
+            }
+            self.load(lo);
+        }
+        while self.doc < target {
+            self.advance();
+        }
+        self.doc
+    }
+
+    fn doc(&self) -> DocId {
+        self.doc
+    }
+
+    fn size_hint(&self) -> u32 {
+        self.doc_freq
+    }
+}
