@@ -6,9 +6,10 @@
 //! char offsets in normalized text are char offsets in the original.
 //!
 //! Two analyses then read the normalized text:
-//! - `words`: jieba search-mode words for BM25 ranking ([`tokenizers::WordTokenizer`]);
+//! - words: jieba search-mode words for BM25 ranking (`index::terms::encode`
+//!   for bodies, [`tokenizers::WordTokenizer`] for titles);
 //! - grams: overlapping character bigrams with punctuation and whitespace
-//!   removed, for exact matching (`index::grams::encode`).
+//!   removed, for exact matching (`index::terms::encode`).
 
 pub mod dictionary;
 pub mod normalize;

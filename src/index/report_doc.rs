@@ -7,7 +7,8 @@ use anyhow::Result;
 use tantivy::schema::Facet;
 use tantivy::TantivyDocument;
 
-use super::{grams, Fields};
+use super::terms::encode;
+use super::Fields;
 use crate::analyze::{compact, folds, is_word_char, normalize};
 use crate::extract::sidecar;
 use crate::extract::{self, Metadata};
@@ -41,6 +42,8 @@ pub struct ReportDoc {
     /// The gram index payload of the body (and of the title, when the body
     /// does not contain it).
     pub grams: Vec<u8>,
+    /// The word index payload of the body.
+    pub words: Vec<u8>,
 }
 
 impl ReportDoc {
@@ -69,9 +72,10 @@ impl ReportDoc {
         let title = meta.title.as_deref().map(normalize);
         // A title from elsewhere (a sidecar, a page's <title>) is matched too.
         let grams = match title.filter(|t| !compact(&normalized).contains(&compact(t))) {
-            Some(title) => grams::encode::payload(&[&title, &normalized]),
-            None => grams::encode::payload(&[&normalized]),
+            Some(title) => encode::grams(&[&title, &normalized]),
+            None => encode::grams(&[&normalized]),
         };
+        let words = encode::words(&normalized);
         Ok(ReportDoc {
             path: path.to_string(),
             mtime,
@@ -84,6 +88,7 @@ impl ReportDoc {
             dedupe_key,
             simhash,
             grams,
+            words,
         })
     }
 
@@ -123,7 +128,7 @@ impl ReportDoc {
             doc.add_text(f.title, title);
             doc.add_text(f.title_words, &title_norm);
         }
-        doc.add_text(f.body_words, &self.normalized);
+        doc.add_custom(f.body_words, &self.words);
         doc.add_custom(f.body_grams, &self.grams);
         for (field, value) in [
             (f.unit, &m.unit),

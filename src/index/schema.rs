@@ -3,6 +3,8 @@
 
 use anyhow::{bail, Context, Result};
 use serde::Deserialize;
+
+use super::terms::Kind;
 use tantivy::schema::{FacetOptions, Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions};
 
 /// The schema description the index is built from.
@@ -95,9 +97,10 @@ impl SchemaSpec {
                         builder.add_i64_field(&f.name, opts);
                     }
                 }
-                // Exact matching's gram index, written by fazhi's own segment plugin.
-                "grams" => {
-                    builder.add_custom_field(&f.name, super::grams::TYPE_NAME, serde_json::json!({}));
+                // Term indexes written by fazhi's own segment plugins.
+                kind if Kind::from_schema(kind).is_some() => {
+                    let kind = Kind::from_schema(kind).expect("checked");
+                    builder.add_custom_field(&f.name, kind.type_name(), serde_json::json!({}));
                 }
                 "facet" => {
                     let opts = if f.stored { FacetOptions::default().set_stored() } else { FacetOptions::default() };

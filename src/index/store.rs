@@ -17,8 +17,8 @@ use tantivy::index::SegmentComponent;
 use tantivy::store::{Compressor, ZstdCompressor};
 use tantivy::{Index, IndexReader, IndexSettings, IndexWriter, ReloadPolicy, TantivyDocument, TantivyError};
 
-use super::grams::{self, GramPlugin};
 use super::schema::{Fields, Ranking, SchemaSpec, SCHEMA_JSON, WORDS};
+use super::terms::{Kind, TermPlugin};
 use crate::analyze::dictionary::USER_DICTIONARY;
 use crate::analyze::tokenizers::WordTokenizer;
 
@@ -71,7 +71,9 @@ impl IndexHandle {
             None => bail!("索引 {shown} 缺少 {META_FILE} 或已损坏；请运行 `fazhi index --rebuild`{}", index_flag(dir)),
         }
         let mut index = guard(dir, || Index::open_in_dir(dir).map_err(|e| corrupt(dir, e)))?;
-        index.register_plugin(Arc::new(GramPlugin));
+        for kind in Kind::ALL {
+            index.register_plugin(Arc::new(TermPlugin::new(kind)));
+        }
         let handle = Self::wrap(dir, index)?;
         // Opening a reader loads every segment: catches damaged files now.
         guard(dir, || handle.reader())?;
@@ -90,10 +92,11 @@ impl IndexHandle {
         fs::write(dir.join(META_FILE), serde_json::to_vec_pretty(&meta)?)
             .with_context(|| format!("无法写入 {}", dir.join(META_FILE).display()))?;
         let schema = SchemaSpec::load()?.to_tantivy()?;
-        let index = Index::builder()
-            .schema(schema)
-            .settings(settings())
-            .register_plugin(Arc::new(GramPlugin))
+        let index = Kind::ALL
+            .into_iter()
+            .fold(Index::builder().schema(schema).settings(settings()), |b, kind| {
+                b.register_plugin(Arc::new(TermPlugin::new(kind)))
+            })
             .create_in_dir(dir)
             .map_err(|e| anyhow!("无法在 {} 建立索引（{e}）", dir.display()))?;
         Self::wrap(dir, index)
@@ -106,7 +109,7 @@ impl IndexHandle {
         Ok(IndexHandle { dir: dir.to_path_buf(), index, fields, ranking })
     }
 
-    /// A reader whose segments' gram files are open (see [`Reader`]).
+    /// A reader whose segments' term files are open (see [`Reader`]).
     pub fn reader(&self) -> Result<Reader> {
         let reader: IndexReader = self
             .index
@@ -115,19 +118,21 @@ impl IndexHandle {
             .try_into()
             .map_err(|e: TantivyError| corrupt(&self.dir, e))?;
         // A writer may merge away and delete a segment between tantivy
-        // opening its files and this opening its gram file: then reload.
+        // opening its files and this opening its term files: then reload.
         let mut attempts = 0;
         loop {
             let mut grams = Vec::new();
             let mut missing = None;
             for segment in reader.searcher().segment_readers() {
-                match segment.open_read(SegmentComponent::Custom(grams::EXTENSION.to_string())) {
-                    Ok(file) => grams.push(file.read_bytes().map_err(|e| corrupt(&self.dir, e))?),
-                    Err(e) => missing = Some(e),
+                for kind in Kind::ALL {
+                    match segment.open_read(SegmentComponent::Custom(kind.extension().to_string())) {
+                        Ok(file) => grams.push(file.read_bytes().map_err(|e| corrupt(&self.dir, e))?),
+                        Err(e) => missing = Some(e),
+                    }
                 }
             }
             match missing {
-                None => return Ok(Reader { reader, _grams: grams }),
+                None => return Ok(Reader { reader, _terms: grams }),
                 Some(e) if attempts >= 5 => return Err(corrupt(&self.dir, e)),
                 Some(_) => {
                     attempts += 1;
@@ -163,14 +168,14 @@ fn settings() -> IndexSettings {
     }
 }
 
-/// An index reader that holds its segments' gram files open. tantivy opens
+/// An index reader that holds its segments' term files open. tantivy opens
 /// its own files when it loads a segment, so a segment merged away by a
-/// concurrent `fazhi index` stays readable; the gram files are fazhi's, so
+/// concurrent `fazhi index` stays readable; the term files are fazhi's, so
 /// they are opened here, at the same time, and kept (later opens of the same
 /// file share this mapping).
 pub struct Reader {
     reader: IndexReader,
-    _grams: Vec<OwnedBytes>,
+    _terms: Vec<OwnedBytes>,
 }
 
 impl std::ops::Deref for Reader {

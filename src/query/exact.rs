@@ -1,5 +1,5 @@
 //! Exact matching of one compact term against the gram index
-//! (`index::grams`): its bigrams at their relative positions, with a
+//! (`index::terms`): its bigrams at their relative positions, with a
 //! shortcut that skips the costly position check.
 //!
 //! A report whose jieba tokens include the whole term as one token contains
@@ -14,15 +14,13 @@
 //! 综合行政执法 (whose 行政 and 执法 are everywhere) from posting lists
 //! alone, before any position is read.
 
-use tantivy::postings::SegmentPostings;
 use tantivy::query::{BitSetDocSet, ConstScorer, EmptyScorer, EnableScoring, Explanation, Query, Scorer, Weight};
-use tantivy::schema::IndexRecordOption;
-use tantivy::{BitSet, DocId, DocSet, Score, SegmentReader, TantivyError, Term, TERMINATED};
+use tantivy::{BitSet, DocId, DocSet, Score, SegmentReader, TantivyError, TERMINATED};
 
-use crate::index::grams::{self, GramIndex, GramPostings};
+use crate::index::terms::{gram_key, Kind, TermIndex, TermPostings};
 
-fn open(reader: &SegmentReader) -> tantivy::Result<GramIndex> {
-    GramIndex::open(reader).map_err(|e| TantivyError::InternalError(format!("{e:#}")))
+pub fn open(reader: &SegmentReader, kind: Kind) -> tantivy::Result<TermIndex> {
+    TermIndex::open(reader, kind).map_err(|e| TantivyError::InternalError(format!("{e:#}")))
 }
 
 /// A term of two or more chars.
@@ -32,12 +30,12 @@ pub struct ExactTerm {
     grams: Vec<(u32, u64)>,
     /// The term's other grams: they must occur, positions unchecked.
     others: Vec<u64>,
-    /// The whole term as a word token, whose presence proves a match.
-    word: Option<Term>,
+    /// The whole term as a word (its key), whose presence proves a match.
+    word: Option<u64>,
 }
 
 impl ExactTerm {
-    pub fn new(grams: Vec<(u32, u64)>, others: Vec<u64>, word: Option<Term>) -> ExactTerm {
+    pub fn new(grams: Vec<(u32, u64)>, others: Vec<u64>, word: Option<u64>) -> ExactTerm {
         let others = others.into_iter().filter(|k| !grams.iter().any(|(_, g)| g == k)).collect();
         ExactTerm { grams, others, word }
     }
@@ -55,7 +53,7 @@ struct ExactWeight {
 
 impl Weight for ExactWeight {
     fn scorer(&self, reader: &SegmentReader, _boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
-        let index = open(reader)?;
+        let index = open(reader, Kind::Grams)?;
         let mut checked = Vec::with_capacity(self.term.grams.len());
         for &(offset, key) in &self.term.grams {
             match index.find(key) {
@@ -75,8 +73,11 @@ impl Weight for ExactWeight {
                 None => return Ok(Box::new(EmptyScorer)),
             }
         }
-        let word = match &self.term.word {
-            Some(word) => reader.inverted_index(word.field())?.read_postings(word, IndexRecordOption::Basic)?,
+        let word = match self.term.word {
+            Some(key) => {
+                let words = open(reader, Kind::Words)?;
+                words.find(key).map(|ord| words.postings(ord))
+            }
             None => None,
         };
         // One checked gram (a two-char term) needs no positions.
@@ -131,8 +132,8 @@ impl Query for CharTerm {
 
 impl Weight for CharTerm {
     fn scorer(&self, reader: &SegmentReader, _boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
-        let index = open(reader)?;
-        let first = grams::key(self.c, '\0');
+        let index = open(reader, Kind::Grams)?;
+        let first = gram_key(self.c, '\0');
         let mut docs = BitSet::with_max_value(reader.max_doc());
         for ord in index.range(first, first | u64::from(u32::MAX)) {
             let mut postings = index.postings(ord);
@@ -152,14 +153,14 @@ impl Weight for CharTerm {
 /// One gram of the term: `offset` is set when its position is checked.
 struct Member {
     offset: Option<u32>,
-    postings: GramPostings,
+    postings: TermPostings,
 }
 
 struct ExactScorer {
     /// Rarest first.
     members: Vec<Member>,
     /// Absent when the word never occurs in this segment.
-    word: Option<SegmentPostings>,
+    word: Option<TermPostings>,
     check_positions: bool,
     doc: DocId,
     /// The largest offset of a checked gram.

@@ -1,8 +1,10 @@
-//! Query → parse ([`parse`]) → tantivy queries ([`plan`]).
+//! Query → parse ([`parse`]) → tantivy queries ([`plan`]): exact matching
+//! ([`exact`]) and BM25 ranking ([`rank`]) over fazhi's term indexes.
 
 pub mod exact;
 pub mod filters;
 pub mod parse;
 pub mod plan;
+pub mod rank;
 
 pub use parse::{parse, ParsedQuery, QueryTerm};

@@ -12,10 +12,12 @@ use tantivy::schema::IndexRecordOption;
 use tantivy::Term;
 
 use super::exact::{CharTerm, ExactTerm};
+use super::rank::WordScore;
 use super::{ParsedQuery, QueryTerm};
 use crate::analyze::{is_word_char, query_dict};
 use crate::index::schema::Ranking;
-use crate::index::{grams, Fields};
+use crate::index::terms::{gram_key, word_key};
+use crate::index::Fields;
 
 /// Words of a long query beyond this many add no ranking clauses.
 const MAX_RANKING_WORDS: usize = 64;
@@ -78,7 +80,7 @@ fn assemble(
             .iter()
             .map(|all| {
                 highlight.extend(all.iter().cloned());
-                all_of(all.iter().map(|key| contains(f, key)).collect())
+                all_of(all.iter().map(|key| contains(key)).collect())
             })
             .collect();
         clauses.push((Occur::Must, filter(any_of(alternatives))));
@@ -94,7 +96,7 @@ fn assemble(
         clauses.push((Occur::Must, Box::new(f.every_report())));
     }
     for term in &q.must_not {
-        clauses.push((Occur::MustNot, contains(f, &term.key)));
+        clauses.push((Occur::MustNot, contains(&term.key)));
     }
     clauses.extend(ranking_clauses(q, f, ranking));
     // Longest first, so a highlight prefers 枫桥经验 over 枫桥.
@@ -116,18 +118,17 @@ fn ranking_clauses(q: &ParsedQuery, f: &Fields, ranking: &Ranking) -> Vec<(Occur
     }
     let mut out: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     for word in words.into_iter().take(MAX_RANKING_WORDS) {
-        for (field, boost) in [(f.title_words, ranking.title_words), (f.body_words, ranking.body_words)] {
-            let tq = TermQuery::new(Term::from_field_text(field, word), IndexRecordOption::WithFreqs);
-            out.push((Occur::Should, Box::new(BoostQuery::new(Box::new(tq), boost))));
-        }
+        let title = TermQuery::new(Term::from_field_text(f.title_words, word), IndexRecordOption::WithFreqs);
+        out.push((Occur::Should, Box::new(BoostQuery::new(Box::new(title), ranking.title_words))));
+        out.push((Occur::Should, Box::new(WordScore::new(word, ranking.body_words))));
     }
     out
 }
 
 /// Reports whose text (title included) contains `key` (compact, normalized).
-fn contains(f: &Fields, key: &str) -> Box<dyn Query> {
+fn contains(key: &str) -> Box<dyn Query> {
     let chars: Vec<char> = key.chars().collect();
-    let gram = |i: usize| grams::key(chars[i], chars[i + 1]);
+    let gram = |i: usize| gram_key(chars[i], chars[i + 1]);
     match chars.len() {
         0 => Box::new(EmptyQuery),
         1 => Box::new(CharTerm { c: chars[0] }),
@@ -141,7 +142,7 @@ fn contains(f: &Fields, key: &str) -> Box<dyn Query> {
             }
             let checked = offsets.iter().map(|&o| (o as u32, gram(o))).collect();
             let others = (0..n - 1).filter(|o| !offsets.contains(o)).map(gram).collect();
-            Box::new(ExactTerm::new(checked, others, Some(Term::from_field_text(f.body_words, key))))
+            Box::new(ExactTerm::new(checked, others, Some(word_key(key))))
         }
     }
 }

@@ -1,6 +1,7 @@
-//! Reading a segment's `.grams` file: term lookup and posting cursors.
+//! Reading a segment's term file: term lookup, report lengths and posting
+//! cursors.
 //!
-//! Nothing here panics on a damaged file: [`GramIndex::open`] checks the
+//! Nothing here panics on a damaged file: [`TermIndex::open`] checks the
 //! footer and table sizes, and decoding past the end yields zeros.
 
 use std::ops::Range;
@@ -11,14 +12,17 @@ use tantivy::directory::OwnedBytes;
 use tantivy::index::SegmentComponent;
 use tantivy::{DocId, DocSet, SegmentReader, TERMINATED};
 
-use super::format::{unpack, BLOCK, FOOTER_LEN, MAGIC, VERSION};
-use super::EXTENSION;
+use super::format::{unpack, BLOCK, FLAG_POSITIONS, FOOTER_LEN, MAGIC, VERSION};
+use super::Kind;
 
-/// One segment's gram index.
+/// One segment's term index of one kind.
 #[derive(Clone)]
-pub struct GramIndex {
+pub struct TermIndex {
     data: OwnedBytes,
     terms: usize,
+    positions: bool,
+    total_tokens: u64,
+    lengths_at: usize,
     keys_at: usize,
     offsets_at: usize,
     doc_freqs_at: usize,
@@ -34,39 +38,68 @@ fn u64_at(data: &[u8], at: usize) -> u64 {
     data.get(at..at + 8).map_or(0, |b| u64::from_le_bytes(b.try_into().unwrap_or_default()))
 }
 
-impl GramIndex {
-    pub fn open(reader: &SegmentReader) -> Result<GramIndex> {
+impl TermIndex {
+    pub fn open(reader: &SegmentReader, kind: Kind) -> Result<TermIndex> {
         let bytes = reader
-            .open_read(SegmentComponent::Custom(EXTENSION.to_string()))
-            .context("the segment has no gram index")?
+            .open_read(SegmentComponent::Custom(kind.extension().to_string()))
+            .with_context(|| format!("the segment has no .{} file", kind.extension()))?
             .read_bytes()
-            .context("the gram index cannot be read")?;
-        GramIndex::from_bytes(bytes)
+            .with_context(|| format!("the segment's .{} file cannot be read", kind.extension()))?;
+        TermIndex::from_bytes(bytes)
     }
 
-    pub fn from_bytes(data: OwnedBytes) -> Result<GramIndex> {
+    pub fn from_bytes(data: OwnedBytes) -> Result<TermIndex> {
         let len = data.len();
         if len < FOOTER_LEN || u32_at(&data, len - 4) != MAGIC {
-            bail!("the gram index is damaged (no footer)");
+            bail!("a term index file is damaged (no footer)");
         }
         if u32_at(&data, len - 8) != VERSION {
-            bail!("the gram index has an unknown version");
+            bail!("a term index file has an unknown version");
         }
-        let max_doc = u32_at(&data, len - 12);
-        let terms = u64_at(&data, len - 20);
-        let tables = terms.checked_mul(20).and_then(|t| t.checked_add(8)).unwrap_or(u64::MAX);
-        if tables > (len - FOOTER_LEN) as u64 {
-            bail!("the gram index is damaged (tables)");
-        }
+        let positions = u32_at(&data, len - 12) & FLAG_POSITIONS != 0;
+        let max_doc = u32_at(&data, len - 16);
+        let total_tokens = u64_at(&data, len - 24);
+        let terms = u64_at(&data, len - 32);
+        let tables = terms
+            .checked_mul(20)
+            .and_then(|t| t.checked_add(8 + u64::from(max_doc)))
+            .filter(|&t| t <= (len - FOOTER_LEN) as u64);
+        let Some(tables) = tables else { bail!("a term index file is damaged (tables)") };
         let terms = terms as usize;
-        let keys_at = len - FOOTER_LEN - tables as usize;
+        let lengths_at = len - FOOTER_LEN - tables as usize;
+        let keys_at = lengths_at + max_doc as usize;
         let offsets_at = keys_at + terms * 8;
         let doc_freqs_at = offsets_at + (terms + 1) * 8;
-        Ok(GramIndex { data, terms, keys_at, offsets_at, doc_freqs_at, postings_end: keys_at, max_doc })
+        Ok(TermIndex {
+            data,
+            terms,
+            positions,
+            total_tokens,
+            lengths_at,
+            keys_at,
+            offsets_at,
+            doc_freqs_at,
+            postings_end: lengths_at,
+            max_doc,
+        })
     }
 
     pub fn max_doc(&self) -> u32 {
         self.max_doc
+    }
+
+    /// Tokens of all reports of the segment (deleted ones included).
+    pub fn total_tokens(&self) -> u64 {
+        self.total_tokens
+    }
+
+    /// A report's length, as a tantivy field norm id.
+    pub fn fieldnorm_id(&self, doc: DocId) -> u8 {
+        if doc < self.max_doc {
+            self.data[self.lengths_at + doc as usize]
+        } else {
+            0
+        }
     }
 
     pub fn num_terms(&self) -> usize {
@@ -107,19 +140,20 @@ impl GramIndex {
         lo
     }
 
-    pub fn postings(&self, ord: usize) -> GramPostings {
+    pub fn postings(&self, ord: usize) -> TermPostings {
         let start = u64_at(&self.data, self.offsets_at + ord * 8) as usize;
         let end = u64_at(&self.data, self.offsets_at + (ord + 1) * 8) as usize;
         let end = end.min(self.postings_end);
         let bytes = if start < end { self.data.slice(start..end) } else { OwnedBytes::empty() };
-        GramPostings::new(bytes, self.doc_freq(ord))
+        TermPostings::new(bytes, self.doc_freq(ord), self.positions)
     }
 }
 
-/// The documents of one gram, with term frequencies and positions.
-pub struct GramPostings {
+/// The documents of one term, with term frequencies and (grams) positions.
+pub struct TermPostings {
     data: OwnedBytes,
     doc_freq: u32,
+    has_positions: bool,
     blocks: usize,
     /// Bytes of the skip table (0 for a single block).
     skip_len: usize,
@@ -138,13 +172,14 @@ pub struct GramPostings {
     packer: BitPacker4x,
 }
 
-impl GramPostings {
-    fn new(data: OwnedBytes, doc_freq: u32) -> GramPostings {
+impl TermPostings {
+    fn new(data: OwnedBytes, doc_freq: u32, has_positions: bool) -> TermPostings {
         let blocks = (doc_freq as usize).div_ceil(BLOCK);
         let skip_len = if blocks > 1 { blocks * 8 } else { 0 };
-        let mut p = GramPostings {
+        let mut p = TermPostings {
             data,
             doc_freq,
+            has_positions,
             blocks,
             skip_len,
             block: 0,
@@ -225,10 +260,11 @@ impl GramPostings {
         self.tfs.get(self.cursor).copied().unwrap_or(0)
     }
 
-    /// The current document's positions plus `offset`, into `out`.
+    /// The current document's positions plus `offset`, into `out` (none
+    /// for words).
     pub fn positions_with_offset(&mut self, offset: u32, out: &mut Vec<u32>) {
         out.clear();
-        if self.doc == TERMINATED {
+        if self.doc == TERMINATED || !self.has_positions {
             return;
         }
         if !self.positions_read {
@@ -239,7 +275,7 @@ impl GramPostings {
     }
 }
 
-impl DocSet for GramPostings {
+impl DocSet for TermPostings {
     fn advance(&mut self) -> DocId {
         if self.doc == TERMINATED {
             return TERMINATED;

@@ -1,10 +1,12 @@
-//! The segment plugin: writes a segment's `.grams` file from the payloads
-//! of its documents, and merges the files of merged segments.
+//! The segment plugin: writes a segment's term file from the payloads of
+//! its documents, and merges the files of merged segments. One instance
+//! per [`Kind`].
 
 use std::any::Any;
 use std::io::Write;
 
 use tantivy::directory::TerminatingWrite;
+use tantivy::fieldnorm::FieldNormReader;
 use tantivy::index::SegmentComponent;
 use tantivy::indexer::doc_id_mapping::{DocIdMapping, MappingType};
 use tantivy::schema::document::ErasedDocument;
@@ -16,54 +18,74 @@ use tantivy::{
 
 use super::encode;
 use super::format::Builder;
-use super::postings::GramIndex;
-use super::{EXTENSION, TYPE_NAME};
+use super::reader::TermIndex;
+use super::Kind;
 
-pub struct GramPlugin;
+pub struct TermPlugin {
+    pub kind: Kind,
+    extensions: [&'static str; 1],
+}
 
-fn component() -> SegmentComponent {
-    SegmentComponent::Custom(EXTENSION.to_string())
+impl TermPlugin {
+    pub fn new(kind: Kind) -> TermPlugin {
+        TermPlugin { kind, extensions: [kind.extension()] }
+    }
+
+    fn component(&self) -> SegmentComponent {
+        SegmentComponent::Custom(self.kind.extension().to_string())
+    }
 }
 
 fn err(e: impl std::fmt::Display) -> TantivyError {
-    TantivyError::InternalError(format!("gram index: {e}"))
+    TantivyError::InternalError(format!("term index: {e}"))
 }
 
-impl SegmentPlugin for GramPlugin {
+impl SegmentPlugin for TermPlugin {
     fn extensions(&self) -> &[&str] {
-        &[EXTENSION]
+        &self.extensions
     }
 
     fn create_writer(&self, ctx: &PluginWriterContext) -> tantivy::Result<Box<dyn PluginWriter>> {
         let schema = ctx.segment.schema();
         let field = schema.fields().find_map(|(field, entry)| match entry.field_type() {
-            FieldType::Custom(options) if options.type_name() == TYPE_NAME => Some(field),
+            FieldType::Custom(options) if options.type_name() == self.kind.type_name() => Some(field),
             _ => None,
         });
-        Ok(Box::new(GramWriter { field, payloads: Vec::new(), entries: Vec::new(), max_doc: 0 }))
+        Ok(Box::new(TermWriter {
+            kind: self.kind,
+            component: self.component(),
+            field,
+            payloads: Vec::new(),
+            entries: Vec::new(),
+            lengths: Vec::new(),
+            total_tokens: 0,
+        }))
     }
 
     fn merge(&self, ctx: PluginMergeContext) -> tantivy::Result<()> {
         if ctx.doc_id_mapping.mapping_type() == MappingType::Shuffled {
             return Err(err("index sorting is not supported"));
         }
-        let sources: Vec<GramIndex> = ctx.readers.iter().map(GramIndex::open).collect::<Result<_, _>>().map_err(err)?;
+        let sources: Vec<TermIndex> =
+            ctx.readers.iter().map(|r| TermIndex::open(r, self.kind)).collect::<Result<_, _>>().map_err(err)?;
         // Merged segments are stacked in order, deleted documents left out.
-        let mut next: DocId = 0;
+        let mut lengths = Vec::new();
         let maps: Vec<Vec<DocId>> = ctx
             .readers
             .iter()
-            .map(|reader| {
+            .zip(&sources)
+            .map(|(reader, source)| {
                 let mut map = vec![TERMINATED; reader.max_doc() as usize];
                 for doc in reader.doc_ids_alive() {
-                    map[doc as usize] = next;
-                    next += 1;
+                    map[doc as usize] = lengths.len() as DocId;
+                    lengths.push(source.fieldnorm_id(doc));
                 }
                 map
             })
             .collect();
-        let write = ctx.target_segment.open_write(component())?;
-        let mut builder = Builder::new(write, next);
+        let total_tokens = sources.iter().map(TermIndex::total_tokens).sum();
+        let write = ctx.target_segment.open_write(self.component())?;
+        let mut builder = Builder::new(write, lengths.len() as DocId, self.kind.has_positions());
         let mut cursors = vec![0usize; sources.len()];
         let mut positions = Vec::new();
         loop {
@@ -78,20 +100,20 @@ impl SegmentPlugin for GramPlugin {
                 while postings.doc() != TERMINATED {
                     if let Some(&new) = map.get(postings.doc() as usize).filter(|&&d| d != TERMINATED) {
                         postings.positions_with_offset(0, &mut positions);
-                        builder.add_doc(new, &positions);
+                        builder.add_doc(new, postings.term_freq(), &positions);
                     }
                     postings.advance();
                 }
             }
             builder.finish_term(key)?;
         }
-        builder.finish()?.terminate()?;
+        builder.finish(&lengths, total_tokens)?.terminate()?;
         Ok(())
     }
 }
 
-/// One gram of one document: `at` is where its tf and positions start in
-/// `payloads`.
+/// One term of one document: `at` is where its tf (and positions) start
+/// in `payloads`.
 #[derive(Clone, Copy)]
 struct Entry {
     key: u64,
@@ -99,19 +121,24 @@ struct Entry {
     at: u32,
 }
 
-struct GramWriter {
+struct TermWriter {
+    kind: Kind,
+    component: SegmentComponent,
     field: Option<Field>,
     payloads: Vec<u8>,
     entries: Vec<Entry>,
-    max_doc: DocId,
+    /// Field norm id of each document's length.
+    lengths: Vec<u8>,
+    total_tokens: u64,
 }
 
-impl PluginWriter for GramWriter {
+impl PluginWriter for TermWriter {
     fn add_document(&mut self, doc_id: DocId, doc: &dyn ErasedDocument, _schema: &Schema) -> tantivy::Result<()> {
-        self.max_doc = doc_id + 1;
+        self.lengths.resize(doc_id as usize + 1, 0);
         let (Some(field), Some(doc)) = (self.field, doc.as_any().downcast_ref::<TantivyDocument>()) else {
             return Ok(());
         };
+        let mut length = 0u32;
         for value in doc.get_all(field) {
             let Some(payload) = value.as_custom() else { continue };
             let base = self.payloads.len();
@@ -120,8 +147,12 @@ impl PluginWriter for GramWriter {
             }
             self.payloads.extend_from_slice(payload);
             let entries = &mut self.entries;
-            encode::walk(payload, |key, at| entries.push(Entry { key, doc: doc_id, at: (base + at) as u32 }));
+            length += encode::walk(self.kind, payload, |key, at| {
+                entries.push(Entry { key, doc: doc_id, at: (base + at) as u32 })
+            });
         }
+        self.lengths[doc_id as usize] = FieldNormReader::fieldnorm_to_id(length);
+        self.total_tokens += u64::from(length);
         Ok(())
     }
 
@@ -129,27 +160,27 @@ impl PluginWriter for GramWriter {
         if doc_id_map.is_some() {
             return Err(err("index sorting is not supported"));
         }
-        let GramWriter { payloads, mut entries, max_doc, .. } = *self;
-        // Documents came in order, each with its grams sorted: a stable sort
+        let TermWriter { kind, component, payloads, mut entries, lengths, total_tokens, .. } = *self;
+        // Documents came in order, each with its terms sorted: a stable sort
         // by key keeps each term's documents in order.
         entries.sort_by_key(|e| e.key);
-        let mut builder = Builder::new(segment.open_write(component())?, max_doc);
+        let mut builder = Builder::new(segment.open_write(component)?, lengths.len() as DocId, kind.has_positions());
         let mut positions = Vec::new();
         for run in entries.chunk_by(|a, b| a.key == b.key) {
             for e in run {
-                encode::positions(&payloads, e.at as usize, &mut positions);
-                builder.add_doc(e.doc, &positions);
+                let tf = encode::read_term(kind, &payloads, e.at as usize, &mut positions);
+                builder.add_doc(e.doc, tf, &positions);
             }
             builder.finish_term(run[0].key)?;
         }
-        let mut write = builder.finish()?;
+        let mut write = builder.finish(&lengths, total_tokens)?;
         write.flush()?;
         write.terminate()?;
         Ok(())
     }
 
     fn mem_usage(&self) -> usize {
-        self.payloads.capacity() + self.entries.capacity() * std::mem::size_of::<Entry>()
+        self.payloads.capacity() + self.entries.capacity() * std::mem::size_of::<Entry>() + self.lengths.capacity()
     }
 
     fn as_any(&self) -> &dyn Any {
@@ -172,12 +203,14 @@ mod tests {
 
     use super::*;
 
-    /// Every gram's (text, positions) pairs, from the index.
-    fn read_back(index: &Index, text_field: Field) -> BTreeMap<u64, Vec<(String, Vec<u32>)>> {
+    type Postings = BTreeMap<u64, Vec<(String, u32, Vec<u32>)>>;
+
+    /// Every term's (text, tf, positions), from the index.
+    fn read_back(index: &Index, kind: Kind, text_field: Field) -> Postings {
         let searcher = index.reader().unwrap().searcher();
-        let mut out: BTreeMap<u64, Vec<(String, Vec<u32>)>> = BTreeMap::new();
+        let mut out = Postings::new();
         for (s, segment) in searcher.segment_readers().iter().enumerate() {
-            let grams = GramIndex::open(segment).unwrap();
+            let grams = TermIndex::open(segment, kind).unwrap();
             let mut positions = Vec::new();
             for ord in 0..grams.num_terms() {
                 let mut postings = grams.postings(ord);
@@ -187,7 +220,7 @@ mod tests {
                         let stored: TantivyDocument = searcher.doc(tantivy::DocAddress::new(s as u32, doc)).unwrap();
                         let text = stored.get_first(text_field).and_then(|v| v.as_str()).unwrap().to_string();
                         postings.positions_with_offset(0, &mut positions);
-                        out.entry(grams.key(ord)).or_default().push((text, positions.clone()));
+                        out.entry(grams.key(ord)).or_default().push((text, postings.term_freq(), positions.clone()));
                     }
                     postings.advance();
                 }
@@ -199,15 +232,22 @@ mod tests {
         out
     }
 
+    fn payload(kind: Kind, text: &str) -> Vec<u8> {
+        match kind {
+            Kind::Grams => encode::grams(&[text]),
+            Kind::Words => encode::words(text),
+        }
+    }
+
     /// The same, worked out from the texts.
-    fn expected(texts: &[String]) -> BTreeMap<u64, Vec<(String, Vec<u32>)>> {
-        let mut out: BTreeMap<u64, Vec<(String, Vec<u32>)>> = BTreeMap::new();
+    fn expected(kind: Kind, texts: &[String]) -> Postings {
+        let mut out = Postings::new();
         for text in texts {
-            let payload = encode::payload(&[text]);
+            let payload = payload(kind, text);
             let mut positions = Vec::new();
-            encode::walk(&payload, |key, at| {
-                encode::positions(&payload, at, &mut positions);
-                out.entry(key).or_default().push((text.clone(), positions.clone()));
+            encode::walk(kind, &payload, |key, at| {
+                let tf = encode::read_term(kind, &payload, at, &mut positions);
+                out.entry(key).or_default().push((text.clone(), tf, positions.clone()));
             });
         }
         for docs in out.values_mut() {
@@ -217,12 +257,18 @@ mod tests {
     }
 
     #[test]
-    fn segments_written_and_merged_with_deletes_hold_every_gram_of_the_live_texts() {
+    fn segments_written_and_merged_with_deletes_hold_every_term_of_the_live_texts() {
+        for kind in Kind::ALL {
+            written_and_merged(kind);
+        }
+    }
+
+    fn written_and_merged(kind: Kind) {
         let mut builder = Schema::builder();
         let text_field = builder.add_text_field("text", STRING | STORED);
-        let grams_field = builder.add_custom_field("grams", TYPE_NAME, serde_json::json!({}));
-        let index =
-            Index::builder().schema(builder.build()).register_plugin(Arc::new(GramPlugin)).create_in_ram().unwrap();
+        let terms_field = builder.add_custom_field("terms", kind.type_name(), serde_json::json!({}));
+        let plugin = Arc::new(TermPlugin::new(kind));
+        let index = Index::builder().schema(builder.build()).register_plugin(plugin).create_in_ram().unwrap();
         let mut writer: IndexWriter = index.writer_with_num_threads(1, 15_000_000).unwrap();
         writer.set_merge_policy(Box::new(NoMergePolicy));
         // Enough reports that common grams span several blocks of 128.
@@ -233,7 +279,7 @@ mod tests {
         for (i, text) in texts.iter().enumerate() {
             let mut doc = TantivyDocument::new();
             doc.add_text(text_field, format!("{i}:{text}"));
-            doc.add_custom(grams_field, &encode::payload(&[&format!("{i}:{text}")]));
+            doc.add_custom(terms_field, &payload(kind, &format!("{i}:{text}")));
             writer.add_document(doc).unwrap();
             if i % 200 == 199 {
                 writer.commit().unwrap();
@@ -241,7 +287,7 @@ mod tests {
         }
         writer.commit().unwrap();
         let all: Vec<String> = texts.iter().enumerate().map(|(i, t)| format!("{i}:{t}")).collect();
-        assert_eq!(read_back(&index, text_field), expected(&all));
+        assert_eq!(read_back(&index, kind, text_field), expected(kind, &all));
         // Delete every third report, then merge everything into one segment.
         for (_, text) in all.iter().enumerate().filter(|(i, _)| i % 3 == 0) {
             writer.delete_term(Term::from_field_text(text_field, text));
@@ -252,14 +298,20 @@ mod tests {
         writer.merge(&segments).wait().unwrap();
         writer.wait_merging_threads().unwrap();
         let alive: Vec<String> = all.iter().enumerate().filter(|(i, _)| i % 3 != 0).map(|(_, t)| t.clone()).collect();
-        let merged = read_back(&index, text_field);
+        let merged = read_back(&index, kind, text_field);
         assert_eq!(index.searchable_segment_ids().unwrap().len(), 1);
-        assert_eq!(merged, expected(&alive));
+        assert_eq!(merged, expected(kind, &alive));
         // Common grams really span several blocks.
         assert!(merged.values().any(|docs| docs.len() > 3 * 128));
-        // Seeking lands where stepping does.
+        // Seeking lands where stepping does, and lengths follow their reports.
         let searcher = index.reader().unwrap().searcher();
-        let grams = GramIndex::open(&searcher.segment_readers()[0]).unwrap();
+        let grams = TermIndex::open(&searcher.segment_readers()[0], kind).unwrap();
+        for doc in 0..grams.max_doc() {
+            let stored: TantivyDocument = searcher.doc(tantivy::DocAddress::new(0, doc)).unwrap();
+            let text = stored.get_first(text_field).and_then(|v| v.as_str()).unwrap();
+            let length = encode::walk(kind, &payload(kind, text), |_, _| {});
+            assert_eq!(grams.fieldnorm_id(doc), FieldNormReader::fieldnorm_to_id(length), "{text}");
+        }
         for ord in 0..grams.num_terms() {
             let mut all_docs = Vec::new();
             let mut postings = grams.postings(ord);

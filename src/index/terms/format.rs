@@ -1,18 +1,21 @@
-//! The `.grams` file of a segment.
+//! The `.grams` and `.words` files of a segment.
 //!
 //! ```text
 //! [postings of term 0][postings of term 1]…
-//! [keys: V × u64][offsets: (V+1) × u64][doc freqs: V × u32]
-//! [footer: V u64, max_doc u32, version u32, magic u32]     (little endian)
+//! [lengths: max_doc × u8][keys: V × u64][offsets: (V+1) × u64][doc freqs: V × u32]
+//! [footer: V u64, total tokens u64, max_doc u32, flags u32, version u32, magic u32]
 //! ```
+//!
+//! Little endian. Lengths are each report's number of tokens, coded as
+//! tantivy codes field norms (one byte). Flag bit 0: positions are kept.
 //!
 //! A term's postings are blocks of up to [`BLOCK`] documents; a term with
 //! more than one block starts with a skip table, `(last doc u32, block
 //! offset u32)` per block, offsets counted from the table's end. A block is
-//! its doc deltas, its term frequencies minus one and the position deltas
-//! of its documents (each document's first position absolute), each
-//! sequence bit-packed 128 values at a time (one byte of bit width first)
-//! with a varint tail.
+//! its doc deltas, its term frequencies minus one and (with positions) the
+//! position deltas of its documents (each document's first position
+//! absolute), each sequence bit-packed 128 values at a time (one byte of
+//! bit width first) with a varint tail.
 
 use std::io::{self, Write};
 
@@ -21,8 +24,9 @@ use bitpacking::{BitPacker, BitPacker4x};
 /// Documents per block, and values per bit-packed chunk.
 pub const BLOCK: usize = BitPacker4x::BLOCK_LEN;
 pub const MAGIC: u32 = 0x4752_4D53; // "GRMS"
-pub const VERSION: u32 = 1;
-pub const FOOTER_LEN: usize = 8 + 4 + 4 + 4;
+pub const VERSION: u32 = 2;
+pub const FOOTER_LEN: usize = 8 + 8 + 4 + 4 + 4 + 4;
+pub const FLAG_POSITIONS: u32 = 1;
 
 pub fn write_varint(out: &mut Vec<u8>, mut v: u32) {
     while v >= 0x80 {
@@ -98,12 +102,13 @@ pub fn unpack(packer: &BitPacker4x, data: &[u8], at: &mut usize, n: usize, out: 
     }
 }
 
-/// Writes a `.grams` file: terms in increasing key order, each with its
+/// Writes a term file: terms in increasing key order, each with its
 /// documents in increasing order.
 pub struct Builder<W: Write> {
     out: W,
     written: u64,
     max_doc: u32,
+    positions: bool,
     keys: Vec<u64>,
     offsets: Vec<u64>,
     doc_freqs: Vec<u32>,
@@ -117,11 +122,12 @@ pub struct Builder<W: Write> {
 }
 
 impl<W: Write> Builder<W> {
-    pub fn new(out: W, max_doc: u32) -> Builder<W> {
+    pub fn new(out: W, max_doc: u32, positions: bool) -> Builder<W> {
         Builder {
             out,
             written: 0,
             max_doc,
+            positions,
             keys: Vec::new(),
             offsets: Vec::new(),
             doc_freqs: Vec::new(),
@@ -134,9 +140,20 @@ impl<W: Write> Builder<W> {
         }
     }
 
-    /// One document of the open term, with its positions (sorted, absolute).
-    pub fn add_doc(&mut self, doc: u32, positions: &[u32]) {
+    /// One document of the open term, with its term frequency and (when
+    /// the file keeps them) its `tf` positions, sorted and absolute.
+    pub fn add_doc(&mut self, doc: u32, tf: u32, positions: &[u32]) {
         debug_assert!(self.docs.last().is_none_or(|&d| d < doc));
+        if !self.positions {
+            self.docs.push(doc);
+            self.tfs.push(tf.max(1));
+            return;
+        }
+        // With positions, the tf is their number (and a term without any
+        // is not in the document).
+        if positions.is_empty() {
+            return;
+        }
         self.docs.push(doc);
         self.tfs.push(positions.len() as u32);
         let mut prev = 0;
@@ -169,9 +186,12 @@ impl<W: Write> Builder<W> {
             self.scratch.clear();
             self.scratch.extend(tfs.iter().map(|tf| tf - 1));
             pack(&self.packer, &self.scratch, &mut body);
-            let n: usize = tfs.iter().map(|&tf| tf as usize).sum();
-            pack(&self.packer, &self.position_deltas[pos_at..pos_at + n], &mut body);
-            pos_at += n;
+            if self.positions {
+                let n: usize = tfs.iter().map(|&tf| tf as usize).sum();
+                let end = (pos_at + n).min(self.position_deltas.len());
+                pack(&self.packer, &self.position_deltas[pos_at..end], &mut body);
+                pos_at = end;
+            }
         }
         if blocks > 1 {
             for (last, offset) in skips {
@@ -191,9 +211,11 @@ impl<W: Write> Builder<W> {
         Ok(())
     }
 
-    /// Writes the tables and the footer; returns the writer.
-    pub fn finish(mut self) -> io::Result<W> {
-        let mut tail = Vec::with_capacity(self.keys.len() * 20 + 8 + FOOTER_LEN);
+    /// Writes the lengths (field norm ids, one per document), the tables
+    /// and the footer; returns the writer.
+    pub fn finish(mut self, lengths: &[u8], total_tokens: u64) -> io::Result<W> {
+        let mut tail = Vec::with_capacity(self.max_doc as usize + self.keys.len() * 20 + 8 + FOOTER_LEN);
+        tail.extend((0..self.max_doc as usize).map(|d| lengths.get(d).copied().unwrap_or(0)));
         for k in &self.keys {
             tail.extend_from_slice(&k.to_le_bytes());
         }
@@ -204,7 +226,10 @@ impl<W: Write> Builder<W> {
             tail.extend_from_slice(&df.to_le_bytes());
         }
         tail.extend_from_slice(&(self.keys.len() as u64).to_le_bytes());
+        tail.extend_from_slice(&total_tokens.to_le_bytes());
         tail.extend_from_slice(&self.max_doc.to_le_bytes());
+        let flags = if self.positions { FLAG_POSITIONS } else { 0 };
+        tail.extend_from_slice(&flags.to_le_bytes());
         tail.extend_from_slice(&VERSION.to_le_bytes());
         tail.extend_from_slice(&MAGIC.to_le_bytes());
         self.out.write_all(&tail)?;
