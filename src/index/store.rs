@@ -14,8 +14,7 @@ use serde::{Deserialize, Serialize};
 use tantivy::directory::error::LockError;
 use tantivy::directory::OwnedBytes;
 use tantivy::index::SegmentComponent;
-use tantivy::store::{Compressor, ZstdCompressor};
-use tantivy::{Index, IndexReader, IndexSettings, IndexWriter, ReloadPolicy, TantivyDocument, TantivyError};
+use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, TantivyError};
 
 use super::schema::{Fields, Ranking, SchemaSpec, SCHEMA_JSON, WORDS};
 use super::terms::{Kind, TermPlugin};
@@ -94,9 +93,7 @@ impl IndexHandle {
         let schema = SchemaSpec::load()?.to_tantivy()?;
         let index = Kind::ALL
             .into_iter()
-            .fold(Index::builder().schema(schema).settings(settings()), |b, kind| {
-                b.register_plugin(Arc::new(TermPlugin::new(kind)))
-            })
+            .fold(Index::builder().schema(schema), |b, kind| b.register_plugin(Arc::new(TermPlugin::new(kind))))
             .create_in_dir(dir)
             .map_err(|e| anyhow!("无法在 {} 建立索引（{e}）", dir.display()))?;
         Self::wrap(dir, index)
@@ -152,19 +149,6 @@ impl IndexHandle {
             ),
             other => anyhow!("无法写入索引 {}（{other}）", self.dir.display()),
         })
-    }
-}
-
-/// Stored fields in zstd blocks of 64 KiB, not tantivy's default LZ4 in
-/// 16 KiB: over the 100k-report bench corpus the store went from 556 to
-/// 347 MB (0.79x to 0.49x of the text), warm queries with snippets from
-/// 1.22 to 1.47 ms p50. Level 3: level 9 saved 6% more and cost 17% more
-/// indexing time.
-fn settings() -> IndexSettings {
-    IndexSettings {
-        docstore_compression: Compressor::Zstd(ZstdCompressor { compression_level: Some(3) }),
-        docstore_blocksize: 64 << 10,
-        ..IndexSettings::default()
     }
 }
 

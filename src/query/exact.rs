@@ -211,7 +211,7 @@ impl ExactScorer {
     /// mismatch usually shows before the frequent ones are decoded.
     fn positions_match(&mut self) -> bool {
         self.order.clear();
-        for (i, m) in self.members.iter().enumerate() {
+        for (i, m) in self.members.iter_mut().enumerate() {
             if let Some(offset) = m.offset {
                 // Shifted so that every bigram of one occurrence lands on the same number.
                 self.order.push((m.postings.term_freq(), i, self.max_offset - offset));

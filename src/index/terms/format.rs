@@ -97,6 +97,26 @@ pub fn unpack(packer: &BitPacker4x, data: &[u8], at: &mut usize, n: usize, out: 
         *at += len;
         left -= BLOCK;
     }
+    // Varint tail; with 5 bytes per value to spare, no bounds checks.
+    if data.len().saturating_sub(*at) >= left * 5 {
+        let mut i = *at;
+        for _ in 0..left {
+            let mut v = 0u32;
+            let mut shift = 0;
+            loop {
+                let b = data[i];
+                i += 1;
+                v |= u32::from(b & 0x7F) << shift;
+                if b < 0x80 || shift == 28 {
+                    break;
+                }
+                shift += 7;
+            }
+            out.push(v);
+        }
+        *at = i;
+        return;
+    }
     for _ in 0..left {
         out.push(read_varint(data, at).unwrap_or(0));
     }

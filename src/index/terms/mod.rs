@@ -29,7 +29,7 @@ pub use plugin::TermPlugin;
 pub use reader::{TermIndex, TermPostings};
 
 /// What a term index holds.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Kind {
     /// Character bigrams with positions.
     Grams,

@@ -66,8 +66,12 @@ impl SegmentPlugin for TermPlugin {
         if ctx.doc_id_mapping.mapping_type() == MappingType::Shuffled {
             return Err(err("index sorting is not supported"));
         }
-        let sources: Vec<TermIndex> =
-            ctx.readers.iter().map(|r| TermIndex::open(r, self.kind)).collect::<Result<_, _>>().map_err(err)?;
+        let sources: Vec<TermIndex> = ctx
+            .readers
+            .iter()
+            .map(|r| TermIndex::open_uncached(r, self.kind))
+            .collect::<Result<_, _>>()
+            .map_err(err)?;
         // Merged segments are stacked in order, deleted documents left out.
         let mut lengths = Vec::new();
         let maps: Vec<Vec<DocId>> = ctx

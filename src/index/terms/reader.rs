@@ -4,12 +4,14 @@
 //! Nothing here panics on a damaged file: [`TermIndex::open`] checks the
 //! footer and table sizes, and decoding past the end yields zeros.
 
+use std::collections::HashMap;
 use std::ops::Range;
+use std::sync::{OnceLock, RwLock};
 
 use anyhow::{bail, Context, Result};
 use bitpacking::{BitPacker, BitPacker4x};
 use tantivy::directory::OwnedBytes;
-use tantivy::index::SegmentComponent;
+use tantivy::index::{SegmentComponent, SegmentId};
 use tantivy::{DocId, DocSet, SegmentReader, TERMINATED};
 
 use super::format::{unpack, BLOCK, FLAG_POSITIONS, FOOTER_LEN, MAGIC, VERSION};
@@ -38,8 +40,35 @@ fn u64_at(data: &[u8], at: usize) -> u64 {
     data.get(at..at + 8).map_or(0, |b| u64::from_le_bytes(b.try_into().unwrap_or_default()))
 }
 
+/// Term indexes of the segments searched so far in this process. A query
+/// opens them once per segment and term, and batches run thousands of
+/// queries on several threads: opening through tantivy's directory each
+/// time (a path, a lock, a cache lookup) halved batch throughput.
+type Cache = RwLock<HashMap<(SegmentId, Kind), TermIndex>>;
+
+fn cache() -> &'static Cache {
+    static CACHE: OnceLock<Cache> = OnceLock::new();
+    CACHE.get_or_init(Cache::default)
+}
+
 impl TermIndex {
+    /// The segment's term index, for searching: kept open for the rest of
+    /// the process (segment files never change once written).
     pub fn open(reader: &SegmentReader, kind: Kind) -> Result<TermIndex> {
+        let key = (reader.segment_id(), kind);
+        if let Some(index) = cache().read().ok().and_then(|c| c.get(&key).cloned()) {
+            return Ok(index);
+        }
+        let index = TermIndex::open_uncached(reader, kind)?;
+        if let Ok(mut c) = cache().write() {
+            c.insert(key, index.clone());
+        }
+        Ok(index)
+    }
+
+    /// The segment's term index, not kept: for merges, whose sources are
+    /// deleted afterwards.
+    pub fn open_uncached(reader: &SegmentReader, kind: Kind) -> Result<TermIndex> {
         let bytes = reader
             .open_read(SegmentComponent::Custom(kind.extension().to_string()))
             .with_context(|| format!("the segment has no .{} file", kind.extension()))?
@@ -162,10 +191,20 @@ pub struct TermPostings {
     tfs: Vec<u32>,
     cursor: usize,
     doc: DocId,
-    /// Where the current block's positions start.
+    /// Where the current block's term frequencies start, and whether they
+    /// are in `tfs`.
+    tfs_at: usize,
+    tfs_read: bool,
+    /// Where the current block's positions start (known once tfs are read).
     positions_at: usize,
-    /// The current block's positions (absolute per document), once read.
+    /// The current block's position deltas, decoded chunk by chunk as
+    /// documents ask for them (a phrase check often needs one document of
+    /// a block).
     positions: Vec<u32>,
+    /// Byte offset of each full chunk of 128 deltas, then of the varint tail.
+    chunks: Vec<usize>,
+    tail_at: usize,
+    decoded: Vec<bool>,
     /// Start of each document's positions in `positions`.
     starts: Vec<usize>,
     positions_read: bool,
@@ -187,9 +226,14 @@ impl TermPostings {
             tfs: Vec::with_capacity(BLOCK),
             cursor: 0,
             doc: TERMINATED,
+            tfs_at: 0,
+            tfs_read: false,
             positions_at: 0,
             positions: Vec::new(),
             starts: Vec::new(),
+            chunks: Vec::new(),
+            tail_at: 0,
+            decoded: Vec::new(),
             positions_read: false,
             packer: BitPacker4x::new(),
         };
@@ -222,41 +266,83 @@ impl TermPostings {
             prev = prev.wrapping_add(*d);
             *d = prev;
         }
-        self.tfs.clear();
-        unpack(&self.packer, &self.data, &mut at, n, &mut self.tfs);
-        for tf in self.tfs.iter_mut() {
-            *tf = tf.saturating_add(1);
-        }
-        self.positions_at = at;
+        // Term frequencies (and after them positions) are read only when
+        // asked for: most blocks are only stepped through by a seek.
+        self.tfs_at = at;
+        self.tfs_read = false;
         self.positions_read = false;
         self.cursor = 0;
         self.doc = self.docs.first().copied().unwrap_or(TERMINATED);
     }
 
-    fn read_positions(&mut self) {
-        let total: usize = self.tfs.iter().map(|&tf| tf as usize).sum();
-        // A damaged tf could ask for more positions than the file holds.
-        let total = total.min(self.data.len().saturating_sub(self.positions_at).saturating_mul(8));
-        self.positions.clear();
-        let mut at = self.positions_at;
-        unpack(&self.packer, &self.data, &mut at, total, &mut self.positions);
-        self.starts.clear();
-        let mut start = 0;
-        for &tf in &self.tfs {
-            self.starts.push(start.min(total));
-            let end = (start + tf as usize).min(total);
-            let mut p = 0u32;
-            for v in &mut self.positions[start.min(total)..end] {
-                p = p.wrapping_add(*v);
-                *v = p;
-            }
-            start += tf as usize;
+    fn read_tfs(&mut self) {
+        let mut at = self.tfs_at;
+        self.tfs.clear();
+        unpack(&self.packer, &self.data, &mut at, self.docs.len(), &mut self.tfs);
+        for tf in self.tfs.iter_mut() {
+            *tf = tf.saturating_add(1);
         }
-        self.starts.push(start.min(total));
+        self.positions_at = at;
+        self.tfs_read = true;
+    }
+
+    /// Where the current block's position chunks are; nothing decoded yet.
+    fn locate_positions(&mut self) {
+        if !self.tfs_read {
+            self.read_tfs();
+        }
+        self.starts.clear();
+        let mut total = 0;
+        for &tf in &self.tfs {
+            self.starts.push(total);
+            total += tf as usize;
+        }
+        self.starts.push(total);
+        // A damaged tf could ask for more positions than the file can hold.
+        let total = total.min(self.data.len().saturating_sub(self.positions_at).saturating_mul(BLOCK));
+        self.positions.clear();
+        self.positions.resize(total, 0);
+        self.chunks.clear();
+        let mut at = self.positions_at;
+        for _ in 0..total / BLOCK {
+            self.chunks.push(at);
+            let bits = self.data.get(at).copied().unwrap_or(0).min(32);
+            at += 1 + BitPacker4x::compressed_block_size(bits);
+        }
+        self.tail_at = at;
+        self.decoded.clear();
+        self.decoded.resize(self.chunks.len() + 1, false);
         self.positions_read = true;
     }
 
-    pub fn term_freq(&self) -> u32 {
+    /// Decodes the chunks that hold position deltas `start..end` of the block.
+    fn decode_positions(&mut self, start: usize, end: usize) {
+        let total = self.positions.len();
+        for k in start / BLOCK..=(end.saturating_sub(1) / BLOCK) {
+            if self.decoded[k] {
+                continue;
+            }
+            self.decoded[k] = true;
+            let from = k * BLOCK;
+            if k < self.chunks.len() {
+                let at = self.chunks[k];
+                let bits = self.data.get(at).copied().unwrap_or(0).min(32);
+                let len = BitPacker4x::compressed_block_size(bits);
+                if let Some(bytes) = self.data.get(at + 1..at + 1 + len) {
+                    self.packer.decompress(bytes, &mut self.positions[from..from + BLOCK], bits);
+                }
+            } else {
+                let (mut at, mut tail) = (self.tail_at, Vec::with_capacity(total - from));
+                unpack(&self.packer, &self.data, &mut at, total - from, &mut tail);
+                self.positions[from..].copy_from_slice(&tail);
+            }
+        }
+    }
+
+    pub fn term_freq(&mut self) -> u32 {
+        if !self.tfs_read {
+            self.read_tfs();
+        }
         self.tfs.get(self.cursor).copied().unwrap_or(0)
     }
 
@@ -268,10 +354,19 @@ impl TermPostings {
             return;
         }
         if !self.positions_read {
-            self.read_positions();
+            self.locate_positions();
         }
-        let (start, end) = (self.starts[self.cursor], self.starts[self.cursor + 1]);
-        out.extend(self.positions[start..end].iter().map(|p| p.wrapping_add(offset)));
+        let total = self.positions.len();
+        let (start, end) = (self.starts[self.cursor].min(total), self.starts[self.cursor + 1].min(total));
+        if start == end {
+            return;
+        }
+        self.decode_positions(start, end);
+        let mut p = 0u32;
+        for &delta in &self.positions[start..end] {
+            p = p.wrapping_add(delta);
+            out.push(p.wrapping_add(offset));
+        }
     }
 }
 
@@ -295,7 +390,14 @@ impl DocSet for TermPostings {
         if self.doc >= target {
             return self.doc;
         }
-        if self.last_doc_of(self.block) < target {
+        // Most seeks of an intersection land a few documents on.
+        let near = (self.cursor + 1..self.docs.len().min(self.cursor + 9)).find(|&i| self.docs[i] >= target);
+        if let Some(i) = near {
+            self.cursor = i;
+            self.doc = self.docs[i];
+            return self.doc;
+        }
+        if self.docs.last().is_none_or(|&last| last < target) {
             // The first later block that reaches `target`.
             let (mut lo, mut hi) = (self.block + 1, self.blocks);
             while lo < hi {
@@ -312,8 +414,20 @@ impl DocSet for TermPostings {
             }
             self.load(lo);
         }
-        while self.doc < target {
-            self.advance();
+        // Within the block: the first doc at or after `target` (the block's
+        // last doc reaches it).
+        let skip = self.docs[self.cursor..].partition_point(|&d| d < target);
+        self.cursor += skip;
+        match self.docs.get(self.cursor) {
+            Some(&doc) => self.doc = doc,
+            None => {
+                // Only on damaged data (a block whose last doc is not its largest).
+                self.cursor = self.docs.len() - 1;
+                self.doc = self.docs[self.cursor];
+                while self.doc < target {
+                    self.advance();
+                }
+            }
         }
         self.doc
     }
