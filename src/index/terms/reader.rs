@@ -201,9 +201,12 @@ pub struct TermPostings {
     /// documents ask for them (a phrase check often needs one document of
     /// a block).
     positions: Vec<u32>,
-    /// Byte offset of each full chunk of 128 deltas, then of the varint tail.
+    /// Number of position deltas in the current block.
+    total: usize,
+    /// Byte offsets of the chunks of 128 deltas found so far (the last
+    /// chunk is the varint tail), and where the next one starts.
     chunks: Vec<usize>,
-    tail_at: usize,
+    next_chunk_at: usize,
     decoded: Vec<bool>,
     /// Start of each document's positions in `positions`.
     starts: Vec<usize>,
@@ -231,8 +234,9 @@ impl TermPostings {
             positions_at: 0,
             positions: Vec::new(),
             starts: Vec::new(),
+            total: 0,
             chunks: Vec::new(),
-            tail_at: 0,
+            next_chunk_at: 0,
             decoded: Vec::new(),
             positions_read: false,
             packer: BitPacker4x::new(),
@@ -286,7 +290,8 @@ impl TermPostings {
         self.tfs_read = true;
     }
 
-    /// Where the current block's position chunks are; nothing decoded yet.
+    /// Prepares the current block's positions: where each document's
+    /// start; chunks are found and decoded only as documents ask.
     fn locate_positions(&mut self) {
         if !self.tfs_read {
             self.read_tfs();
@@ -299,42 +304,50 @@ impl TermPostings {
         }
         self.starts.push(total);
         // A damaged tf could ask for more positions than the file can hold.
-        let total = total.min(self.data.len().saturating_sub(self.positions_at).saturating_mul(BLOCK));
-        self.positions.clear();
-        self.positions.resize(total, 0);
-        self.chunks.clear();
-        let mut at = self.positions_at;
-        for _ in 0..total / BLOCK {
-            self.chunks.push(at);
-            let bits = self.data.get(at).copied().unwrap_or(0).min(32);
-            at += 1 + BitPacker4x::compressed_block_size(bits);
+        self.total = total.min(self.data.len().saturating_sub(self.positions_at).saturating_mul(BLOCK));
+        // Only grown, never cleared: a chunk is read only once decoded.
+        if self.positions.len() < self.total {
+            self.positions.resize(self.total, 0);
         }
-        self.tail_at = at;
+        self.chunks.clear();
+        self.next_chunk_at = self.positions_at;
         self.decoded.clear();
-        self.decoded.resize(self.chunks.len() + 1, false);
+        self.decoded.resize(self.total / BLOCK + 1, false);
         self.positions_read = true;
     }
 
     /// Decodes the chunks that hold position deltas `start..end` of the block.
     fn decode_positions(&mut self, start: usize, end: usize) {
-        let total = self.positions.len();
+        let full = self.total / BLOCK;
         for k in start / BLOCK..=(end.saturating_sub(1) / BLOCK) {
             if self.decoded[k] {
                 continue;
             }
             self.decoded[k] = true;
+            // Byte offsets of the chunks up to k (each: bit width, packed bits).
+            while self.chunks.len() <= k.min(full) {
+                let at = self.next_chunk_at;
+                self.chunks.push(at);
+                if self.chunks.len() <= full {
+                    let bits = self.data.get(at).copied().unwrap_or(0).min(32);
+                    self.next_chunk_at = at + 1 + BitPacker4x::compressed_block_size(bits);
+                }
+            }
             let from = k * BLOCK;
-            if k < self.chunks.len() {
-                let at = self.chunks[k];
+            let at = self.chunks[k];
+            if k < full {
                 let bits = self.data.get(at).copied().unwrap_or(0).min(32);
                 let len = BitPacker4x::compressed_block_size(bits);
-                if let Some(bytes) = self.data.get(at + 1..at + 1 + len) {
-                    self.packer.decompress(bytes, &mut self.positions[from..from + BLOCK], bits);
+                match self.data.get(at + 1..at + 1 + len) {
+                    Some(bytes) => {
+                        self.packer.decompress(bytes, &mut self.positions[from..from + BLOCK], bits);
+                    }
+                    None => self.positions[from..from + BLOCK].fill(0),
                 }
             } else {
-                let (mut at, mut tail) = (self.tail_at, Vec::with_capacity(total - from));
-                unpack(&self.packer, &self.data, &mut at, total - from, &mut tail);
-                self.positions[from..].copy_from_slice(&tail);
+                let (mut at, mut tail) = (at, Vec::with_capacity(self.total - from));
+                unpack(&self.packer, &self.data, &mut at, self.total - from, &mut tail);
+                self.positions[from..self.total].copy_from_slice(&tail);
             }
         }
     }
@@ -356,7 +369,7 @@ impl TermPostings {
         if !self.positions_read {
             self.locate_positions();
         }
-        let total = self.positions.len();
+        let total = self.total;
         let (start, end) = (self.starts[self.cursor].min(total), self.starts[self.cursor + 1].min(total));
         if start == end {
             return;
