@@ -15,21 +15,29 @@ use super::{dictionary, is_word_char};
 #[derive(Clone, Default)]
 pub struct WordTokenizer;
 
+/// The indexed words of `normalized`: jieba search mode with the shared
+/// dictionary, tokens without a word char dropped. The one definition for
+/// titles (through [`WordTokenizer`]) and bodies (`index::terms::encode`).
+pub fn search_words(normalized: &str) -> SearchWords<'_> {
+    let words = dictionary::shared().tokenize(normalized, TokenizeMode::Search, true);
+    words.into_iter().filter(has_word_char)
+}
+
+pub type SearchWords<'a> = std::iter::Filter<std::vec::IntoIter<jieba_rs::Token<'a>>, fn(&jieba_rs::Token<'a>) -> bool>;
+
+fn has_word_char(token: &jieba_rs::Token<'_>) -> bool {
+    token.word.chars().any(is_word_char)
+}
+
 impl WordTokenizer {
     /// The words of `normalized`, as they are indexed.
     pub fn words(normalized: &str) -> Vec<String> {
-        let mut out = Vec::new();
-        let mut tokenizer = WordTokenizer;
-        let mut stream = tokenizer.token_stream(normalized);
-        while let Some(token) = stream.next() {
-            out.push(token.text.clone());
-        }
-        out
+        search_words(normalized).map(|t| t.word.to_string()).collect()
     }
 }
 
 pub struct WordStream<'a> {
-    words: std::vec::IntoIter<jieba_rs::Token<'a>>,
+    words: SearchWords<'a>,
     token: Token,
     position: usize,
 }
@@ -38,17 +46,13 @@ impl Tokenizer for WordTokenizer {
     type TokenStream<'a> = WordStream<'a>;
 
     fn token_stream<'a>(&mut self, text: &'a str) -> WordStream<'a> {
-        let words = dictionary::shared().tokenize(text, TokenizeMode::Search, true);
-        WordStream { words: words.into_iter(), token: Token::default(), position: 0 }
+        WordStream { words: search_words(text), token: Token::default(), position: 0 }
     }
 }
 
 impl TokenStream for WordStream<'_> {
     fn advance(&mut self) -> bool {
-        for word in self.words.by_ref() {
-            if !word.word.chars().any(is_word_char) {
-                continue;
-            }
+        if let Some(word) = self.words.next() {
             self.token.text.clear();
             self.token.text.push_str(word.word);
             self.token.offset_from = word.byte_start;

@@ -10,7 +10,8 @@ use std::collections::HashMap;
 
 use super::format::{read_varint, read_varint64, write_varint, write_varint64};
 use super::Kind;
-use crate::analyze::{dictionary, is_word_char};
+use crate::analyze::is_word_char;
+use crate::analyze::tokenizers::search_words;
 
 /// Closes every text: its last char `c` yields the gram `(c, '$')`.
 pub const END_MARKER: char = '$';
@@ -62,16 +63,13 @@ pub fn grams(texts: &[&str]) -> Vec<u8> {
     out
 }
 
-/// The word payload of `normalized`: jieba search-mode words (tokens
-/// without a word char dropped), with their counts.
+/// The word payload of `normalized`: its [`search_words`], counted.
 pub fn words(normalized: &str) -> Vec<u8> {
     let mut counts: HashMap<u64, u32> = HashMap::new();
     let mut length = 0u32;
-    for token in dictionary::shared().cut_for_search(normalized, true) {
-        if token.word.chars().any(is_word_char) {
-            *counts.entry(word_key(token.word)).or_default() += 1;
-            length += 1;
-        }
+    for token in search_words(normalized) {
+        *counts.entry(word_key(token.word)).or_default() += 1;
+        length += 1;
     }
     let mut counts: Vec<(u64, u32)> = counts.into_iter().collect();
     counts.sort_unstable();
@@ -130,6 +128,7 @@ pub fn read_term(kind: Kind, payload: &[u8], mut at: usize, positions: &mut Vec<
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::analyze::tokenizers::WordTokenizer;
 
     fn listed(texts: &[&str]) -> Vec<(String, Vec<u32>)> {
         let bytes = grams(texts);
@@ -174,13 +173,11 @@ mod tests {
             got.insert(k, read_term(Kind::Words, &bytes, at, &mut Vec::new()));
         });
         let mut want: HashMap<u64, u32> = HashMap::new();
-        let mut n = 0;
-        for w in dictionary::shared().cut_for_search(text, true) {
-            if w.word.chars().any(is_word_char) {
-                *want.entry(word_key(w.word)).or_default() += 1;
-                n += 1;
-            }
+        let indexed = WordTokenizer::words(text);
+        for w in &indexed {
+            *want.entry(word_key(w)).or_default() += 1;
         }
+        let n = indexed.len() as u32;
         assert_eq!(got, want);
         assert_eq!(length, n);
         assert_eq!(got[&word_key("依法行政")], 2);
