@@ -13,7 +13,6 @@ use anyhow::{anyhow, bail, Context, Result};
 use serde::{Deserialize, Serialize};
 use tantivy::directory::error::LockError;
 use tantivy::directory::OwnedBytes;
-use tantivy::index::SegmentComponent;
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, TantivyError};
 
 use super::schema::{Fields, Ranking, SchemaSpec, SCHEMA_JSON, WORDS};
@@ -122,7 +121,7 @@ impl IndexHandle {
             let mut missing = None;
             for segment in reader.searcher().segment_readers() {
                 for kind in Kind::ALL {
-                    match segment.open_read(SegmentComponent::Custom(kind.extension().to_string())) {
+                    match segment.open_read(kind.component()) {
                         Ok(file) => grams.push(file.read_bytes().map_err(|e| corrupt(&self.dir, e))?),
                         Err(e) => missing = Some(e),
                     }

@@ -65,6 +65,11 @@ impl Kind {
         }
     }
 
+    /// The segment file, as tantivy names segment components.
+    pub fn component(self) -> tantivy::index::SegmentComponent {
+        tantivy::index::SegmentComponent::Custom(self.extension().to_string())
+    }
+
     pub fn has_positions(self) -> bool {
         self == Kind::Grams
     }

@@ -7,7 +7,6 @@ use std::io::Write;
 
 use tantivy::directory::TerminatingWrite;
 use tantivy::fieldnorm::FieldNormReader;
-use tantivy::index::SegmentComponent;
 use tantivy::indexer::doc_id_mapping::{DocIdMapping, MappingType};
 use tantivy::schema::document::ErasedDocument;
 use tantivy::schema::{Field, FieldType, Schema, Value};
@@ -30,10 +29,6 @@ impl TermPlugin {
     pub fn new(kind: Kind) -> TermPlugin {
         TermPlugin { kind, extensions: [kind.extension()] }
     }
-
-    fn component(&self) -> SegmentComponent {
-        SegmentComponent::Custom(self.kind.extension().to_string())
-    }
 }
 
 fn err(e: impl std::fmt::Display) -> TantivyError {
@@ -53,7 +48,6 @@ impl SegmentPlugin for TermPlugin {
         });
         Ok(Box::new(TermWriter {
             kind: self.kind,
-            component: self.component(),
             field,
             payloads: Vec::new(),
             entries: Vec::new(),
@@ -88,7 +82,7 @@ impl SegmentPlugin for TermPlugin {
             })
             .collect();
         let total_tokens = sources.iter().map(TermIndex::total_tokens).sum();
-        let write = ctx.target_segment.open_write(self.component())?;
+        let write = ctx.target_segment.open_write(self.kind.component())?;
         let mut builder = Builder::new(write, lengths.len() as DocId, self.kind.has_positions());
         let mut cursors = vec![0usize; sources.len()];
         let mut positions = Vec::new();
@@ -127,7 +121,6 @@ struct Entry {
 
 struct TermWriter {
     kind: Kind,
-    component: SegmentComponent,
     field: Option<Field>,
     payloads: Vec<u8>,
     entries: Vec<Entry>,
@@ -164,11 +157,12 @@ impl PluginWriter for TermWriter {
         if doc_id_map.is_some() {
             return Err(err("index sorting is not supported"));
         }
-        let TermWriter { kind, component, payloads, mut entries, lengths, total_tokens, .. } = *self;
+        let TermWriter { kind, payloads, mut entries, lengths, total_tokens, .. } = *self;
         // Documents came in order, each with its terms sorted: a stable sort
         // by key keeps each term's documents in order.
         entries.sort_by_key(|e| e.key);
-        let mut builder = Builder::new(segment.open_write(component)?, lengths.len() as DocId, kind.has_positions());
+        let mut builder =
+            Builder::new(segment.open_write(kind.component())?, lengths.len() as DocId, kind.has_positions());
         let mut positions = Vec::new();
         for run in entries.chunk_by(|a, b| a.key == b.key) {
             for e in run {

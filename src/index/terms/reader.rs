@@ -11,7 +11,7 @@ use std::sync::{OnceLock, RwLock};
 use anyhow::{bail, Context, Result};
 use bitpacking::{BitPacker, BitPacker4x};
 use tantivy::directory::OwnedBytes;
-use tantivy::index::{SegmentComponent, SegmentId};
+use tantivy::index::SegmentId;
 use tantivy::{DocId, DocSet, SegmentReader, TERMINATED};
 
 use super::format::{unpack, BLOCK, FLAG_POSITIONS, FOOTER_LEN, MAGIC, VERSION};
@@ -30,6 +30,21 @@ pub struct TermIndex {
     doc_freqs_at: usize,
     postings_end: usize,
     max_doc: u32,
+}
+
+/// The first index of `range` where `below` turns false (it must be true,
+/// then false): a binary search over tables read in place.
+fn partition_point(range: Range<usize>, below: impl Fn(usize) -> bool) -> usize {
+    let (mut lo, mut hi) = (range.start, range.end);
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        if below(mid) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    lo
 }
 
 fn u32_at(data: &[u8], at: usize) -> u32 {
@@ -70,7 +85,7 @@ impl TermIndex {
     /// deleted afterwards.
     pub fn open_uncached(reader: &SegmentReader, kind: Kind) -> Result<TermIndex> {
         let bytes = reader
-            .open_read(SegmentComponent::Custom(kind.extension().to_string()))
+            .open_read(kind.component())
             .with_context(|| format!("the segment has no .{} file", kind.extension()))?
             .read_bytes()
             .with_context(|| format!("the segment's .{} file cannot be read", kind.extension()))?;
@@ -157,16 +172,7 @@ impl TermIndex {
     }
 
     fn lower_bound(&self, key: u64) -> usize {
-        let (mut lo, mut hi) = (0, self.terms);
-        while lo < hi {
-            let mid = lo + (hi - lo) / 2;
-            if self.key(mid) < key {
-                lo = mid + 1;
-            } else {
-                hi = mid;
-            }
-        }
-        lo
+        partition_point(0..self.terms, |ord| self.key(ord) < key)
     }
 
     pub fn postings(&self, ord: usize) -> TermPostings {
@@ -412,15 +418,7 @@ impl DocSet for TermPostings {
         }
         if self.docs.last().is_none_or(|&last| last < target) {
             // The first later block that reaches `target`.
-            let (mut lo, mut hi) = (self.block + 1, self.blocks);
-            while lo < hi {
-                let mid = lo + (hi - lo) / 2;
-                if self.last_doc_of(mid) < target {
-                    lo = mid + 1;
-                } else {
-                    hi = mid;
-                }
-            }
+            let lo = partition_point(self.block + 1..self.blocks, |b| self.last_doc_of(b) < target);
             if lo == self.blocks {
                 self.doc = TERMINATED;
                 return TERMINATED;
