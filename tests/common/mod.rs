@@ -95,3 +95,13 @@ pub fn highlighted(answer: &Value) -> Vec<String> {
     }
     out
 }
+
+/// `fazhi index` output names each skipped file with its reason on one line.
+pub fn assert_skipped(output: &str, expected: &[(&str, &str)]) {
+    for (file, reason) in expected {
+        assert!(
+            output.lines().any(|l| l.contains(file) && l.contains(reason)),
+            "no line for {file} ({reason}): {output}"
+        );
+    }
+}
