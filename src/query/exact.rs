@@ -96,9 +96,7 @@ impl Weight for ExactWeight {
             check_positions,
             doc: 0,
             max_offset,
-            order: Vec::new(),
-            starts: Vec::new(),
-            buffer: Vec::new(),
+            cursors: Vec::new(),
         };
         scorer.doc = scorer.settle(scorer.members[0].postings.doc());
         Ok(Box::new(scorer))
@@ -165,10 +163,8 @@ struct ExactScorer {
     doc: DocId,
     /// The largest offset of a checked gram.
     max_offset: u32,
-    /// (positions in this report, member, shift) of the checked grams.
-    order: Vec<(u32, usize, u32)>,
-    starts: Vec<u32>,
-    buffer: Vec<u32>,
+    /// (positions in this report, walk) of each checked gram.
+    cursors: Vec<(usize, Cursor)>,
 }
 
 impl ExactScorer {
@@ -207,51 +203,62 @@ impl ExactScorer {
     }
 
     /// Some start position where every checked bigram sits at its offset.
-    /// Bigrams with the fewest positions in this report go first, so a
-    /// mismatch usually shows before the frequent ones are decoded.
+    /// The position lists are walked together (leapfrog), the one with the
+    /// fewest positions in this report first, and the walk stops at the
+    /// first occurrence: a report that opens with the term (its title) is
+    /// settled after a few positions.
     fn positions_match(&mut self) -> bool {
-        self.order.clear();
+        self.cursors.clear();
         for (i, m) in self.members.iter_mut().enumerate() {
             if let Some(offset) = m.offset {
-                // Shifted so that every bigram of one occurrence lands on the same number.
-                self.order.push((m.postings.term_freq(), i, self.max_offset - offset));
+                m.postings.decode_doc_positions();
+                let cursor = Cursor { member: i, next: 0, sum: 0, shift: self.max_offset - offset };
+                self.cursors.push((m.postings.position_deltas().len(), cursor));
             }
         }
-        self.order.sort_unstable();
-        let mut first = true;
-        for &(_, i, shift) in &self.order {
-            let postings = &mut self.members[i].postings;
-            if first {
-                postings.positions_with_offset(shift, &mut self.starts);
-                first = false;
-                continue;
+        self.cursors.sort_unstable_by_key(|&(n, c)| (n, c.member));
+        let members = &self.members;
+        let deltas = |c: &Cursor| members[c.member].postings.position_deltas();
+        let mut target = 0;
+        loop {
+            let mut agreed = true;
+            for (_, c) in self.cursors.iter_mut() {
+                let Some(at) = c.reach(deltas(c), target) else { return false };
+                if at > target {
+                    target = at;
+                    agreed = false;
+                }
             }
-            postings.positions_with_offset(shift, &mut self.buffer);
-            intersect(&mut self.starts, &self.buffer);
-            if self.starts.is_empty() {
-                return false;
+            if agreed {
+                return true;
             }
         }
-        !self.starts.is_empty()
     }
 }
 
-/// Keeps the values of sorted `left` that are also in sorted `right`.
-fn intersect(left: &mut Vec<u32>, right: &[u32]) {
-    let (mut i, mut j, mut kept) = (0, 0, 0);
-    while i < left.len() && j < right.len() {
-        match left[i].cmp(&right[j]) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                left[kept] = left[i];
-                kept += 1;
-                i += 1;
-                j += 1;
-            }
+/// A walk over one report's position deltas of a checked bigram.
+#[derive(Clone, Copy)]
+struct Cursor {
+    member: usize,
+    /// Deltas consumed so far, and their sum (the last position read).
+    next: usize,
+    sum: u32,
+    /// Added to every position, so that one occurrence's bigrams agree.
+    shift: u32,
+}
+
+impl Cursor {
+    /// The first shifted position at or past `target`, if any remains.
+    fn reach(&mut self, deltas: &[u32], target: u32) -> Option<u32> {
+        let mut at = if self.next == 0 { None } else { Some(self.sum.wrapping_add(self.shift)) };
+        while at.is_none_or(|p| p < target) {
+            let &delta = deltas.get(self.next)?;
+            self.sum = self.sum.wrapping_add(delta);
+            self.next += 1;
+            at = Some(self.sum.wrapping_add(self.shift));
         }
+        at
     }
-    left.truncate(kept);
 }
 
 impl DocSet for ExactScorer {

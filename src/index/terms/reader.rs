@@ -369,23 +369,41 @@ impl TermPostings {
     /// for words).
     pub fn positions_with_offset(&mut self, offset: u32, out: &mut Vec<u32>) {
         out.clear();
+        self.decode_doc_positions();
+        let mut p = 0u32;
+        for &delta in self.position_deltas() {
+            p = p.wrapping_add(delta);
+            out.push(p.wrapping_add(offset));
+        }
+    }
+
+    /// Decodes the current document's position deltas for `position_deltas`.
+    pub fn decode_doc_positions(&mut self) {
         if self.doc == TERMINATED || !self.has_positions {
             return;
         }
         if !self.positions_read {
             self.locate_positions();
         }
+        let (start, end) = self.doc_positions();
+        if start < end {
+            self.decode_positions(start, end);
+        }
+    }
+
+    /// The current document's position deltas (the first one from 0), once
+    /// `decode_doc_positions` has run for it; empty for words.
+    pub fn position_deltas(&self) -> &[u32] {
+        if self.doc == TERMINATED || !self.positions_read {
+            return &[];
+        }
+        let (start, end) = self.doc_positions();
+        &self.positions[start..end.max(start)]
+    }
+
+    fn doc_positions(&self) -> (usize, usize) {
         let total = self.total;
-        let (start, end) = (self.starts[self.cursor].min(total), self.starts[self.cursor + 1].min(total));
-        if start == end {
-            return;
-        }
-        self.decode_positions(start, end);
-        let mut p = 0u32;
-        for &delta in &self.positions[start..end] {
-            p = p.wrapping_add(delta);
-            out.push(p.wrapping_add(offset));
-        }
+        (self.starts[self.cursor].min(total), self.starts[self.cursor + 1].min(total))
     }
 }
 
