@@ -108,8 +108,21 @@ pub fn extract(text: &str) -> Metadata {
 pub fn extract_with(text: &str, hints: &Hints) -> Metadata {
     // Only the opening is read: normalize just that much.
     let text = head(text);
-    let normalized = normalize(text);
-    let mut opening = opening::read(&normalized);
+    from_head(text, &normalize(text), hints)
+}
+
+/// [`extract_with`] for a caller that has normalized the whole text
+/// already (the indexer): its head is taken from `normalized`, which has
+/// the same chars, instead of being normalized again.
+pub fn extract_normalized(text: &str, normalized: &str, hints: &Hints) -> Metadata {
+    let text = head(text);
+    let chars = text.chars().count();
+    let end = normalized.char_indices().nth(chars).map_or(normalized.len(), |(i, _)| i);
+    from_head(text, &normalized[..end], hints)
+}
+
+fn from_head(text: &str, normalized: &str, hints: &Hints) -> Metadata {
+    let mut opening = opening::read(normalized);
     let hinted_title = match (&opening.title, &hints.title) {
         (None, Some(title)) => {
             let title_norm = normalize(title.trim());
@@ -129,7 +142,7 @@ pub fn extract_with(text: &str, hints: &Hints) -> Metadata {
 
     let mut m = Metadata::default();
     // Values and evidence quote the text as written, not its normalized form.
-    let original = |s: &str| original_span(text, &normalized, s);
+    let original = |s: &str| original_span(text, normalized, s);
     let title = match &hinted_title {
         Some(hint) => Some(hint.clone()),
         None => opening.title.as_deref().map(original),

@@ -61,7 +61,7 @@ impl ReportDoc {
     ) -> Result<ReportDoc> {
         let normalized = normalize(&text);
         let text_hash = xxhash_rust::xxh3::xxh3_64(compact(&normalized).as_bytes());
-        let mut meta = extract::extract_with(&text, hints);
+        let mut meta = extract::extract_normalized(&text, &normalized, hints);
         let overrides = sidecar::apply_all(&mut meta, hints, file, manifest)?;
         let mut hash = text_hash;
         if !overrides.is_empty() {
