@@ -6,8 +6,6 @@
 //! then `n` terms in key order, each `varint key delta` (u64), `varint tf`
 //! and, for grams, `tf` varint position deltas (first absolute).
 
-use std::collections::HashMap;
-
 use super::format::{read_varint, read_varint64, write_varint, write_varint64};
 use super::Kind;
 use crate::analyze::is_word_char;
@@ -65,22 +63,17 @@ pub fn grams(texts: &[&str]) -> Vec<u8> {
 
 /// The word payload of `normalized`: its [`search_words`], counted.
 pub fn words(normalized: &str) -> Vec<u8> {
-    let mut counts: HashMap<u64, u32> = HashMap::new();
-    let mut length = 0u32;
-    for token in search_words(normalized) {
-        *counts.entry(word_key(token.word)).or_default() += 1;
-        length += 1;
-    }
-    let mut counts: Vec<(u64, u32)> = counts.into_iter().collect();
-    counts.sort_unstable();
-    let mut out = Vec::with_capacity(counts.len() * 10 + 8);
-    write_varint(&mut out, length);
-    write_varint(&mut out, counts.len() as u32);
+    // Sorted and counted in runs: cheaper than hashing each token.
+    let mut keys: Vec<u64> = search_words(normalized).map(|token| word_key(token.word)).collect();
+    keys.sort_unstable();
+    let mut out = Vec::with_capacity(keys.len() * 6 + 8);
+    write_varint(&mut out, keys.len() as u32);
+    write_varint(&mut out, keys.chunk_by(|a, b| a == b).count() as u32);
     let mut prev_key = 0u64;
-    for (key, tf) in counts {
-        write_varint64(&mut out, key - prev_key);
-        prev_key = key;
-        write_varint(&mut out, tf);
+    for run in keys.chunk_by(|a, b| a == b) {
+        write_varint64(&mut out, run[0] - prev_key);
+        prev_key = run[0];
+        write_varint(&mut out, run.len() as u32);
     }
     out
 }
