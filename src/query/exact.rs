@@ -90,14 +90,7 @@ impl Weight for ExactWeight {
         // Rarest first: it leads the intersection.
         members.sort_by_key(|m| m.postings.doc_freq());
         let max_offset = members.iter().filter_map(|m| m.offset).max().unwrap_or(0);
-        let mut scorer = ExactScorer {
-            members,
-            word,
-            check_positions,
-            doc: 0,
-            max_offset,
-            cursors: Vec::new(),
-        };
+        let mut scorer = ExactScorer { members, word, check_positions, doc: 0, max_offset, cursors: Vec::new() };
         scorer.doc = scorer.settle(scorer.members[0].postings.doc());
         Ok(Box::new(scorer))
     }

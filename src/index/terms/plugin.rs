@@ -158,9 +158,11 @@ impl PluginWriter for TermWriter {
             return Err(err("index sorting is not supported"));
         }
         let TermWriter { kind, payloads, mut entries, lengths, total_tokens, .. } = *self;
-        // Documents came in order, each with its terms sorted: a stable sort
-        // by key keeps each term's documents in order.
-        entries.sort_by_key(|e| e.key);
+        // Documents came in order: a stable sort by key keeps each term's
+        // documents in order. Radix, skipping the key bytes all entries
+        // share (most of a gram key's): about 3x faster than the standard
+        // stable sort here.
+        radsort::sort_by_key(&mut entries, |e| e.key);
         let mut builder =
             Builder::new(segment.open_write(kind.component())?, lengths.len() as DocId, kind.has_positions());
         let mut positions = Vec::new();
