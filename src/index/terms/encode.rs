@@ -122,6 +122,7 @@ pub fn read_term(kind: Kind, payload: &[u8], mut at: usize, positions: &mut Vec<
 mod tests {
     use super::*;
     use crate::analyze::tokenizers::WordTokenizer;
+    use std::collections::HashMap;
 
     fn listed(texts: &[&str]) -> Vec<(String, Vec<u32>)> {
         let bytes = grams(texts);
