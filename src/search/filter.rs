@@ -47,12 +47,20 @@ pub const UNIT_TYPES: &[&str] = &[
 #[derive(Default)]
 pub struct Catalog {
     pub regions: Vec<Vec<String>>,
+    /// Each region's last place, normalized as a query's name is: once
+    /// here, not for every region at every query.
+    places: Vec<String>,
     pub levels: Vec<Vec<String>>,
 }
 
 impl Catalog {
+    pub fn new(regions: Vec<Vec<String>>, levels: Vec<Vec<String>>) -> Catalog {
+        let places = regions.iter().map(|path| normalize(path.last().map_or("", String::as_str))).collect();
+        Catalog { regions, places, levels }
+    }
+
     pub fn load(searcher: &Searcher, f: &Fields) -> Result<Catalog> {
-        Ok(Catalog { regions: facet_paths(searcher, f.region)?, levels: facet_paths(searcher, f.level_facet)? })
+        Ok(Catalog::new(facet_paths(searcher, f.region)?, facet_paths(searcher, f.level_facet)?))
     }
 }
 
@@ -85,7 +93,7 @@ pub fn resolve(spec: &FilterSpec, catalog: &Catalog, f: &Fields) -> Result<Resol
     let mut r = Resolved::default();
     let mut region_paths: Vec<Vec<String>> = Vec::new();
     for name in &spec.regions {
-        let found = region_matches(name, &catalog.regions);
+        let found = region_matches(name, catalog);
         if found.is_empty() {
             r.echo.entry("region_unmatched".into()).or_default().push(name.clone());
         }
@@ -155,18 +163,19 @@ pub fn resolve(spec: &FilterSpec, catalog: &Catalog, f: &Fields) -> Result<Resol
 }
 
 /// Indexed region paths whose last place is `name`, fully or in short form.
-fn region_matches(name: &str, regions: &[Vec<String>]) -> Vec<Vec<String>> {
+fn region_matches(name: &str, catalog: &Catalog) -> Vec<Vec<String>> {
     let typed = compact(&normalize(name));
     let official = upper::region_word(&typed).map(normalize);
-    let mut found: Vec<Vec<String>> = regions
+    let mut found: Vec<Vec<String>> = catalog
+        .regions
         .iter()
-        .filter(|path| {
-            let last = normalize(path.last().map_or("", String::as_str));
-            last == typed
+        .zip(&catalog.places)
+        .filter(|(_, last)| {
+            **last == typed
                 || official.as_deref() == Some(last.as_str())
                 || last.strip_prefix(typed.as_str()).is_some_and(|rest| REGION_SUFFIXES.contains(&rest))
         })
-        .cloned()
+        .map(|(path, _)| path.clone())
         .collect();
     // 吉林 → /吉林省 and /吉林省/吉林市: the province already covers the city.
     let all = found.clone();
@@ -200,17 +209,20 @@ mod tests {
 
     #[test]
     fn region_names_full_short_and_ambiguous() {
-        let regions = paths(&[
-            "浙江省",
-            "浙江省/宁波市",
-            "浙江省/宁波市/慈溪市",
-            "北京市",
-            "北京市/朝阳区",
-            "吉林省",
-            "吉林省/长春市",
-            "吉林省/长春市/朝阳区",
-            "吉林省/吉林市",
-        ]);
+        let regions = Catalog::new(
+            paths(&[
+                "浙江省",
+                "浙江省/宁波市",
+                "浙江省/宁波市/慈溪市",
+                "北京市",
+                "北京市/朝阳区",
+                "吉林省",
+                "吉林省/长春市",
+                "吉林省/长春市/朝阳区",
+                "吉林省/吉林市",
+            ]),
+            Vec::new(),
+        );
         assert_eq!(region_matches("浙江", &regions), paths(&["浙江省"]));
         assert_eq!(region_matches("宁波", &regions), paths(&["浙江省/宁波市"]));
         assert_eq!(region_matches("慈溪市", &regions), paths(&["浙江省/宁波市/慈溪市"]));
