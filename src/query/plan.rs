@@ -164,3 +164,80 @@ fn all_of(mut qs: Vec<Box<dyn Query>>) -> Box<dyn Query> {
     }
     Box::new(BooleanQuery::new(qs.into_iter().map(|q| (Occur::Must, q)).collect()))
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use tantivy::collector::DocSetCollector;
+    use tantivy::schema::{Schema, Value, STORED, STRING};
+    use tantivy::{Index, IndexWriter, TantivyDocument};
+
+    use super::*;
+    use crate::analyze::compact;
+    use crate::index::terms::{encode, Kind, TermPlugin};
+
+    /// Texts of four chars repeated in every order give each bigram many
+    /// positions per report, and partial occurrences everywhere: the
+    /// position check must find a term exactly where the text holds it,
+    /// across punctuation, in any position of the report.
+    #[test]
+    fn contains_matches_exactly_the_reports_whose_text_holds_the_term() {
+        let mut builder = Schema::builder();
+        let text = builder.add_text_field("text", STRING | STORED);
+        let grams = builder.add_custom_field("grams", Kind::Grams.type_name(), serde_json::json!({}));
+        let words = builder.add_custom_field("words", Kind::Words.type_name(), serde_json::json!({}));
+        let index = Kind::ALL
+            .iter()
+            .fold(Index::builder().schema(builder.build()), |b, &kind| {
+                b.register_plugin(Arc::new(TermPlugin::new(kind)))
+            })
+            .create_in_ram()
+            .unwrap();
+        let mut writer: IndexWriter = index.writer_with_num_threads(1, 30_000_000).unwrap();
+        let alphabet: Vec<char> = "法治政府，".chars().collect();
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        let mut texts = Vec::new();
+        for i in 0..400 {
+            let len = 10 + next(240);
+            let body: String = (0..len).map(|_| alphabet[next(alphabet.len())]).collect();
+            let mut doc = TantivyDocument::new();
+            doc.add_text(text, &body);
+            doc.add_custom(grams, &encode::grams(&[&body]));
+            doc.add_custom(words, &encode::words(&body));
+            writer.add_document(doc).unwrap();
+            texts.push(compact(&body));
+            if i == 199 {
+                writer.commit().unwrap();
+            }
+        }
+        writer.commit().unwrap();
+        let searcher = index.reader().unwrap().searcher();
+        let (mut some, mut none) = (0, 0);
+        for _ in 0..150 {
+            let len = 2 + next(8);
+            let key: String = (0..len).map(|_| alphabet[next(4)]).collect();
+            let want = texts.iter().filter(|t| t.contains(&key)).count();
+            let found = searcher.search(&*contains(&key), &DocSetCollector).unwrap();
+            for address in &found {
+                let doc: TantivyDocument = searcher.doc(*address).unwrap();
+                let body = doc.get_first(text).and_then(|v| v.as_str()).unwrap();
+                assert!(compact(body).contains(&key), "{key} is not in {body}");
+            }
+            assert_eq!(found.len(), want, "{key}");
+            if want == 0 {
+                none += 1;
+            } else if want < texts.len() {
+                some += 1;
+            }
+        }
+        // The terms drawn must test both outcomes, not all-or-nothing.
+        assert!(some > 20 && none > 20, "{some} partial, {none} absent");
+    }
+}
