@@ -7,16 +7,15 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use anyhow::{anyhow, bail, Context, Result};
 use serde::{Deserialize, Serialize};
 use tantivy::directory::error::LockError;
 use tantivy::directory::OwnedBytes;
-use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, TantivyError};
+use tantivy::{Index, IndexBuilder, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, TantivyError};
 
 use super::schema::{Fields, Ranking, SchemaSpec, SCHEMA_JSON, WORDS};
-use super::terms::{Kind, TermPlugin};
+use super::terms::{self, Kind};
 use crate::analyze::dictionary::USER_DICTIONARY;
 use crate::analyze::tokenizers::WordTokenizer;
 
@@ -69,8 +68,8 @@ impl IndexHandle {
             None => bail!("索引 {shown} 缺少 {META_FILE} 或已损坏；请运行 `fazhi index --rebuild`{}", index_flag(dir)),
         }
         let mut index = guard(dir, || Index::open_in_dir(dir).map_err(|e| corrupt(dir, e)))?;
-        for kind in Kind::ALL {
-            index.register_plugin(Arc::new(TermPlugin::new(kind)));
+        for plugin in terms::plugins() {
+            index.register_plugin(plugin);
         }
         let handle = Self::wrap(dir, index)?;
         // Opening a reader loads every segment: catches damaged files now.
@@ -90,9 +89,8 @@ impl IndexHandle {
         fs::write(dir.join(META_FILE), serde_json::to_vec_pretty(&meta)?)
             .with_context(|| format!("无法写入 {}", dir.join(META_FILE).display()))?;
         let schema = SchemaSpec::load()?.to_tantivy()?;
-        let index = Kind::ALL
-            .into_iter()
-            .fold(Index::builder().schema(schema), |b, kind| b.register_plugin(Arc::new(TermPlugin::new(kind))))
+        let index = terms::plugins()
+            .fold(Index::builder().schema(schema), IndexBuilder::register_plugin)
             .create_in_dir(dir)
             .map_err(|e| anyhow!("无法在 {} 建立索引（{e}）", dir.display()))?;
         Self::wrap(dir, index)

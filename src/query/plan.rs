@@ -167,15 +167,14 @@ fn all_of(mut qs: Vec<Box<dyn Query>>) -> Box<dyn Query> {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::Arc;
 
     use tantivy::collector::DocSetCollector;
     use tantivy::schema::{Schema, Value, STORED, STRING};
-    use tantivy::{Index, IndexWriter, TantivyDocument};
+    use tantivy::{Index, IndexBuilder, IndexWriter, TantivyDocument};
 
     use super::*;
     use crate::analyze::compact;
-    use crate::index::terms::{encode, Kind, TermPlugin};
+    use crate::index::terms::{self, encode, Kind};
 
     /// Texts of four chars repeated in every order give each bigram many
     /// positions per report, and partial occurrences everywhere: the
@@ -187,11 +186,8 @@ mod tests {
         let text = builder.add_text_field("text", STRING | STORED);
         let grams = builder.add_custom_field("grams", Kind::Grams.type_name(), serde_json::json!({}));
         let words = builder.add_custom_field("words", Kind::Words.type_name(), serde_json::json!({}));
-        let index = Kind::ALL
-            .iter()
-            .fold(Index::builder().schema(builder.build()), |b, &kind| {
-                b.register_plugin(Arc::new(TermPlugin::new(kind)))
-            })
+        let index = terms::plugins()
+            .fold(Index::builder().schema(builder.build()), IndexBuilder::register_plugin)
             .create_in_ram()
             .unwrap();
         let mut writer: IndexWriter = index.writer_with_num_threads(1, 30_000_000).unwrap();

@@ -28,6 +28,15 @@ pub use encode::{gram_key, word_key, END_MARKER};
 pub use plugin::TermPlugin;
 pub use reader::{TermIndex, TermPostings};
 
+use std::sync::Arc;
+
+use tantivy::SegmentPlugin;
+
+/// The plugins every fazhi index is created and opened with: one per kind.
+pub fn plugins() -> impl Iterator<Item = Arc<dyn SegmentPlugin>> {
+    Kind::ALL.into_iter().map(|kind| Arc::new(TermPlugin::new(kind)) as Arc<dyn SegmentPlugin>)
+}
+
 /// What a term index holds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Kind {
