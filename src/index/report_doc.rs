@@ -60,7 +60,8 @@ impl ReportDoc {
         manifest: Option<(&sidecar::Overrides, &str)>,
     ) -> Result<ReportDoc> {
         let normalized = normalize(&text);
-        let text_hash = xxhash_rust::xxh3::xxh3_64(compact(&normalized).as_bytes());
+        let compacted = compact(&normalized);
+        let text_hash = xxhash_rust::xxh3::xxh3_64(compacted.as_bytes());
         let mut meta = extract::extract_normalized(&text, &normalized, hints);
         let overrides = sidecar::apply_all(&mut meta, hints, file, manifest)?;
         let mut hash = text_hash;
@@ -71,7 +72,7 @@ impl ReportDoc {
         let (dedupe_key, simhash) = (dedupe_key(&meta), simhash(&normalized));
         let title = meta.title.as_deref().map(normalize);
         // A title from elsewhere (a sidecar, a page's <title>) is matched too.
-        let grams = match title.filter(|t| !compact(&normalized).contains(&compact(t))) {
+        let grams = match title.filter(|t| !compacted.contains(&compact(t))) {
             Some(title) => encode::grams(&[&title, &normalized]),
             None => encode::grams(&[&normalized]),
         };
