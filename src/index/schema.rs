@@ -97,16 +97,17 @@ impl SchemaSpec {
                         builder.add_i64_field(&f.name, opts);
                     }
                 }
-                // Term indexes written by fazhi's own segment plugins.
-                kind if Kind::from_schema(kind).is_some() => {
-                    let kind = Kind::from_schema(kind).expect("checked");
-                    builder.add_custom_field(&f.name, kind.type_name(), serde_json::json!({}));
-                }
                 "facet" => {
                     let opts = if f.stored { FacetOptions::default().set_stored() } else { FacetOptions::default() };
                     builder.add_facet_field(&f.name, opts);
                 }
-                other => bail!("schema.json: field {} has unknown type {other}", f.name),
+                // Term indexes written by fazhi's own segment plugins.
+                other => match Kind::from_schema(other) {
+                    Some(kind) => {
+                        builder.add_custom_field(&f.name, kind.type_name(), serde_json::json!({}));
+                    }
+                    None => bail!("schema.json: field {} has unknown type {other}", f.name),
+                },
             }
         }
         Ok(builder.build())
