@@ -115,18 +115,18 @@ impl IndexHandle {
         // opening its files and this opening its term files: then reload.
         let mut attempts = 0;
         loop {
-            let mut grams = Vec::new();
+            let mut files = Vec::new();
             let mut missing = None;
             for segment in reader.searcher().segment_readers() {
                 for kind in Kind::ALL {
                     match segment.open_read(kind.component()) {
-                        Ok(file) => grams.push(file.read_bytes().map_err(|e| corrupt(&self.dir, e))?),
+                        Ok(file) => files.push(file.read_bytes().map_err(|e| corrupt(&self.dir, e))?),
                         Err(e) => missing = Some(e),
                     }
                 }
             }
             match missing {
-                None => return Ok(Reader { reader, _terms: grams }),
+                None => return Ok(Reader { reader, _terms: files }),
                 Some(e) if attempts >= 5 => return Err(corrupt(&self.dir, e)),
                 Some(_) => {
                     attempts += 1;
