@@ -36,6 +36,8 @@ pub enum Command {
     Show(ShowArgs),
     /// 索引概况：报告数、大小、指纹、缺失字段、按级别和年份的分布
     Stats(StatsArgs),
+    /// 检查索引是否完好：逐字节核对每个文件的校验和与结构；完好退出 0，损坏退出 2 并指出文件
+    Verify(VerifyArgs),
     /// 输出 shell 补全脚本（bash、zsh、fish、powershell、elvish）
     Completions(CompletionsArgs),
     /// 输出 man 手册页（roff 格式）
@@ -76,6 +78,21 @@ pub struct StatsArgs {
     /// 输出格式
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
+}
+
+#[derive(Args, Debug)]
+pub struct VerifyArgs {
+    #[command(flatten)]
+    pub location: IndexLocation,
+    /// 输出格式：text，或 json（一个对象：index、generation、files、bytes、damaged）
+    #[arg(long, value_enum, default_value_t = VerifyFormat::Text)]
+    pub format: VerifyFormat,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum VerifyFormat {
+    Text,
+    Json,
 }
 
 #[derive(Args, Debug)]

@@ -8,6 +8,7 @@ pub mod analyze;
 pub mod batch;
 pub mod cli;
 pub mod extract;
+pub mod failpoint;
 pub mod gazetteer;
 pub mod index;
 pub mod ingest;

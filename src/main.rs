@@ -30,6 +30,7 @@ fn main() -> ExitCode {
         Command::Batch(args) => commands::batch::run(args),
         Command::Show(args) => commands::info::show(args),
         Command::Stats(args) => commands::info::stats(args),
+        Command::Verify(args) => commands::verify::run(args),
         Command::Completions(args) => commands::info::completions(args),
         Command::Man => commands::info::man(),
     });

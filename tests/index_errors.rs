@@ -19,6 +19,13 @@ fn missing_index_is_one_line_exit_2() {
     assert!(one_line(&out.stderr).contains("没有找到索引"));
 }
 
+/// The folder of the index's current generation (its tantivy files).
+fn generation(index: &std::path::Path) -> std::path::PathBuf {
+    let marker: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(index.join("fazhi-index.json")).unwrap()).unwrap();
+    index.join(marker["generation"].as_str().unwrap())
+}
+
 fn copy_of_bundled(name: &str) -> std::path::PathBuf {
     let dir = scratch(name).join("index");
     fazhi().arg("index").arg(bundled_corpus()).arg("--index").arg(&dir).assert().success();
@@ -28,14 +35,14 @@ fn copy_of_bundled(name: &str) -> std::path::PathBuf {
 #[test]
 fn corrupt_index_is_one_line_exit_2_and_rebuild_repairs_it() {
     let dir = copy_of_bundled("corrupt");
-    std::fs::write(dir.join("meta.json"), "{ not json").unwrap();
+    std::fs::write(generation(&dir).join("meta.json"), "{ not json").unwrap();
     let out = fazhi().args(["search", "枫桥经验", "--index"]).arg(&dir).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(one_line(&out.stderr).contains("--rebuild"));
 
     // Damaged segment files are caught when the index opens, too.
     let dir2 = copy_of_bundled("corrupt-seg");
-    for entry in std::fs::read_dir(&dir2).unwrap() {
+    for entry in std::fs::read_dir(generation(&dir2)).unwrap() {
         let p = entry.unwrap().path();
         if p.extension().is_some_and(|e| e == "store" || e == "term") {
             std::fs::write(&p, b"garbage").unwrap();
@@ -92,7 +99,7 @@ fn default_index_is_built_on_first_use_and_fazhi_index_env_overrides() {
     let first = run();
     assert_eq!(first.status.code(), Some(0));
     assert!(String::from_utf8_lossy(&first.stderr).contains("首次使用"));
-    assert!(home.join("data/fazhi/index/meta.json").exists());
+    assert!(home.join("data/fazhi/index/fazhi-index.json").exists());
     let second = run();
     assert_eq!(second.status.code(), Some(0));
     assert!(second.stderr.is_empty(), "{}", String::from_utf8_lossy(&second.stderr));

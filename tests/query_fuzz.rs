@@ -38,8 +38,8 @@ fn check(query: &str, limit: usize, offset: usize) -> Option<SearchResponse> {
         query: query.to_string(),
         limit,
         offset,
-        facets: limit % 2 == 0,
-        pivot: (limit % 3 == 0).then_some((Dim::Region, Dim::Year)),
+        facets: limit.is_multiple_of(2),
+        pivot: limit.is_multiple_of(3).then_some((Dim::Region, Dim::Year)),
         sort: if offset % 2 == 1 { Sort::YearDesc } else { Sort::Score },
         ..SearchRequest::default()
     };

@@ -24,7 +24,7 @@ pub fn run(args: IndexArgs) -> Result<u8> {
         let n = shown.entry(reason.kind()).or_insert(0usize);
         *n += 1;
         if *n <= SKIPS_SHOWN_PER_KIND {
-            eprintln!("fazhi: 跳过 {}：{reason}", path.display());
+            eprintln!("fazhi: 跳过 {}：{reason}", paths::shown(path));
         }
     }
     for (kind, n) in shown.into_iter().filter(|(_, n)| *n > SKIPS_SHOWN_PER_KIND) {
@@ -52,12 +52,18 @@ pub fn summary_line(s: &BuildSummary, dir: &Path) -> String {
     if s.pruned > 0 {
         extra.push_str(&format!("，清除已删除文件 {} 篇", s.pruned));
     }
+    if s.kept_unverified > 0 {
+        extra.push_str(&format!(
+            "，{} 篇的文件无法访问（所在文件夹无法读取？），未确认删除，予以保留",
+            s.kept_unverified
+        ));
+    }
     format!(
         "已索引 {} 篇，未变 {} 篇{extra}，{skipped}；索引共 {} 篇，位于 {}，用时 {:.1} 秒",
         s.indexed,
         s.unchanged,
         s.total_docs,
-        dir.display(),
+        paths::shown(dir),
         s.elapsed.as_secs_f64()
     )
 }

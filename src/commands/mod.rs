@@ -6,6 +6,7 @@ pub mod extract;
 pub mod index;
 pub mod info;
 pub mod search;
+pub mod verify;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -14,7 +15,7 @@ use anyhow::Result;
 
 use fazhi::cli::{self, ColorWhen};
 use fazhi::index::build::{self, BuildRequest};
-use fazhi::index::store::is_index_dir;
+use fazhi::index::layout;
 use fazhi::paths;
 
 /// ripgrep's convention: 0 found, 1 nothing found, 2 error.
@@ -33,7 +34,7 @@ pub fn index_dir(location: &cli::IndexLocation) -> Result<PathBuf> {
 /// The default index, built from the bundled corpus the first time.
 pub fn default_index_built_on_first_use() -> Result<PathBuf> {
     let dir = paths::default_index_dir();
-    if !is_index_dir(&dir) {
+    if !layout::is_index(&dir) {
         let corpus = paths::bundled_corpus();
         eprintln!("fazhi: 首次使用：正在用自带语料 {} 建立默认索引 {} …", corpus.display(), dir.display());
         let request =

@@ -1,9 +1,9 @@
 //! `fazhi index`: files → ingest → extract → analyze → tantivy.
 //!
-//! Incremental: a file whose path, size and mtime match what the index holds
-//! is not read again; one whose content is unchanged is not rewritten;
-//! `prune` drops entries whose files are gone. Files are read and their
-//! metadata extracted on all cores, a window at a time, and handed to
+//! Incremental: a file whose path, size and mtime match its file record is
+//! not read again; a report whose content is unchanged is not rewritten;
+//! `prune` drops entries whose files are confirmed gone. Files are read and
+//! their metadata extracted on all cores, a window at a time, and handed to
 //! tantivy's own indexing threads in file order.
 //!
 //! Reposts: a report whose text is identical after normalization to one
@@ -11,27 +11,37 @@
 //! is kept only as a `duplicate` entry naming the report it repeats. When a
 //! report goes away, its reposts are read again and one takes its place.
 //!
-//! `--rebuild` builds a fresh index beside the old one and swaps it in only
-//! when complete, so a failed rebuild loses nothing. A commit every
-//! [`COMMIT_EVERY`] entries bounds what an interrupted run loses.
+//! Crash safety. The whole run holds the folder's lock ([`layout`]).
+//! - A file's record (its size, mtime and number of entries) is written
+//!   after all of its entries, so a file is taken as unchanged only when
+//!   everything read from it was committed; a file cut short by a kill is
+//!   read again.
+//! - Commits happen only where no repost is waiting to be read again, so
+//!   no commit holds a repost's removal without its return.
+//! - `--rebuild` builds a new generation beside the current one and makes it
+//!   current with one rename, so a failed or killed rebuild loses nothing.
+//!
+//! A commit every [`COMMIT_EVERY`] changes bounds what an interrupted run loses.
 
 use std::collections::{BTreeSet, HashMap};
 use std::fs;
+use std::io;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant, UNIX_EPOCH};
 
-use anyhow::{bail, Context, Result};
+use anyhow::Result;
 use indicatif::{ProgressBar, ProgressStyle};
 use tantivy::collector::Count;
 use tantivy::{IndexWriter, TantivyDocument, Term};
 
-use super::known::{self, Known, Reports};
-use super::report_doc::ReportDoc;
-use super::store::{is_index_dir, IndexHandle};
+use super::known::{self, FileRecord, Known, Reports};
+use super::layout::{State, WriteLock};
+use super::report_doc::{self, ReportDoc};
+use super::store::IndexHandle;
 use super::Fields;
 use crate::extract::sidecar::Manifest;
 use crate::ingest::{self, SkipReason};
-use crate::parallel;
+use crate::{failpoint, parallel, paths};
 
 /// Commit after this many changes, so an interrupted run keeps most work
 /// (`FAZHI_COMMIT_EVERY` overrides it, for tests of interrupted runs). Each
@@ -60,6 +70,8 @@ pub struct BuildSummary {
     /// Reposts added by this run, net (kept as duplicates of a report).
     pub reposts: usize,
     pub pruned: usize,
+    /// Entries kept by `--prune` because their file could not be checked.
+    pub kept_unverified: usize,
     pub skipped: Vec<(PathBuf, SkipReason)>,
     /// Reports in the index afterwards (reposts not counted).
     pub total_docs: u64,
@@ -68,92 +80,100 @@ pub struct BuildSummary {
 
 pub fn build(dir: &Path, request: &BuildRequest) -> Result<BuildSummary> {
     let start = Instant::now();
-    if request.rebuild {
-        return rebuild(dir, request, start);
-    }
-    let handle = if is_index_dir(dir) {
-        IndexHandle::open(dir)?
-    } else {
-        refuse_foreign(dir)?;
-        IndexHandle::create(dir)?
-    };
-    index_into(&handle, request, start)
-}
-
-fn rebuild(dir: &Path, request: &BuildRequest, start: Instant) -> Result<BuildSummary> {
-    refuse_foreign(dir)?;
-    let name = dir.file_name().and_then(|n| n.to_str()).unwrap_or("index");
-    let fresh = dir.with_file_name(format!(".{name}.rebuild-{}", std::process::id()));
-    let _ = fs::remove_dir_all(&fresh);
-    let summary = {
-        let handle = IndexHandle::create(&fresh)?;
-        // Hold the old index's lock while building, so two rebuilds can't race.
-        let _guard = match IndexHandle::open(dir) {
-            Ok(old) => Some(old.writer(1, 15 << 20)?),
-            Err(_) => None,
-        };
-        match index_into(&handle, request, start) {
-            Ok(summary) => summary,
-            Err(e) => {
-                let _ = fs::remove_dir_all(&fresh);
-                return Err(e);
-            }
+    let (lock, state) = WriteLock::take(dir)?;
+    match state {
+        State::Index(_) if !request.rebuild => {
+            // The cheap part of `fazhi verify`, before anything is written.
+            let handle = IndexHandle::open(dir)?;
+            super::verify::term_files_open(&handle)?;
+            index_into(&handle, request, start)
         }
-    };
-    let old = dir.with_file_name(format!(".{name}.old-{}", std::process::id()));
-    if dir.exists() {
-        fs::rename(dir, &old).with_context(|| format!("无法替换旧索引 {}", dir.display()))?;
+        // The flat layout of an earlier version: only a rebuild replaces it.
+        State::Flat if !request.rebuild => {
+            Err(IndexHandle::open(dir).err().unwrap_or_else(|| anyhow::anyhow!("内部错误")))
+        }
+        State::Index(old) => {
+            let summary = new_generation(&lock, request, start, false)?;
+            lock.remove_generation(&old.generation)?;
+            Ok(summary)
+        }
+        State::Flat => {
+            let summary = new_generation(&lock, request, start, false)?;
+            lock.remove_flat_files()?;
+            Ok(summary)
+        }
+        // A first build is current from the start: a kill leaves an index
+        // of what was committed, and the next run goes on from there.
+        State::Absent | State::Empty => new_generation(&lock, request, start, true),
+        State::Foreign(why) => anyhow::bail!("{why}"),
     }
-    fs::rename(&fresh, dir).with_context(|| format!("无法把新索引放到 {}", dir.display()))?;
-    let _ = fs::remove_dir_all(&old);
-    Ok(summary)
 }
 
-/// Never write an index into (or replace) a folder that holds something else.
-fn refuse_foreign(dir: &Path) -> Result<()> {
-    let non_empty = fs::read_dir(dir).map(|mut d| d.next().is_some()).unwrap_or(false);
-    if non_empty && !is_index_dir(dir) {
-        bail!("{} 不是空目录，也不是 fazhi 索引；为免覆盖其中文件，请换一个 --index 目录", dir.display());
+/// Builds a new generation and makes it current: at once (`current_at_once`)
+/// or once it is complete, removing it if the build fails.
+fn new_generation(
+    lock: &WriteLock,
+    request: &BuildRequest,
+    start: Instant,
+    current_at_once: bool,
+) -> Result<BuildSummary> {
+    let (name, path) = lock.new_generation()?;
+    let marker = IndexHandle::marker(&name)?;
+    let built = IndexHandle::create(lock.root(), &path).and_then(|handle| {
+        if current_at_once {
+            lock.switch(&marker)?;
+        }
+        index_into(&handle, request, start)
+    });
+    match built {
+        Ok(summary) => {
+            if !current_at_once {
+                lock.switch(&marker)?;
+            }
+            Ok(summary)
+        }
+        Err(e) => {
+            if !current_at_once {
+                let _ = lock.remove_generation(&name);
+            }
+            Err(e)
+        }
     }
-    Ok(())
 }
 
 fn index_into(handle: &IndexHandle, request: &BuildRequest, start: Instant) -> Result<BuildSummary> {
     let threads = parallel::cores(8);
     let writer = handle.writer(threads, MEMORY_PER_THREAD * threads)?;
     let manifest = request.manifest.as_deref().map(Manifest::load).transpose()?;
-    let (known, reports) = known::load(&handle.reader()?.searcher())?;
+    let known::Holdings { known, reports, files } = known::load(&handle.reader()?.searcher())?;
     let reposts_before = known.values().filter(|k| k.duplicate).count();
     let discovery = ingest::walk::discover(&request.paths);
     let mut run = Run {
+        dir: handle.dir.clone(),
         writer,
         fields: handle.fields,
-        files: file_facts(&known),
+        files,
         known,
         reports,
         orphans: BTreeSet::new(),
         pending: 0,
+        manifest,
         summary: BuildSummary { skipped: discovery.skipped, ..BuildSummary::default() },
     };
     if request.prune {
         run.prune()?;
+        run.settle()?;
     }
 
     let bar = progress_bar(discovery.files.len() as u64, request.progress);
     for window in discovery.files.chunks(WINDOW) {
-        let jobs: Vec<Job> = window.iter().filter_map(|path| run.job(path, manifest.as_ref())).collect();
+        let jobs: Vec<Job> = window.iter().filter_map(|path| run.job(path)).collect();
         bar.inc((window.len() - jobs.len()) as u64);
-        let prepared = parallel::map(&jobs, threads, |job| prepare(job, manifest.as_ref()), || bar.inc(1));
+        let manifest = run.manifest.as_ref();
+        let prepared = parallel::map(&jobs, threads, |job| prepare(job, manifest), || bar.inc(1));
         for (job, parts) in jobs.iter().zip(prepared) {
             run.store(job, parts)?;
-        }
-    }
-    // Reposts whose report changed or went away: read again, in file order.
-    while let Some(key) = run.orphans.pop_first() {
-        let path = PathBuf::from(file_of(&key));
-        if let Some(job) = run.job(&path, manifest.as_ref()) {
-            let parts = prepare(&job, manifest.as_ref());
-            run.store(&job, parts)?;
+            run.settle()?;
         }
     }
     bar.finish_and_clear();
@@ -161,9 +181,10 @@ fn index_into(handle: &IndexHandle, request: &BuildRequest, start: Instant) -> R
     // Net: a repost written and then promoted within the run does not count.
     summary.reposts = known.values().filter(|k| k.duplicate).count().saturating_sub(reposts_before);
     if pending > 0 {
-        commit(&mut writer)?;
+        commit(&mut writer, &handle.dir)?;
     }
-    writer.wait_merging_threads().context("索引合并失败")?;
+    writer.wait_merging_threads().map_err(|e| super::write_error::explain(&handle.dir, e, "索引合并失败"))?;
+    failpoint::hit("after-merge");
     let searcher = handle.reader()?.searcher();
     summary.total_docs = searcher.search(&handle.fields.every_report(), &Count)? as u64;
     summary.elapsed = start.elapsed();
@@ -173,6 +194,8 @@ fn index_into(handle: &IndexHandle, request: &BuildRequest, start: Instant) -> R
 /// A file to read.
 struct Job {
     path: PathBuf,
+    /// Its index key ([`paths::key`]).
+    key: String,
     mtime: u64,
     size: u64,
 }
@@ -185,13 +208,12 @@ type Parts = Result<Vec<Result<ReportDoc, (PathBuf, SkipReason)>>, SkipReason>;
 /// that report, not the run, and what is indexed stays.
 fn prepare(job: &Job, manifest: Option<&Manifest>) -> Parts {
     let parts = ingest::read(&job.path)?;
-    let file = job.path.to_string_lossy();
     // Most files are one report; a JSON Lines file is one per line, keyed path#line.
     let beside = ingest::sidecar_owner(&job.path, &parts);
     let in_manifest = manifest.and_then(|m| m.get(&job.path));
     let mut out = Vec::with_capacity(parts.len());
     for part in parts {
-        let key = part.key(&file);
+        let key = part.key(&job.key);
         let text = match part.text {
             Ok(text) => text,
             Err(reason) => {
@@ -213,27 +235,32 @@ fn prepare(job: &Job, manifest: Option<&Manifest>) -> Parts {
 
 /// The state of one indexing run.
 struct Run {
+    /// The index folder (for messages).
+    dir: PathBuf,
     writer: IndexWriter<TantivyDocument>,
     fields: Fields,
     /// Every entry of the index by key, kept current through the run.
     known: HashMap<String, Known>,
-    /// File path → (mtime, size, entries) as indexed, for the unchanged check.
-    files: HashMap<String, (u64, u64, usize)>,
+    /// Every file record by file key, kept current through the run.
+    files: HashMap<String, FileRecord>,
     reports: Reports,
-    /// Reposts whose report changed or went away: to be read again.
+    /// Reposts whose report changed or went away: to be read again before
+    /// the next commit.
     orphans: BTreeSet<String>,
     pending: usize,
+    manifest: Option<Manifest>,
     summary: BuildSummary,
 }
 
 impl Run {
     /// The file to read, or `None` when it is unchanged or unreadable.
-    fn job(&mut self, path: &Path, manifest: Option<&Manifest>) -> Option<Job> {
+    fn job(&mut self, path: &Path) -> Option<Job> {
         // The manifest is read as overrides, never as a JSON Lines dump of reports.
+        let manifest = self.manifest.as_ref();
         if manifest.is_some_and(|m| m.path() == path) {
             return None;
         }
-        let stat = match fs::metadata(path) {
+        let stat = match stat(path) {
             Ok(m) => m,
             Err(e) => {
                 self.summary.skipped.push((path.to_path_buf(), SkipReason::Unreadable(e.kind().to_string())));
@@ -244,53 +271,83 @@ impl Run {
         let beside = fs::metadata(path.with_extension("json")).ok();
         let mtime = mtime_nanos(&stat).max(beside.as_ref().map_or(0, mtime_nanos));
         let size = stat.len() + beside.as_ref().map_or(0, fs::Metadata::len);
-        let key = path.to_string_lossy();
+        let key = paths::key(path);
         let in_manifest = manifest.is_some_and(|m| m.get(path).is_some());
-        let orphaned = self.orphans.contains(key.as_ref());
-        if let Some(&(m, s, entries)) = self.files.get(key.as_ref()) {
-            if !in_manifest && !orphaned && (m, s) == (mtime, size) {
-                self.summary.unchanged += entries;
+        if let Some(record) = self.files.get(&key) {
+            if !in_manifest && (record.mtime, record.size) == (mtime, size) {
+                self.summary.unchanged += record.entries;
                 return None;
             }
         }
-        Some(Job { path: path.to_path_buf(), mtime, size })
+        Some(Job { path: path.to_path_buf(), key, mtime, size })
     }
 
     fn store(&mut self, job: &Job, parts: Parts) -> Result<()> {
         let parts = match parts {
             Ok(parts) => parts,
             Err(reason) => {
+                // What the index holds of the file stays (its record no
+                // longer matches, so it is read again next time).
                 self.summary.skipped.push((job.path.clone(), reason));
                 return Ok(());
             }
         };
-        let file = job.path.to_string_lossy().to_string();
-        // Recorded first: forgetting a report below may drop it again, so
-        // that its reposts in this same file are read once more.
-        let count = parts.iter().filter(|p| p.is_ok()).count();
-        self.files.insert(file.clone(), (job.mtime, job.size, count));
+        let file = job.key.clone();
+        // The record goes first and comes back last: a kill in between
+        // leaves the file to be read again.
+        self.drop_record(&file);
         let mut keys = BTreeSet::new();
         for part in parts {
             match part {
                 Ok(doc) => {
                     keys.insert(doc.path.clone());
                     self.put(doc)?;
+                    if self.orphans.is_empty() {
+                        self.maybe_commit()?;
+                    }
                 }
                 Err((path, reason)) => self.summary.skipped.push((path, reason)),
             }
         }
         // Lines gone from a file of several reports (JSONL). A file that is
         // one report has no such lines: no scan of every entry for it.
-        if keys.len() == 1 && keys.contains(&file) {
-            return Ok(());
+        if !(keys.len() == 1 && keys.contains(&file)) {
+            let prefix = format!("{file}#");
+            let gone: Vec<String> =
+                self.known.keys().filter(|k| k.starts_with(&prefix) && !keys.contains(*k)).cloned().collect();
+            for key in gone {
+                self.forget(&key);
+            }
         }
-        let prefix = format!("{file}#");
-        let gone: Vec<String> =
-            self.known.keys().filter(|k| k.starts_with(&prefix) && !keys.contains(*k)).cloned().collect();
-        for key in gone {
-            self.forget(&key);
+        // A line of this very file that became a repost of a line now gone
+        // was queued to be read again: the record waits for that reading.
+        let read_again = self.orphans.iter().any(|k| file_of(k) == file);
+        if !keys.is_empty() && !read_again {
+            let record = FileRecord { mtime: job.mtime, size: job.size, entries: keys.len() };
+            self.writer
+                .add_document(report_doc::file_record(&self.fields, &file, &record))
+                .map_err(|e| super::write_error::explain(&self.dir, e, "写入索引失败"))?;
+            self.files.insert(file, record);
+            self.pending += 1;
         }
         Ok(())
+    }
+
+    /// Reads again the reposts whose report changed or went away, then
+    /// commits if it is time: no commit falls between a repost's removal
+    /// and its return.
+    fn settle(&mut self) -> Result<()> {
+        while let Some(key) = self.orphans.pop_first() {
+            let path = paths::from_key(file_of(&key));
+            match self.job(&path) {
+                Some(job) => {
+                    let parts = prepare(&job, self.manifest.as_ref());
+                    self.store(&job, parts)?;
+                }
+                None => self.orphans.retain(|k| file_of(k) != file_of(&key)),
+            }
+        }
+        self.maybe_commit()
     }
 
     /// Writes one report, as a report or as a repost of one.
@@ -305,7 +362,7 @@ impl Run {
             self.forget(&key);
         }
         let (id, dedupe_key, simhash) = (doc.id(), doc.dedupe_key, doc.simhash);
-        let entry = Known { mtime: doc.mtime, size: doc.size, hash: doc.hash, id: id.clone(), duplicate: false };
+        let entry = Known { hash: doc.hash, id: id.clone(), duplicate: false };
         let written = match self.reports.original_of(&id, &key, dedupe_key, simhash) {
             Some(original) => {
                 self.reports.reposts.entry(original.clone()).or_default().push(key.clone());
@@ -319,12 +376,14 @@ impl Run {
                 doc.into_tantivy(&self.fields)
             }
         };
-        self.writer.add_document(written)?;
-        self.changed(1)
+        self.writer.add_document(written).map_err(|e| super::write_error::explain(&self.dir, e, "写入索引失败"))?;
+        self.pending += 1;
+        Ok(())
     }
 
     /// Deletes an entry; a report's reposts are deleted too and queued to
-    /// be read again (one of them becomes the report).
+    /// be read again (one of them becomes the report), their files' records
+    /// with them.
     fn forget(&mut self, key: &str) {
         let Some(entry) = self.known.remove(key) else { return };
         self.writer.delete_term(Term::from_field_text(self.fields.path, key));
@@ -339,34 +398,63 @@ impl Run {
         for repost in self.reports.reposts.remove(&entry.id).unwrap_or_default() {
             self.writer.delete_term(Term::from_field_text(self.fields.path, &repost));
             self.known.remove(&repost);
-            self.files.remove(file_of(&repost));
+            self.drop_record(file_of(&repost));
             self.orphans.insert(repost);
         }
     }
 
-    /// `--prune`: entries whose file no longer exists.
+    fn drop_record(&mut self, file: &str) {
+        if self.files.remove(file).is_some() {
+            self.writer.delete_term(Term::from_field_text(self.fields.file, file));
+            self.pending += 1;
+        }
+    }
+
+    /// `--prune`: entries whose file is confirmed gone. A file that cannot
+    /// be checked (an unreadable folder) keeps its entries.
     fn prune(&mut self) -> Result<()> {
-        let gone: Vec<String> = self.known.keys().filter(|k| !Path::new(file_of(k)).exists()).cloned().collect();
-        for key in gone {
+        let mut gone = BTreeSet::new();
+        let files: BTreeSet<&str> =
+            self.known.keys().map(|k| file_of(k)).chain(self.files.keys().map(String::as_str)).collect();
+        for file in files {
+            match stat(&paths::from_key(file)) {
+                Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                    gone.insert(file.to_string());
+                }
+                Err(_) => self.summary.kept_unverified += self.known.keys().filter(|k| file_of(k) == file).count(),
+                Ok(_) => {}
+            }
+        }
+        let keys: Vec<String> = self.known.keys().filter(|k| gone.contains(file_of(k))).cloned().collect();
+        for key in keys {
             // A repost may already have gone with its report.
             if self.known.contains_key(&key) {
                 self.forget(&key);
                 self.summary.pruned += 1;
             }
-            self.files.remove(file_of(&key));
-            self.orphans.remove(&key);
         }
-        self.changed(0)
+        for file in &gone {
+            self.drop_record(file);
+            self.orphans.retain(|k| file_of(k) != file);
+        }
+        Ok(())
     }
 
-    fn changed(&mut self, n: usize) -> Result<()> {
-        self.pending += n;
-        if self.pending >= commit_every() {
-            commit(&mut self.writer)?;
+    fn maybe_commit(&mut self) -> Result<()> {
+        if self.pending >= commit_every() && self.orphans.is_empty() {
+            commit(&mut self.writer, &self.dir)?;
             self.pending = 0;
         }
         Ok(())
     }
+}
+
+/// A file's facts, or why they can't be had (with injected failures for tests).
+fn stat(path: &Path) -> io::Result<fs::Metadata> {
+    if let Some(e) = failpoint::unreadable(path) {
+        return Err(e);
+    }
+    fs::metadata(path)
 }
 
 fn commit_every() -> usize {
@@ -385,16 +473,10 @@ fn file_of(key: &str) -> &str {
     }
 }
 
-fn file_facts(known: &HashMap<String, Known>) -> HashMap<String, (u64, u64, usize)> {
-    let mut files: HashMap<String, (u64, u64, usize)> = HashMap::new();
-    for (key, k) in known {
-        files.entry(file_of(key).to_string()).or_insert((k.mtime, k.size, 0)).2 += 1;
-    }
-    files
-}
-
-fn commit(writer: &mut IndexWriter<TantivyDocument>) -> Result<()> {
-    writer.commit().context("提交索引失败")?;
+fn commit(writer: &mut IndexWriter<TantivyDocument>, dir: &Path) -> Result<()> {
+    failpoint::hit("before-commit");
+    writer.commit().map_err(|e| super::write_error::explain(dir, e, "提交索引失败"))?;
+    failpoint::hit("after-commit");
     Ok(())
 }
 

@@ -7,14 +7,22 @@ use std::collections::HashMap;
 use anyhow::Result;
 use tantivy::Searcher;
 
-/// A file the index holds (one line of a JSONL file counts as one).
+/// An entry of the index: a report, or a repost of one (one line of a
+/// JSONL file counts as one).
 pub struct Known {
-    pub mtime: u64,
-    pub size: u64,
     pub hash: u64,
     /// The report id, or for a repost the id of the report it repeats.
     pub id: String,
     pub duplicate: bool,
+}
+
+/// A file whose entries are all committed: its facts when it was read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FileRecord {
+    pub mtime: u64,
+    pub size: u64,
+    /// Entries (reports and reposts) read from it.
+    pub entries: usize,
 }
 
 /// Reports by id and by repost key, and the reposts of each report.
@@ -67,24 +75,43 @@ impl Reports {
     }
 }
 
-/// Every entry of the index by path, and the reports among them.
-pub fn load(searcher: &Searcher) -> Result<(HashMap<String, Known>, Reports)> {
+/// What an index holds, as an indexing run needs it.
+pub struct Holdings {
+    /// Every entry by key.
+    pub known: HashMap<String, Known>,
+    pub reports: Reports,
+    /// Every file record by file key.
+    pub files: HashMap<String, FileRecord>,
+}
+
+/// Every entry of the index by path, the reports among them, and every
+/// file record by file.
+pub fn load(searcher: &Searcher) -> Result<Holdings> {
     let mut known = HashMap::new();
     let mut reports = Reports::default();
+    let mut files = HashMap::new();
     for segment in searcher.segment_readers() {
         let ff = segment.fast_fields();
-        let (Some(paths), Some(ids), Some(dups)) = (ff.str("path")?, ff.str("id")?, ff.str("duplicate_of")?) else {
-            continue;
-        };
+        let (paths, ids, dups, file_keys) = (ff.str("path")?, ff.str("id")?, ff.str("duplicate_of")?, ff.str("file")?);
         let (mtimes, sizes, hashes) = (ff.u64("file_mtime")?, ff.u64("file_size")?, ff.u64("content_hash")?);
-        let (keys, simhashes) = (ff.u64("dedupe_key")?, ff.u64("simhash")?);
-        let text = |column: &tantivy::columnar::StrColumn, doc| -> Result<Option<String>> {
+        let (keys, simhashes, entries) = (ff.u64("dedupe_key")?, ff.u64("simhash")?, ff.u64("file_entries")?);
+        let text = |column: &Option<tantivy::columnar::StrColumn>, doc| -> Result<Option<String>> {
+            let Some(column) = column else { return Ok(None) };
             let Some(ord) = column.term_ords(doc).next() else { return Ok(None) };
             let mut out = String::new();
             column.ord_to_str(ord, &mut out)?;
             Ok(Some(out))
         };
         for doc in segment.doc_ids_alive() {
+            if let Some(file) = text(&file_keys, doc)? {
+                let record = FileRecord {
+                    mtime: mtimes.first(doc).unwrap_or(0),
+                    size: sizes.first(doc).unwrap_or(0),
+                    entries: entries.first(doc).unwrap_or(0) as usize,
+                };
+                files.insert(file, record);
+                continue;
+            }
             let Some(path) = text(&paths, doc)? else { continue };
             let (id, duplicate) = match text(&dups, doc)? {
                 Some(of) => {
@@ -97,15 +124,8 @@ pub fn load(searcher: &Searcher) -> Result<(HashMap<String, Known>, Reports)> {
                     (id, false)
                 }
             };
-            let entry = Known {
-                mtime: mtimes.first(doc).unwrap_or(0),
-                size: sizes.first(doc).unwrap_or(0),
-                hash: hashes.first(doc).unwrap_or(0),
-                id,
-                duplicate,
-            };
-            known.insert(path, entry);
+            known.insert(path, Known { hash: hashes.first(doc).unwrap_or(0), id, duplicate });
         }
     }
-    Ok((known, reports))
+    Ok(Holdings { known, reports, files })
 }

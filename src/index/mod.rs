@@ -4,10 +4,14 @@
 
 pub mod build;
 pub mod known;
+pub mod layout;
+mod read_only;
 pub mod report_doc;
 pub mod schema;
 pub mod store;
 pub mod terms;
+pub mod verify;
+mod write_error;
 
 pub use schema::Fields;
 pub use store::IndexHandle;

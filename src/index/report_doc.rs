@@ -20,6 +20,20 @@ pub const REPORT: &str = "report";
 /// The `kind` of a repost: only its path and file facts are kept.
 pub const DUPLICATE: &str = "duplicate";
 
+/// The `kind` of a file's record.
+pub const FILE: &str = "file";
+
+/// A file's record: written after all of the file's entries (see `build`).
+pub fn file_record(f: &Fields, file: &str, record: &super::known::FileRecord) -> TantivyDocument {
+    let mut doc = TantivyDocument::new();
+    doc.add_text(f.kind, FILE);
+    doc.add_text(f.file, file);
+    doc.add_u64(f.file_mtime, record.mtime);
+    doc.add_u64(f.file_size, record.size);
+    doc.add_u64(f.file_entries, record.entries as u64);
+    doc
+}
+
 /// One report ready to be written.
 pub struct ReportDoc {
     /// The index key: the file's canonical path (plus `#N` for one line of a JSONL file).

@@ -28,8 +28,18 @@ pub fn discover(roots: &[PathBuf]) -> Discovery {
             continue;
         }
         let walker = WalkDir::new(root).follow_links(true).sort_by_file_name().into_iter();
-        let walker = walker.filter_entry(|e| e.depth() == 0 || !is_hidden(e.file_name()));
-        for entry in walker {
+        let mut walker = walker.filter_entry(|e| e.depth() == 0 || !is_hidden(e.file_name()));
+        while let Some(entry) = walker.next() {
+            // An unreadable folder injected by tests (root reads any folder).
+            if let Some(e) = entry.as_ref().ok().and_then(|e| crate::failpoint::unreadable(e.path()).map(|io| (e, io)))
+            {
+                let (entry, io) = e;
+                skipped.push((entry.path().to_path_buf(), unreadable(&io)));
+                if entry.file_type().is_dir() {
+                    walker.skip_current_dir();
+                }
+                continue;
+            }
             match entry {
                 Ok(entry) if entry.file_type().is_file() => {
                     let path = entry.path();

@@ -49,7 +49,7 @@ pub struct Missing {
 impl Engine {
     /// The report with this id, if the index holds it.
     pub fn report(&self, id: &str) -> Result<Option<Report>> {
-        store::guard(&self.handle.dir, || {
+        store::reading(&self.handle.dir, || {
             let f = &self.handle.fields;
             let searcher = self.reader.searcher();
             let query = TermQuery::new(Term::from_field_text(f.id, id.trim()), IndexRecordOption::Basic);
@@ -73,7 +73,7 @@ impl Engine {
     }
 
     pub fn stats(&self) -> Result<Stats> {
-        store::guard(&self.handle.dir, || {
+        store::reading(&self.handle.dir, || {
             let searcher = self.reader.searcher();
             let f = &self.handle.fields;
             let (documents, tally) = searcher.search(&f.every_report(), &(Count, Counter::default()))?;
@@ -86,7 +86,7 @@ impl Engine {
                 documents: documents as u64,
                 duplicates,
                 segments: searcher.segment_readers().len(),
-                size_bytes: dir_size(&self.handle.dir),
+                size_bytes: dir_size(&self.handle.generation),
                 fingerprint: store::fingerprint(),
                 missing: Missing {
                     year: unknown(&by_year),

@@ -3,6 +3,7 @@
 
 pub mod counts;
 pub mod filter;
+pub mod live_stats;
 pub mod lookup;
 pub mod snippet;
 
@@ -14,7 +15,7 @@ use std::time::Instant;
 use anyhow::{Context, Result};
 use serde::Serialize;
 use tantivy::collector::{Count, TopDocs};
-use tantivy::query::{Query, TermQuery};
+use tantivy::query::{EnableScoring, Query, TermQuery, Weight};
 use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::{DocAddress, Order, Searcher, TantivyDocument, Term};
 
@@ -24,6 +25,7 @@ use crate::query::filters::FilterSpec;
 use crate::query::{self, plan, ParsedQuery};
 use counts::{Counter, Dim, FacetCounts, Pivot, Tally};
 use filter::Catalog;
+use live_stats::LiveStats;
 use snippet::Snippet;
 
 /// Snippets shown per hit.
@@ -146,7 +148,7 @@ impl Engine {
         if parsed.is_empty() && request.filters.is_empty() && !request.all_if_empty {
             anyhow::bail!("查询为空：请给出至少一个检索词、年份或地区");
         }
-        store::guard(&self.handle.dir, || self.run(request, parsed, start))
+        store::reading(&self.handle.dir, || self.run(request, parsed, start))
     }
 
     fn run(&self, request: &SearchRequest, parsed: ParsedQuery, start: Instant) -> Result<SearchResponse> {
@@ -198,6 +200,7 @@ impl Engine {
     /// Runs one query: the total, the requested page, and counts if asked.
     fn collect(&self, query: &dyn Query, request: &SearchRequest, counter: Option<&Counter>) -> Result<Found> {
         let searcher = self.reader.searcher();
+        let stats = LiveStats::new(&searcher, &self.handle.fields)?;
         // No page can reach past the number of documents: keeps collectors small.
         let docs = searcher.num_docs() as usize;
         let (limit, offset) = (request.limit.min(docs), request.offset.min(docs));
@@ -209,13 +212,17 @@ impl Engine {
         } else {
             let page = TopDocs::with_limit(limit).and_offset(offset);
             match request.sort {
-                Sort::Score => searcher.search(query, &(Count, counter, page.order_by_score()))?,
+                Sort::Score => {
+                    searcher.search_with_statistics_provider(query, &(Count, counter, page.order_by_score()), &stats)?
+                }
                 Sort::Year | Sort::YearDesc => {
                     let order = if request.sort == Sort::Year { Order::Asc } else { Order::Desc };
                     let by_year = page.order_by_fast_field::<i64>("year", order);
                     let (total, tally, top) = searcher.search(query, &(Count, counter, by_year))?;
                     // Ordered by year; still show each hit's relevance.
-                    let top = top.into_iter().map(|(_, addr)| (score_of(query, &searcher, addr), addr)).collect();
+                    let weight = query.weight(EnableScoring::enabled_from_statistics_provider(&stats, &searcher))?;
+                    let top =
+                        top.into_iter().map(|(_, addr)| (score_of(weight.as_ref(), &searcher, addr), addr)).collect();
                     (total, tally, top)
                 }
             }
@@ -281,8 +288,9 @@ struct Found {
     top: Vec<(f32, DocAddress)>,
 }
 
-fn score_of(query: &dyn Query, searcher: &Searcher, address: DocAddress) -> f32 {
-    query.explain(searcher, address).map_or(0.0, |e| e.value())
+fn score_of(weight: &dyn Weight, searcher: &Searcher, address: DocAddress) -> f32 {
+    let segment = searcher.segment_reader(address.segment_ord);
+    weight.explain(segment, address.doc_id).map_or(0.0, |e| e.value())
 }
 
 /// Flag filters and query filters together (several values: any of them).

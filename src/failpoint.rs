@@ -1,0 +1,32 @@
+//! Named points where tests make a run die on purpose (`FAZHI_FAILPOINT=NAME`
+//! aborts the process there, as a kill would), so crash safety is tested
+//! at the exact instants that matter, not only where a random kill lands.
+
+use std::sync::OnceLock;
+
+/// Aborts the process when `FAZHI_FAILPOINT` names this point.
+pub fn hit(name: &str) {
+    static POINT: OnceLock<Option<String>> = OnceLock::new();
+    let point = POINT.get_or_init(|| std::env::var("FAZHI_FAILPOINT").ok().filter(|p| !p.is_empty()));
+    if point.as_deref() == Some(name) {
+        eprintln!("fazhi: FAZHI_FAILPOINT={name}：按要求在此中止");
+        std::process::abort();
+    }
+}
+
+/// An I/O error injected for `path` by `FAZHI_INJECT_UNREADABLE=DIR`: the
+/// folder and everything under it read as permission denied. Root is not
+/// stopped by permissions, so tests of unreadable folders need this.
+pub fn unreadable(path: &std::path::Path) -> Option<std::io::Error> {
+    static DIR: OnceLock<Option<std::path::PathBuf>> = OnceLock::new();
+    let dir = DIR.get_or_init(|| std::env::var_os("FAZHI_INJECT_UNREADABLE").filter(|d| !d.is_empty()).map(Into::into));
+    let dir = dir.as_ref()?;
+    path.starts_with(dir).then(|| std::io::Error::from(std::io::ErrorKind::PermissionDenied))
+}
+
+/// `FAZHI_INJECT_READONLY=1`: lock files cannot be made, as on a read-only
+/// mount (for tests where a real read-only bind mount is not possible).
+pub fn lock_cannot_be_made() -> bool {
+    static SET: OnceLock<bool> = OnceLock::new();
+    *SET.get_or_init(|| std::env::var_os("FAZHI_INJECT_READONLY").is_some_and(|v| v == "1"))
+}

@@ -1,0 +1,130 @@
+//! Checking an index for damage: what opening it checks (cheap: every
+//! file a segment needs is there) and what `fazhi verify` checks (every
+//! byte: tantivy's checksum in each file, fazhi's own term file checks).
+
+use std::path::PathBuf;
+
+use anyhow::{bail, Result};
+use tantivy::index::SegmentComponent;
+use tantivy::Directory;
+
+use super::store::{damaged, index_flag, IndexHandle};
+use super::terms::Kind;
+use crate::paths::shown;
+
+/// The files each segment is written with (besides a `.del` once it has
+/// deletions).
+fn components() -> Vec<SegmentComponent> {
+    let mut all = vec![
+        SegmentComponent::Postings,
+        SegmentComponent::Positions,
+        SegmentComponent::FastFields,
+        SegmentComponent::FieldNorms,
+        SegmentComponent::Terms,
+        SegmentComponent::Store,
+    ];
+    all.extend(Kind::ALL.iter().map(|k| k.component()));
+    all
+}
+
+/// The files of the index's live segments, relative to its generation.
+pub fn segment_files(handle: &IndexHandle) -> Result<Vec<PathBuf>> {
+    let metas = handle.index.searchable_segment_metas().map_err(|e| damaged(&handle.dir, e))?;
+    let mut files = Vec::new();
+    for meta in metas {
+        for component in components() {
+            files.push(meta.relative_path(component));
+        }
+        if meta.has_deletes() {
+            files.push(meta.relative_path(SegmentComponent::Delete));
+        }
+    }
+    Ok(files)
+}
+
+/// Every file a live segment needs is present: a missing one is named,
+/// instead of tantivy's "Data corrupted" later.
+pub fn files_present(handle: &IndexHandle) -> Result<()> {
+    for file in segment_files(handle)? {
+        let path = handle.generation.join(&file);
+        match std::fs::symlink_metadata(&path) {
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => bail!(
+                "索引 {} 缺少文件 {}（被删除或移走了？）；请运行 `fazhi index --rebuild{}` 重建",
+                shown(&handle.dir),
+                shown(&path),
+                index_flag(&handle.dir)
+            ),
+            Err(e) => return Err(super::layout::io_error(e, &format!("无法读取索引文件 {}", shown(&path)))),
+        }
+    }
+    Ok(())
+}
+
+/// Opens every segment's term files, which checks their structure.
+pub fn term_files_open(handle: &IndexHandle) -> Result<()> {
+    let searcher = handle.reader()?.searcher();
+    for segment in searcher.segment_readers() {
+        for kind in Kind::ALL {
+            super::terms::TermIndex::open(segment, kind)
+                .map_err(|e| damaged(&handle.dir, format!("{} 文件：{e:#}", kind.extension())))?;
+        }
+    }
+    Ok(())
+}
+
+/// What `fazhi verify` found.
+#[derive(Debug, serde::Serialize)]
+pub struct Report {
+    pub index: String,
+    pub generation: String,
+    pub files: usize,
+    pub bytes: u64,
+    /// Damaged files, each with what is wrong with it.
+    pub damaged: Vec<(String, String)>,
+}
+
+/// Reads every byte of every file of the index and checks it.
+pub fn verify(handle: &IndexHandle) -> Result<Report> {
+    let files = segment_files(handle)?;
+    let mut report = Report {
+        index: shown(&handle.dir),
+        generation: shown(&handle.generation),
+        files: files.len() + 1,
+        bytes: 0,
+        damaged: Vec::new(),
+    };
+    for file in &files {
+        report.bytes += std::fs::metadata(handle.generation.join(file)).map_or(0, |m| m.len());
+    }
+    // tantivy's checksum over every file of every live segment (and meta.json parsed on open).
+    let bad = handle.index.validate_checksum().map_err(|e| damaged(&handle.dir, e))?;
+    let mut bad: Vec<PathBuf> = bad.into_iter().collect();
+    bad.sort();
+    for file in bad {
+        report.damaged.push((shown(&handle.generation.join(&file)), "校验和不符".to_string()));
+    }
+    // fazhi's own structure checks of its term files.
+    for file in &files {
+        let Some(ext) = file.extension().and_then(|e| e.to_str()) else { continue };
+        if !Kind::ALL.iter().any(|k| k.extension() == ext) {
+            continue;
+        }
+        let path = handle.generation.join(file);
+        if report.damaged.iter().any(|(p, _)| *p == shown(&path)) {
+            continue;
+        }
+        // Without tantivy's footer (its checksum was checked above).
+        let checked = handle
+            .index
+            .directory()
+            .open_read(file)
+            .map_err(anyhow::Error::from)
+            .and_then(|slice| Ok(slice.read_bytes()?))
+            .and_then(|bytes| super::terms::TermIndex::from_bytes(bytes).map(drop));
+        if let Err(e) = checked {
+            report.damaged.push((shown(&path), format!("{e:#}")));
+        }
+    }
+    Ok(report)
+}
