@@ -152,6 +152,7 @@ fn index_into(handle: &IndexHandle, request: &BuildRequest, start: Instant) -> R
         dir: handle.dir.clone(),
         writer,
         fields: handle.fields,
+        schema: handle.index.schema(),
         files,
         known,
         reports,
@@ -239,6 +240,7 @@ struct Run {
     dir: PathBuf,
     writer: IndexWriter<TantivyDocument>,
     fields: Fields,
+    schema: tantivy::schema::Schema,
     /// Every entry of the index by key, kept current through the run.
     known: HashMap<String, Known>,
     /// Every file record by file key, kept current through the run.
@@ -376,6 +378,8 @@ impl Run {
                 doc.into_tantivy(&self.fields)
             }
         };
+        let mut written = written;
+        super::doc_check::seal(&mut written, &self.schema, self.fields.check);
         self.writer.add_document(written).map_err(|e| super::write_error::explain(&self.dir, e, "写入索引失败"))?;
         self.pending += 1;
         Ok(())

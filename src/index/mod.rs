@@ -3,6 +3,7 @@
 //! ([`build`]), and the term indexes fazhi keeps inside it ([`terms`]).
 
 pub mod build;
+pub mod doc_check;
 pub mod known;
 pub mod layout;
 mod read_only;

@@ -147,6 +147,7 @@ pub struct Fields {
     pub metadata: Field,
     pub region: Field,
     pub level_facet: Field,
+    pub check: Field,
 }
 
 impl Fields {
@@ -182,6 +183,7 @@ impl Fields {
             metadata: f("metadata")?,
             region: f("region")?,
             level_facet: f("level_facet")?,
+            check: f("check")?,
         })
     }
 }

@@ -103,6 +103,7 @@ impl IndexHandle {
         }
         let handle = Self::wrap(dir, &generation, index)?;
         super::verify::files_present(&handle)?;
+        super::verify::small_files_sound(&handle)?;
         // Opening a reader loads every segment: catches damaged files now.
         guard(dir, || handle.reader())?;
         Ok(handle)

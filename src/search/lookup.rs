@@ -7,7 +7,7 @@ use serde::Serialize;
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::TermQuery;
 use tantivy::schema::{IndexRecordOption, Value};
-use tantivy::{TantivyDocument, Term};
+use tantivy::Term;
 
 use super::counts::{buckets, Bucket, Counter};
 use super::{Engine, Hit};
@@ -56,7 +56,7 @@ impl Engine {
             let Some((_, address)) = searcher.search(&query, &TopDocs::with_limit(1).order_by_score())?.pop() else {
                 return Ok(None);
             };
-            let doc: TantivyDocument = searcher.doc(address)?;
+            let doc = crate::index::doc_check::read(&self.handle, &searcher, address)?;
             let text = doc.get_first(f.body).and_then(|v| v.as_str()).unwrap_or_default().to_string();
             let provenance: serde_json::Value = doc
                 .get_first(f.metadata)

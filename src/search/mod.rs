@@ -19,6 +19,7 @@ use tantivy::query::{EnableScoring, Query, TermQuery, Weight};
 use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::{DocAddress, Order, Searcher, TantivyDocument, Term};
 
+use crate::index::doc_check;
 use crate::index::store::{self, Reader};
 use crate::index::IndexHandle;
 use crate::query::filters::FilterSpec;
@@ -179,7 +180,7 @@ impl Engine {
         let mut hits = Vec::with_capacity(found.top.len());
         let highlighter = snippet::Highlighter::new(&plan.highlight);
         for (score, address) in found.top {
-            let doc: TantivyDocument = searcher.doc(address).context("读取文档失败")?;
+            let doc = doc_check::read(&self.handle, &searcher, address)?;
             hits.push(self.hit(&searcher, &doc, score, &highlighter)?);
         }
         let facets = found.tally.as_ref().filter(|_| request.facets).map(FacetCounts::from);
@@ -274,7 +275,7 @@ impl Engine {
         let query = TermQuery::new(Term::from_field_text(f.duplicate_of, id), IndexRecordOption::Basic);
         let mut paths = Vec::new();
         for (_, address) in searcher.search(&query, &TopDocs::with_limit(MAX_REPOSTS).order_by_score())? {
-            let doc: TantivyDocument = searcher.doc(address)?;
+            let doc = doc_check::read(&self.handle, searcher, address)?;
             paths.extend(doc.get_first(f.path).and_then(|v| v.as_str()).map(str::to_string));
         }
         paths.sort();
