@@ -5,7 +5,7 @@
 use tantivy::query::{Bm25Weight, EmptyScorer, EnableScoring, Explanation, Query, Scorer, Weight};
 use tantivy::{DocId, DocSet, Score, SegmentReader, TantivyError};
 
-use super::exact::open;
+use super::exact::{open, postings};
 use crate::index::terms::{word_key, Kind, TermIndex, TermPostings};
 
 /// A word of the query, scored by BM25 in each report's body.
@@ -53,14 +53,14 @@ impl Weight for WordWeight {
     fn scorer(&self, reader: &SegmentReader, _boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
         let index = open(reader, Kind::Words)?;
         match index.find(self.key) {
-            Some(ord) => Ok(Box::new(WordScorer { postings: index.postings(ord), index, bm25: self.bm25.clone() })),
+            Some(ord) => Ok(Box::new(WordScorer { postings: postings(&index, ord)?, index, bm25: self.bm25.clone() })),
             None => Ok(Box::new(EmptyScorer)),
         }
     }
 
     fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
         let index = open(reader, Kind::Words)?;
-        let mut postings = index.find(self.key).map(|ord| index.postings(ord));
+        let mut postings = index.find(self.key).map(|ord| postings(&index, ord)).transpose()?;
         let tf = match postings.as_mut().map(|p| (p.seek(doc), p.term_freq())) {
             Some((at, tf)) if at == doc => tf,
             _ => return Err(TantivyError::InvalidArgument(format!("document {doc} does not match"))),
