@@ -29,7 +29,7 @@ pub mod verify;
 pub use encode::{gram_key, word_key, END_MARKER};
 pub use format::VERSION;
 pub use plugin::TermPlugin;
-pub use reader::{Damaged, TermIndex, TermPostings};
+pub use reader::{Damaged, TermIndex, TermPostings, Totals};
 pub use verify::verify;
 
 use std::sync::Arc;

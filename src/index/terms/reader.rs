@@ -13,13 +13,14 @@ use std::collections::HashMap;
 use std::fmt;
 use std::ops::Range;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, OnceLock, RwLock};
+use std::sync::{Arc, Mutex, OnceLock, RwLock};
 
 use anyhow::{bail, Context, Result};
 use bitpacking::{BitPacker, BitPacker4x};
 use tantivy::directory::OwnedBytes;
+use tantivy::fastfield::AliveBitSet;
 use tantivy::index::SegmentId;
-use tantivy::{DocId, DocSet, SegmentReader, TERMINATED};
+use tantivy::{DocId, DocSet, Opstamp, SegmentReader, TERMINATED};
 
 use super::format::{
     tables_checksum, term_checksum, unpack, BLOCK, BYTES_PER_DOC, BYTES_PER_TERM, FLAG_POSITIONS, FOOTER_CHECKED,
@@ -46,10 +47,25 @@ fn damaged(kind: Kind, what: impl fmt::Display) -> anyhow::Error {
     anyhow::Error::new(Damaged { kind, what: what.to_string() })
 }
 
+/// BM25 statistics of a segment's live reports.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Totals {
+    /// Live reports with at least one token: reports without any (reposts,
+    /// bookkeeping) are left out, so they never change ranking.
+    pub docs: u64,
+    /// Their tokens.
+    pub tokens: u64,
+}
+
+/// The deletes a segment reader sees (they only ever grow).
+type Deletes = (Option<Opstamp>, u32);
+
 /// What the clones of one open file share.
 struct Shared {
     /// One bit per term: its postings passed their checks.
     verified: Vec<AtomicU64>,
+    /// The live totals for the last deletes asked about.
+    live: Mutex<Option<(Deletes, Totals)>>,
 }
 
 /// One segment's term index of one kind.
@@ -60,6 +76,8 @@ pub struct TermIndex {
     terms: usize,
     total_tokens: u64,
     max_doc: u32,
+    /// Reports with at least one token.
+    bodies: u32,
     /// Where the norms start, which is where the postings end.
     norms_at: usize,
     lengths_at: usize,
@@ -176,13 +194,15 @@ impl TermIndex {
         let offsets_at = keys_at + terms * 8;
         let doc_freqs_at = offsets_at + (terms + 1) * 8;
         let checksums_at = doc_freqs_at + terms * 4;
-        let shared = Shared { verified: (0..terms.div_ceil(64)).map(|_| AtomicU64::new(0)).collect() };
-        let index = TermIndex {
+        let shared =
+            Shared { verified: (0..terms.div_ceil(64)).map(|_| AtomicU64::new(0)).collect(), live: Mutex::default() };
+        let mut index = TermIndex {
             data,
             kind,
             terms,
             total_tokens,
             max_doc,
+            bodies: 0,
             norms_at,
             lengths_at,
             keys_at,
@@ -198,7 +218,7 @@ impl TermIndex {
     /// That the tables agree with each other and the file: what the
     /// checksum cannot tell (a file written wrong, or forged). One pass
     /// over the tables, none over the postings.
-    fn check_tables(&self) -> Result<()> {
+    fn check_tables(&mut self) -> Result<()> {
         let kind = self.kind;
         let table = |at: usize, n: usize, width: usize| self.data[at..at + n * width].chunks_exact(width);
         let mut prev = None;
@@ -228,9 +248,10 @@ impl TermIndex {
                 format!("the document frequency of term {ord} is 0 or past the segment's {}", self.max_doc),
             ));
         }
-        let mut tokens = 0u64;
+        let (mut bodies, mut tokens) = (0u32, 0u64);
         for b in table(self.lengths_at, self.max_doc as usize, 4) {
             let length = u32_at(b, 0);
+            bodies += u32::from(length > 0);
             tokens += u64::from(length);
         }
         if tokens != self.total_tokens {
@@ -239,6 +260,7 @@ impl TermIndex {
                 format!("its lengths add up to {tokens} tokens, its footer says {}", self.total_tokens),
             ));
         }
+        self.bodies = bodies;
         Ok(())
     }
 
@@ -271,6 +293,47 @@ impl TermIndex {
         } else {
             0
         }
+    }
+
+    /// BM25 statistics of the segment's live reports (see [`Totals`]).
+    /// With deletes they are counted once per set of deletes.
+    pub fn live_totals(&self, reader: &SegmentReader) -> Totals {
+        let Some(alive) = reader.alive_bitset() else {
+            return Totals { docs: u64::from(self.bodies), tokens: self.total_tokens };
+        };
+        let deletes = (reader.delete_opstamp(), reader.num_deleted_docs());
+        let mut live = self.shared.live.lock().ok();
+        if let Some(&(seen, totals)) = live.as_ref().and_then(|l| l.as_ref()) {
+            if seen == deletes {
+                return totals;
+            }
+        }
+        let mut totals = Totals::default();
+        for doc in (0..self.max_doc).filter(|&doc| alive.is_alive(doc)) {
+            let length = self.length(doc);
+            totals.docs += u64::from(length > 0);
+            totals.tokens += u64::from(length);
+        }
+        if let Some(live) = live.as_mut() {
+            **live = Some((deletes, totals));
+        }
+        totals
+    }
+
+    /// The number of live reports in term `ord`'s postings: its document
+    /// frequency when the segment has no deletes, else counted.
+    pub fn live_doc_freq(&self, ord: usize, alive: Option<&AliveBitSet>) -> Result<u64> {
+        let Some(alive) = alive else { return Ok(u64::from(self.doc_freq(ord))) };
+        let mut postings = self.postings(ord)?;
+        let mut n = 0;
+        while postings.doc() != TERMINATED {
+            n += u64::from(alive.is_alive(postings.doc()));
+            postings.advance();
+        }
+        if postings.is_damaged() {
+            return Err(self.undecodable(ord));
+        }
+        Ok(n)
     }
 
     /// The error for term `ord`'s postings found damaged while read.
