@@ -66,7 +66,9 @@ impl SegmentPlugin for TermPlugin {
             .map_err(err)?;
         // Merged segments are stacked in order, deleted documents left out
         // (with their lengths: the merged totals are the live reports').
-        let mut lengths = Vec::new();
+        let live: usize = ctx.readers.iter().map(|r| r.num_docs() as usize).sum();
+        let max_doc = fit_u32(live, "a segment's number of reports")?;
+        let mut lengths = Vec::with_capacity(live);
         let maps: Vec<Vec<DocId>> = ctx
             .readers
             .iter()
@@ -81,7 +83,6 @@ impl SegmentPlugin for TermPlugin {
             })
             .collect();
         let write = ctx.target_segment.open_write(self.kind.component())?;
-        let max_doc = fit_u32(lengths.len(), "a segment's number of reports")?;
         let mut builder = Builder::new(write, max_doc, self.kind.has_positions());
         let mut cursors = vec![0usize; sources.len()];
         let mut positions = Vec::new();
