@@ -48,28 +48,31 @@ fn check_layout(bytes: &[u8], doc_freq: u32, positions: bool, max_doc: u32) -> R
         let n = (doc_freq as usize - block * BLOCK).min(BLOCK);
         docs.clear();
         tfs.clear();
-        unpack(&packer, bytes, &mut at, n, &mut docs).ok_or(format!("the documents of block {block} do not decode"))?;
+        unpack(&packer, bytes, &mut at, n, &mut docs)
+            .ok_or_else(|| format!("the documents of block {block} do not decode"))?;
         for delta in &docs {
             let doc = match prev {
                 None => Some(*delta),
                 Some(p) => p.checked_add(*delta).filter(|&d| d > p),
             };
-            prev = Some(doc.filter(|&d| d < max_doc).ok_or(format!("block {block}'s documents are out of order"))?);
+            prev = Some(
+                doc.filter(|&d| d < max_doc).ok_or_else(|| format!("block {block}'s documents are out of order"))?,
+            );
         }
         if blocks > 1 && prev != Some(u32_at(bytes, block * 8)) {
             return Err(format!("block {block} does not end where the skip table says"));
         }
         unpack(&packer, bytes, &mut at, n, &mut tfs)
-            .ok_or(format!("the frequencies of block {block} do not decode"))?;
+            .ok_or_else(|| format!("the frequencies of block {block} do not decode"))?;
         if !positions {
             continue;
         }
         let total = tfs.iter().try_fold(0usize, |sum, &tf| sum.checked_add(tf as usize + 1));
         let total = total.filter(|&t| t <= bytes.len().saturating_mul(BLOCK));
-        let total = total.ok_or(format!("the frequencies of block {block} are too large"))?;
+        let total = total.ok_or_else(|| format!("the frequencies of block {block} are too large"))?;
         deltas.clear();
         unpack(&packer, bytes, &mut at, total, &mut deltas)
-            .ok_or(format!("the positions of block {block} do not decode"))?;
+            .ok_or_else(|| format!("the positions of block {block} do not decode"))?;
         let mut deltas = deltas.iter();
         for &tf in &tfs {
             let mut position = 0u32;
@@ -77,7 +80,7 @@ fn check_layout(bytes: &[u8], doc_freq: u32, positions: bool, max_doc: u32) -> R
                 position = position
                     .checked_add(delta)
                     .filter(|_| i == 0 || delta > 0)
-                    .ok_or(format!("positions in block {block} are out of order"))?;
+                    .ok_or_else(|| format!("positions in block {block} are out of order"))?;
             }
         }
     }
