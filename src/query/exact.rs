@@ -14,13 +14,29 @@
 //! 综合行政执法 (whose 行政 and 执法 are everywhere) from posting lists
 //! alone, before any position is read.
 
+use tantivy::error::DataCorruption;
 use tantivy::query::{BitSetDocSet, ConstScorer, EmptyScorer, EnableScoring, Explanation, Query, Scorer, Weight};
 use tantivy::{BitSet, DocId, DocSet, Score, SegmentReader, TantivyError, TERMINATED};
 
-use crate::index::terms::{gram_key, Kind, TermIndex, TermPostings};
+use crate::index::terms::{gram_key, Damaged, Kind, TermIndex, TermPostings};
 
 pub fn open(reader: &SegmentReader, kind: Kind) -> tantivy::Result<TermIndex> {
-    TermIndex::open(reader, kind).map_err(|e| TantivyError::InternalError(format!("{e:#}")))
+    TermIndex::open(reader, kind).map_err(tantivy_error)
+}
+
+/// Term `ord`'s postings (checked the first time they are read).
+pub fn postings(index: &TermIndex, ord: usize) -> tantivy::Result<TermPostings> {
+    index.postings(ord).map_err(tantivy_error)
+}
+
+/// A damaged term file as tantivy's data corruption; any other failure (a
+/// missing file, another format version) as an internal error.
+pub fn tantivy_error(e: anyhow::Error) -> TantivyError {
+    if e.downcast_ref::<Damaged>().is_some() {
+        TantivyError::DataCorruption(DataCorruption::comment_only(format!("{e:#}")))
+    } else {
+        TantivyError::InternalError(format!("{e:#}"))
+    }
 }
 
 /// A term of two or more chars.
@@ -76,7 +92,7 @@ impl Weight for ExactWeight {
         let word = match self.term.word {
             Some(key) => {
                 let words = open(reader, Kind::Words)?;
-                words.find(key).map(|ord| words.postings(ord))
+                words.find(key).map(|ord| postings(&words, ord)).transpose()?
             }
             None => None,
         };
@@ -84,9 +100,11 @@ impl Weight for ExactWeight {
         let check_positions = checked.len() > 1;
         let mut members = Vec::with_capacity(checked.len() + others.len());
         for (offset, ord) in checked {
-            members.push(Member { offset: check_positions.then_some(offset), postings: index.postings(ord) });
+            members.push(Member { offset: check_positions.then_some(offset), postings: postings(&index, ord)? });
         }
-        members.extend(others.into_iter().map(|ord| Member { offset: None, postings: index.postings(ord) }));
+        for ord in others {
+            members.push(Member { offset: None, postings: postings(&index, ord)? });
+        }
         // Rarest first: it leads the intersection.
         members.sort_by_key(|m| m.postings.doc_freq());
         let max_offset = members.iter().filter_map(|m| m.offset).max().unwrap_or(0);
@@ -127,10 +145,13 @@ impl Weight for CharTerm {
         let first = gram_key(self.c, '\0');
         let mut docs = BitSet::with_max_value(reader.max_doc());
         for ord in index.range(first, first | u64::from(u32::MAX)) {
-            let mut postings = index.postings(ord);
+            let mut postings = postings(&index, ord)?;
             while postings.doc() < reader.max_doc() {
                 docs.insert(postings.doc());
                 postings.advance();
+            }
+            if postings.is_damaged() {
+                return Err(tantivy_error(index.undecodable(ord)));
             }
         }
         Ok(Box::new(ConstScorer::new(BitSetDocSet::from(docs), 0.0)))

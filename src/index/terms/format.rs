@@ -2,12 +2,25 @@
 //!
 //! ```text
 //! [postings of term 0][postings of term 1]…
-//! [lengths: max_doc × u8][keys: V × u64][offsets: (V+1) × u64][doc freqs: V × u32]
-//! [footer: V u64, total tokens u64, max_doc u32, flags u32, version u32, magic u32]
+//! [norms: max_doc × u8][lengths: max_doc × u32]
+//! [keys: V × u64][offsets: (V+1) × u64][doc freqs: V × u32][checksums: V × u32]
+//! [footer: V u64, total tokens u64, max_doc u32, flags u32,
+//!          tables checksum u64, version u32, magic u32]
 //! ```
 //!
-//! Little endian. Lengths are each report's number of tokens, coded as
-//! tantivy codes field norms (one byte). Flag bit 0: positions are kept.
+//! Little endian. Lengths are each report's exact number of tokens (what
+//! BM25's statistics add up, live reports only: see `query::rank`), norms
+//! the same coded as tantivy codes field norms (one byte, what BM25 scores
+//! with); total tokens is the sum of lengths. Flag bit 0: positions are
+//! kept (grams).
+//!
+//! Integrity: a term's checksum is the low 32 bits of the xxh3-64 of its
+//! postings bytes, checked the first time the term is read; the tables
+//! checksum is the xxh3-64 of everything from the norms up to and with the
+//! footer's flags, checked when the file is opened. Term offsets start at 0,
+//! increase and end where the norms start, so the two checksums cover every
+//! byte but the tables checksum itself, the version and the magic, which
+//! are checked by value.
 //!
 //! A term's postings are blocks of up to [`BLOCK`] documents; a term with
 //! more than one block starts with a skip table, `(last doc u32, block
@@ -17,16 +30,47 @@
 //! absolute), each sequence bit-packed 128 values at a time (one byte of
 //! bit width first) with a varint tail.
 
+use std::fmt::Display;
 use std::io::{self, Write};
 
 use bitpacking::{BitPacker, BitPacker4x};
+use tantivy::fieldnorm::FieldNormReader;
+use xxhash_rust::xxh3::xxh3_64;
 
 /// Documents per block, and values per bit-packed chunk.
 pub const BLOCK: usize = BitPacker4x::BLOCK_LEN;
 pub const MAGIC: u32 = 0x4752_4D53; // "GRMS"
-pub const VERSION: u32 = 2;
-pub const FOOTER_LEN: usize = 8 + 8 + 4 + 4 + 4 + 4;
+/// The layout's version; part of the index fingerprint.
+pub const VERSION: u32 = 3;
+pub const FOOTER_LEN: usize = 8 + 8 + 4 + 4 + 8 + 4 + 4;
+/// The footer's bytes before the tables checksum (which covers them).
+pub const FOOTER_CHECKED: usize = 8 + 8 + 4 + 4;
 pub const FLAG_POSITIONS: u32 = 1;
+/// Table bytes per report (norm, length) and per term (key, offset, doc
+/// freq, checksum); the offsets have one more, the end.
+pub const BYTES_PER_DOC: u64 = 1 + 4;
+pub const BYTES_PER_TERM: u64 = 8 + 8 + 4 + 4;
+
+/// A term's checksum, of its postings bytes. xxh3 rather than crc32: it is
+/// already a dependency, and faster on the short lists most terms have.
+pub fn term_checksum(postings: &[u8]) -> u32 {
+    xxh3_64(postings) as u32
+}
+
+/// The checksum of the tables and the footer's first fields.
+pub fn tables_checksum(tables: &[u8]) -> u64 {
+    xxh3_64(tables)
+}
+
+/// `value` as a u32 field: a number that does not fit is an error, never
+/// written truncated.
+pub fn fit_u32<T: Copy + Display + TryInto<u32>>(value: T, what: &str) -> io::Result<u32> {
+    value.try_into().map_err(|_| invalid(format!("{what} ({value}) does not fit in 32 bits")))
+}
+
+fn invalid(message: String) -> io::Error {
+    io::Error::new(io::ErrorKind::InvalidData, format!("term index: {message}"))
+}
 
 pub fn write_varint(out: &mut Vec<u8>, mut v: u32) {
     while v >= 0x80 {
@@ -79,22 +123,22 @@ pub fn pack(packer: &BitPacker4x, values: &[u32], out: &mut Vec<u8>) {
 }
 
 /// Reads `n` values written by [`pack`] at `*at`, appending them to `out`.
-/// Damaged data yields zeros, never a panic.
-pub fn unpack(packer: &BitPacker4x, data: &[u8], at: &mut usize, n: usize, out: &mut Vec<u32>) {
+/// `None` when `data` ends first or holds what [`pack`] never writes (a bit
+/// width over 32, a varint over 32 bits); then `out` and `*at` are partly
+/// advanced and must not be used.
+#[must_use]
+pub fn unpack(packer: &BitPacker4x, data: &[u8], at: &mut usize, n: usize, out: &mut Vec<u32>) -> Option<()> {
     let mut left = n;
     let mut chunk = [0u32; BLOCK];
     while left >= BLOCK {
-        let bits = data.get(*at).copied().unwrap_or(0).min(32);
-        let len = BitPacker4x::compressed_block_size(bits);
-        *at += 1;
-        match data.get(*at..*at + len) {
-            Some(bytes) => {
-                packer.decompress(bytes, &mut chunk, bits);
-                out.extend_from_slice(&chunk);
-            }
-            None => out.extend(std::iter::repeat_n(0, BLOCK)),
+        let bits = *data.get(*at)?;
+        if bits > 32 {
+            return None;
         }
-        *at += len;
+        let len = BitPacker4x::compressed_block_size(bits);
+        packer.decompress(data.get(*at + 1..*at + 1 + len)?, &mut chunk, bits);
+        out.extend_from_slice(&chunk);
+        *at += 1 + len;
         left -= BLOCK;
     }
     // Varint tail; with 5 bytes per value to spare, no bounds checks.
@@ -106,8 +150,16 @@ pub fn unpack(packer: &BitPacker4x, data: &[u8], at: &mut usize, n: usize, out: 
             loop {
                 let b = data[i];
                 i += 1;
+                if shift == 28 {
+                    // A fifth byte holds the top 4 bits and ends the value.
+                    if b > 0x0F {
+                        return None;
+                    }
+                    v |= u32::from(b) << 28;
+                    break;
+                }
                 v |= u32::from(b & 0x7F) << shift;
-                if b < 0x80 || shift == 28 {
+                if b < 0x80 {
                     break;
                 }
                 shift += 7;
@@ -115,15 +167,17 @@ pub fn unpack(packer: &BitPacker4x, data: &[u8], at: &mut usize, n: usize, out: 
             out.push(v);
         }
         *at = i;
-        return;
+        return Some(());
     }
     for _ in 0..left {
-        out.push(read_varint(data, at).unwrap_or(0));
+        out.push(read_varint(data, at)?);
     }
+    Some(())
 }
 
 /// Writes a term file: terms in increasing key order, each with its
-/// documents in increasing order.
+/// documents in increasing order. Anything else, or a number too large for
+/// its field, is an error.
 pub struct Builder<W: Write> {
     out: W,
     written: u64,
@@ -132,12 +186,14 @@ pub struct Builder<W: Write> {
     keys: Vec<u64>,
     offsets: Vec<u64>,
     doc_freqs: Vec<u32>,
+    checksums: Vec<u32>,
     packer: BitPacker4x,
     // The open term.
     docs: Vec<u32>,
     tfs: Vec<u32>,
     position_deltas: Vec<u32>,
     bytes: Vec<u8>,
+    body: Vec<u8>,
     scratch: Vec<u32>,
 }
 
@@ -151,36 +207,44 @@ impl<W: Write> Builder<W> {
             keys: Vec::new(),
             offsets: Vec::new(),
             doc_freqs: Vec::new(),
+            checksums: Vec::new(),
             packer: BitPacker4x::new(),
             docs: Vec::new(),
             tfs: Vec::new(),
             position_deltas: Vec::new(),
             bytes: Vec::new(),
+            body: Vec::new(),
             scratch: Vec::new(),
         }
     }
 
     /// One document of the open term, with its term frequency and (when
-    /// the file keeps them) its `tf` positions, sorted and absolute.
-    pub fn add_doc(&mut self, doc: u32, tf: u32, positions: &[u32]) {
-        debug_assert!(self.docs.last().is_none_or(|&d| d < doc));
+    /// the file keeps them) its `tf` positions, increasing and absolute.
+    pub fn add_doc(&mut self, doc: u32, tf: u32, positions: &[u32]) -> io::Result<()> {
+        if doc >= self.max_doc || self.docs.last().is_some_and(|&d| d >= doc) {
+            return Err(invalid(format!("document {doc} out of order or past the segment's {}", self.max_doc)));
+        }
         if !self.positions {
             self.docs.push(doc);
             self.tfs.push(tf.max(1));
-            return;
+            return Ok(());
         }
         // With positions, the tf is their number (and a term without any
         // is not in the document).
         if positions.is_empty() {
-            return;
+            return Ok(());
         }
+        if positions.windows(2).any(|w| w[0] >= w[1]) {
+            return Err(invalid(format!("positions of document {doc} not increasing")));
+        }
+        self.tfs.push(fit_u32(positions.len(), "a term frequency")?);
         self.docs.push(doc);
-        self.tfs.push(positions.len() as u32);
         let mut prev = 0;
         for &p in positions {
-            self.position_deltas.push(p.wrapping_sub(prev));
+            self.position_deltas.push(p - prev);
             prev = p;
         }
+        Ok(())
     }
 
     /// Closes the open term as `key`; a term without documents is dropped.
@@ -189,40 +253,46 @@ impl<W: Write> Builder<W> {
             self.position_deltas.clear();
             return Ok(());
         }
-        debug_assert!(self.keys.last().is_none_or(|&k| k < key));
-        self.bytes.clear();
+        if self.keys.last().is_some_and(|&k| k >= key) {
+            return Err(invalid(format!("term {key:#x} out of order")));
+        }
+        let doc_freq = fit_u32(self.docs.len(), "a document frequency")?;
         let blocks = self.docs.len().div_ceil(BLOCK);
-        let mut body = Vec::new();
+        self.body.clear();
         let mut skips = Vec::with_capacity(blocks);
         let (mut prev_doc, mut pos_at) = (0u32, 0usize);
         for (docs, tfs) in self.docs.chunks(BLOCK).zip(self.tfs.chunks(BLOCK)) {
-            skips.push((docs[docs.len() - 1], body.len() as u32));
+            let last = docs.last().copied().unwrap_or(prev_doc);
+            skips.push((last, fit_u32(self.body.len(), "a block offset")?));
             self.scratch.clear();
             for &d in docs {
                 self.scratch.push(d - prev_doc);
                 prev_doc = d;
             }
-            pack(&self.packer, &self.scratch, &mut body);
+            pack(&self.packer, &self.scratch, &mut self.body);
             self.scratch.clear();
             self.scratch.extend(tfs.iter().map(|tf| tf - 1));
-            pack(&self.packer, &self.scratch, &mut body);
+            pack(&self.packer, &self.scratch, &mut self.body);
             if self.positions {
                 let n: usize = tfs.iter().map(|&tf| tf as usize).sum();
-                let end = (pos_at + n).min(self.position_deltas.len());
-                pack(&self.packer, &self.position_deltas[pos_at..end], &mut body);
-                pos_at = end;
+                let deltas = self.position_deltas.get(pos_at..pos_at + n);
+                let deltas = deltas.ok_or_else(|| invalid(format!("term {key:#x} lacks positions")))?;
+                pack(&self.packer, deltas, &mut self.body);
+                pos_at += n;
             }
         }
+        self.bytes.clear();
         if blocks > 1 {
             for (last, offset) in skips {
                 self.bytes.extend_from_slice(&last.to_le_bytes());
                 self.bytes.extend_from_slice(&offset.to_le_bytes());
             }
         }
-        self.bytes.extend_from_slice(&body);
+        self.bytes.extend_from_slice(&self.body);
         self.keys.push(key);
         self.offsets.push(self.written);
-        self.doc_freqs.push(self.docs.len() as u32);
+        self.doc_freqs.push(doc_freq);
+        self.checksums.push(term_checksum(&self.bytes));
         self.out.write_all(&self.bytes)?;
         self.written += self.bytes.len() as u64;
         self.docs.clear();
@@ -231,11 +301,20 @@ impl<W: Write> Builder<W> {
         Ok(())
     }
 
-    /// Writes the lengths (field norm ids, one per document), the tables
+    /// Writes the tables (each report's length: `lengths`, missing ones 0)
     /// and the footer; returns the writer.
-    pub fn finish(mut self, lengths: &[u8], total_tokens: u64) -> io::Result<W> {
-        let mut tail = Vec::with_capacity(self.max_doc as usize + self.keys.len() * 20 + 8 + FOOTER_LEN);
-        tail.extend((0..self.max_doc as usize).map(|d| lengths.get(d).copied().unwrap_or(0)));
+    pub fn finish(mut self, lengths: &[u32]) -> io::Result<W> {
+        let max_doc = self.max_doc as usize;
+        if lengths.len() > max_doc {
+            return Err(invalid(format!("{} lengths for {max_doc} documents", lengths.len())));
+        }
+        let length = |d: usize| lengths.get(d).copied().unwrap_or(0);
+        let terms = self.keys.len();
+        let mut tail = Vec::with_capacity(max_doc * 5 + terms * 24 + 8 + FOOTER_LEN);
+        tail.extend((0..max_doc).map(|d| FieldNormReader::fieldnorm_to_id(length(d))));
+        for d in 0..max_doc {
+            tail.extend_from_slice(&length(d).to_le_bytes());
+        }
         for k in &self.keys {
             tail.extend_from_slice(&k.to_le_bytes());
         }
@@ -245,11 +324,17 @@ impl<W: Write> Builder<W> {
         for df in &self.doc_freqs {
             tail.extend_from_slice(&df.to_le_bytes());
         }
-        tail.extend_from_slice(&(self.keys.len() as u64).to_le_bytes());
+        for c in &self.checksums {
+            tail.extend_from_slice(&c.to_le_bytes());
+        }
+        let total_tokens: u64 = lengths.iter().map(|&l| u64::from(l)).sum();
+        tail.extend_from_slice(&(terms as u64).to_le_bytes());
         tail.extend_from_slice(&total_tokens.to_le_bytes());
         tail.extend_from_slice(&self.max_doc.to_le_bytes());
         let flags = if self.positions { FLAG_POSITIONS } else { 0 };
         tail.extend_from_slice(&flags.to_le_bytes());
+        let checksum = tables_checksum(&tail);
+        tail.extend_from_slice(&checksum.to_le_bytes());
         tail.extend_from_slice(&VERSION.to_le_bytes());
         tail.extend_from_slice(&MAGIC.to_le_bytes());
         self.out.write_all(&tail)?;
@@ -262,20 +347,56 @@ mod tests {
     use super::*;
 
     #[test]
-    fn pack_round_trips_any_length() {
+    fn pack_round_trips_any_length_and_a_cut_is_none() {
         let packer = BitPacker4x::new();
         for n in [0, 1, 127, 128, 129, 300, 1000] {
             let values: Vec<u32> = (0..n).map(|i| (i * 7919 % 5003) as u32).collect();
             let mut bytes = Vec::new();
             pack(&packer, &values, &mut bytes);
             let (mut at, mut back) = (0, Vec::new());
-            unpack(&packer, &bytes, &mut at, n, &mut back);
+            assert_eq!(unpack(&packer, &bytes, &mut at, n, &mut back), Some(()));
             assert_eq!(back, values);
             assert_eq!(at, bytes.len());
-            // Cut short: zeros, no panic.
-            let (mut at, mut short) = (0, Vec::new());
-            unpack(&packer, &bytes[..bytes.len() / 2], &mut at, n, &mut short);
-            assert_eq!(short.len(), n);
+            for cut in 0..bytes.len() {
+                let (mut at, mut short) = (0, Vec::new());
+                assert_eq!(unpack(&packer, &bytes[..cut], &mut at, n, &mut short), None, "{n} cut at {cut}");
+            }
         }
+    }
+
+    #[test]
+    fn what_pack_never_writes_is_none() {
+        let packer = BitPacker4x::new();
+        let mut wide = vec![33u8];
+        wide.resize(1 + 33 * 16, 0);
+        assert_eq!(unpack(&packer, &wide, &mut 0, BLOCK, &mut Vec::new()), None);
+        // A varint over 32 bits, with and without bytes to spare.
+        for tail in [&[0xFF, 0xFF, 0xFF, 0xFF, 0x1F][..], &[0xFF, 0xFF, 0xFF, 0xFF, 0x1F, 0, 0, 0, 0, 0]] {
+            assert_eq!(unpack(&packer, tail, &mut 0, 1, &mut Vec::new()), None);
+        }
+        let mut max = Vec::new();
+        write_varint(&mut max, u32::MAX);
+        assert_eq!(unpack(&packer, &max, &mut 0, 1, &mut Vec::new()), Some(()));
+    }
+
+    #[test]
+    fn numbers_too_large_for_their_field_are_errors() {
+        assert_eq!(fit_u32(u32::MAX as usize, "a block offset").unwrap(), u32::MAX);
+        let err = fit_u32(u32::MAX as usize + 1, "a block offset").unwrap_err();
+        assert!(err.to_string().contains("a block offset (4294967296) does not fit"), "{err}");
+        assert!(fit_u32(u64::MAX, "a document frequency").is_err());
+    }
+
+    #[test]
+    fn documents_and_terms_out_of_order_are_errors() {
+        let mut builder = Builder::new(Vec::new(), 10, true);
+        builder.add_doc(3, 1, &[5]).unwrap();
+        assert!(builder.add_doc(3, 1, &[6]).is_err());
+        assert!(builder.add_doc(10, 1, &[6]).is_err());
+        assert!(builder.add_doc(4, 2, &[6, 6]).is_err());
+        builder.finish_term(7).unwrap();
+        builder.add_doc(1, 1, &[0]).unwrap();
+        assert!(builder.finish_term(7).is_err());
+        assert!(Builder::new(Vec::new(), 1, false).finish(&[1, 2]).is_err());
     }
 }

@@ -10,7 +10,8 @@
 //! Here each report's terms are listed, counted and sorted on the reading
 //! threads, on all cores ([`encode`]); a segment writer only appends them
 //! and sorts once, when it writes the segment ([`plugin`]). The file layout
-//! is in [`format`], reading in [`reader`].
+//! is in [`format`], reading in [`reader`], checking a whole file in
+//! [`verify`](mod@verify).
 //!
 //! A gram is two word chars of the normalized text (punctuation and spaces
 //! removed), as the key `first << 32 | second`; the last char of a text also
@@ -23,10 +24,13 @@ pub mod encode;
 pub mod format;
 pub mod plugin;
 pub mod reader;
+pub mod verify;
 
 pub use encode::{gram_key, word_key, END_MARKER};
+pub use format::VERSION;
 pub use plugin::TermPlugin;
-pub use reader::{TermIndex, TermPostings};
+pub use reader::{Damaged, TermIndex, TermPostings, Totals};
+pub use verify::verify;
 
 use std::sync::Arc;
 

@@ -6,7 +6,6 @@ use std::any::Any;
 use std::io::Write;
 
 use tantivy::directory::TerminatingWrite;
-use tantivy::fieldnorm::FieldNormReader;
 use tantivy::indexer::doc_id_mapping::{DocIdMapping, MappingType};
 use tantivy::schema::document::ErasedDocument;
 use tantivy::schema::{Field, FieldType, Schema, Value};
@@ -16,7 +15,7 @@ use tantivy::{
 };
 
 use super::encode;
-use super::format::Builder;
+use super::format::{fit_u32, Builder};
 use super::reader::TermIndex;
 use super::Kind;
 
@@ -32,7 +31,7 @@ impl TermPlugin {
 }
 
 fn err(e: impl std::fmt::Display) -> TantivyError {
-    TantivyError::InternalError(format!("term index: {e}"))
+    TantivyError::InternalError(format!("term index: {e:#}"))
 }
 
 impl SegmentPlugin for TermPlugin {
@@ -52,7 +51,6 @@ impl SegmentPlugin for TermPlugin {
             payloads: Vec::new(),
             entries: Vec::new(),
             lengths: Vec::new(),
-            total_tokens: 0,
         }))
     }
 
@@ -66,8 +64,11 @@ impl SegmentPlugin for TermPlugin {
             .map(|r| TermIndex::open_uncached(r, self.kind))
             .collect::<Result<_, _>>()
             .map_err(err)?;
-        // Merged segments are stacked in order, deleted documents left out.
-        let mut lengths = Vec::new();
+        // Merged segments are stacked in order, deleted documents left out
+        // (with their lengths: the merged totals are the live reports').
+        let live: usize = ctx.readers.iter().map(|r| r.num_docs() as usize).sum();
+        let max_doc = fit_u32(live, "a segment's number of reports")?;
+        let mut lengths = Vec::with_capacity(live);
         let maps: Vec<Vec<DocId>> = ctx
             .readers
             .iter()
@@ -76,14 +77,13 @@ impl SegmentPlugin for TermPlugin {
                 let mut map = vec![TERMINATED; reader.max_doc() as usize];
                 for doc in reader.doc_ids_alive() {
                     map[doc as usize] = lengths.len() as DocId;
-                    lengths.push(source.fieldnorm_id(doc));
+                    lengths.push(source.length(doc));
                 }
                 map
             })
             .collect();
-        let total_tokens = sources.iter().map(TermIndex::total_tokens).sum();
         let write = ctx.target_segment.open_write(self.kind.component())?;
-        let mut builder = Builder::new(write, lengths.len() as DocId, self.kind.has_positions());
+        let mut builder = Builder::new(write, max_doc, self.kind.has_positions());
         let mut cursors = vec![0usize; sources.len()];
         let mut positions = Vec::new();
         loop {
@@ -93,19 +93,23 @@ impl SegmentPlugin for TermPlugin {
                 if *cursor >= source.num_terms() || source.key(*cursor) != key {
                     continue;
                 }
-                let mut postings = source.postings(*cursor);
+                let ord = *cursor;
+                let mut postings = source.postings(ord).map_err(err)?;
                 *cursor += 1;
                 while postings.doc() != TERMINATED {
                     if let Some(&new) = map.get(postings.doc() as usize).filter(|&&d| d != TERMINATED) {
                         postings.positions_with_offset(0, &mut positions);
-                        builder.add_doc(new, postings.term_freq(), &positions);
+                        builder.add_doc(new, postings.term_freq(), &positions)?;
                     }
                     postings.advance();
+                }
+                if postings.is_damaged() {
+                    return Err(err(source.undecodable(ord)));
                 }
             }
             builder.finish_term(key)?;
         }
-        builder.finish(&lengths, total_tokens)?.terminate()?;
+        builder.finish(&lengths)?.terminate()?;
         Ok(())
     }
 }
@@ -124,9 +128,8 @@ struct TermWriter {
     field: Option<Field>,
     payloads: Vec<u8>,
     entries: Vec<Entry>,
-    /// Field norm id of each document's length.
-    lengths: Vec<u8>,
-    total_tokens: u64,
+    /// Each document's length (its number of tokens).
+    lengths: Vec<u32>,
 }
 
 impl PluginWriter for TermWriter {
@@ -144,12 +147,12 @@ impl PluginWriter for TermWriter {
             }
             self.payloads.extend_from_slice(payload);
             let entries = &mut self.entries;
-            length += encode::walk(self.kind, payload, |key, at| {
+            let n = encode::walk(self.kind, payload, |key, at| {
                 entries.push(Entry { key, doc: doc_id, at: (base + at) as u32 })
             });
+            length = length.checked_add(n).ok_or_else(|| err("a report's length does not fit in 32 bits"))?;
         }
-        self.lengths[doc_id as usize] = FieldNormReader::fieldnorm_to_id(length);
-        self.total_tokens += u64::from(length);
+        self.lengths[doc_id as usize] = length;
         Ok(())
     }
 
@@ -157,30 +160,32 @@ impl PluginWriter for TermWriter {
         if doc_id_map.is_some() {
             return Err(err("index sorting is not supported"));
         }
-        let TermWriter { kind, payloads, mut entries, lengths, total_tokens, .. } = *self;
+        let TermWriter { kind, payloads, mut entries, lengths, .. } = *self;
         // Documents came in order: a stable sort by key keeps each term's
         // documents in order. Radix, skipping the key bytes all entries
         // share (most of a gram key's): about 3x faster than the standard
         // stable sort here.
         radsort::sort_by_key(&mut entries, |e| e.key);
-        let mut builder =
-            Builder::new(segment.open_write(kind.component())?, lengths.len() as DocId, kind.has_positions());
+        let max_doc = fit_u32(lengths.len(), "a segment's number of reports")?;
+        let mut builder = Builder::new(segment.open_write(kind.component())?, max_doc, kind.has_positions());
         let mut positions = Vec::new();
         for run in entries.chunk_by(|a, b| a.key == b.key) {
             for e in run {
                 let tf = encode::read_term(kind, &payloads, e.at as usize, &mut positions);
-                builder.add_doc(e.doc, tf, &positions);
+                builder.add_doc(e.doc, tf, &positions)?;
             }
             builder.finish_term(run[0].key)?;
         }
-        let mut write = builder.finish(&lengths, total_tokens)?;
+        let mut write = builder.finish(&lengths)?;
         write.flush()?;
         write.terminate()?;
         Ok(())
     }
 
     fn mem_usage(&self) -> usize {
-        self.payloads.capacity() + self.entries.capacity() * std::mem::size_of::<Entry>() + self.lengths.capacity()
+        self.payloads.capacity()
+            + self.entries.capacity() * std::mem::size_of::<Entry>()
+            + self.lengths.capacity() * std::mem::size_of::<u32>()
     }
 
     fn as_any(&self) -> &dyn Any {
@@ -197,6 +202,7 @@ mod tests {
     use std::collections::BTreeMap;
     use std::sync::Arc;
 
+    use tantivy::fieldnorm::FieldNormReader;
     use tantivy::indexer::NoMergePolicy;
     use tantivy::schema::{STORED, STRING};
     use tantivy::{Index, IndexWriter, Term};
@@ -213,7 +219,7 @@ mod tests {
             let grams = TermIndex::open(segment, kind).unwrap();
             let mut positions = Vec::new();
             for ord in 0..grams.num_terms() {
-                let mut postings = grams.postings(ord);
+                let mut postings = grams.postings(ord).unwrap();
                 while postings.doc() != TERMINATED {
                     let doc = postings.doc();
                     if segment.alive_bitset().is_none_or(|alive| alive.is_alive(doc)) {
@@ -310,16 +316,17 @@ mod tests {
             let stored: TantivyDocument = searcher.doc(tantivy::DocAddress::new(0, doc)).unwrap();
             let text = stored.get_first(text_field).and_then(|v| v.as_str()).unwrap();
             let length = encode::walk(kind, &payload(kind, text), |_, _| {});
+            assert_eq!(grams.length(doc), length, "{text}");
             assert_eq!(grams.fieldnorm_id(doc), FieldNormReader::fieldnorm_to_id(length), "{text}");
         }
         for ord in 0..grams.num_terms() {
             let mut all_docs = Vec::new();
-            let mut postings = grams.postings(ord);
+            let mut postings = grams.postings(ord).unwrap();
             while postings.doc() != TERMINATED {
                 all_docs.push(postings.doc());
                 postings.advance();
             }
-            let mut postings = grams.postings(ord);
+            let mut postings = grams.postings(ord).unwrap();
             for target in (0..grams.max_doc() + 2).step_by(37) {
                 let want = all_docs.iter().copied().find(|&d| d >= target.max(postings.doc())).unwrap_or(TERMINATED);
                 assert_eq!(postings.seek(target), want, "term {ord} target {target}");
