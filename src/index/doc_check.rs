@@ -14,10 +14,15 @@ use super::store::damaged;
 use super::IndexHandle;
 
 /// The checksum of `doc`'s stored values other than the check itself, in
-/// the order they are stored.
-fn checksum(doc: &TantivyDocument, schema: &Schema, check: Field) -> u64 {
+/// the order they are stored; `None` when it names a field the schema does
+/// not have (only a damaged store gives such a document).
+fn checksum(doc: &TantivyDocument, schema: &Schema, check: Field) -> Option<u64> {
+    let fields = schema.fields().count();
     let mut hasher = xxhash_rust::xxh3::Xxh3::new();
     for (field, value) in doc.field_values() {
+        if field.field_id() as usize >= fields {
+            return None;
+        }
         if field == check || !schema.get_field_entry(field).is_stored() {
             continue;
         }
@@ -40,23 +45,27 @@ fn checksum(doc: &TantivyDocument, schema: &Schema, check: Field) -> u64 {
             hasher.update(b"?");
         }
     }
-    hasher.digest()
+    Some(hasher.digest())
 }
 
 /// Adds the check to a document about to be written.
 pub fn seal(doc: &mut TantivyDocument, schema: &Schema, check: Field) {
-    let sum = checksum(doc, schema, check);
-    doc.add_u64(check, sum);
+    if let Some(sum) = checksum(doc, schema, check) {
+        doc.add_u64(check, sum);
+    }
 }
 
 /// Reads the stored document at `address` and checks it; damage is the
 /// one-line "damaged index" error.
 pub fn read(handle: &IndexHandle, searcher: &Searcher, address: DocAddress) -> Result<TantivyDocument> {
-    let doc: TantivyDocument = searcher.doc(address).map_err(|e| damaged(&handle.dir, e))?;
+    // tantivy asserts on some damaged blocks as it decodes them: that
+    // panic is damage too, here where only tantivy's read runs.
+    let doc: TantivyDocument =
+        super::store::guard(&handle.dir, || searcher.doc(address).map_err(|e| damaged(&handle.dir, e)))?;
     let schema = searcher.schema();
     let f = &handle.fields;
     let stored = doc.get_first(f.check).and_then(|v| v.as_u64());
-    if stored != Some(checksum(&doc, schema, f.check)) {
+    if stored.is_none() || stored != checksum(&doc, schema, f.check) {
         return Err(damaged(
             &handle.dir,
             format!("文档存储（.store）中第 {} 段第 {} 篇的校验和不符", address.segment_ord, address.doc_id),

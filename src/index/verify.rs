@@ -140,9 +140,7 @@ pub fn verify(handle: &IndexHandle) -> Result<Report> {
     // fazhi's own structure checks of its term files.
     for file in &files {
         let Some(ext) = file.extension().and_then(|e| e.to_str()) else { continue };
-        if !Kind::ALL.iter().any(|k| k.extension() == ext) {
-            continue;
-        }
+        let Some(kind) = Kind::ALL.into_iter().find(|k| k.extension() == ext) else { continue };
         let path = handle.generation.join(file);
         if report.damaged.iter().any(|(p, _)| *p == shown(&path)) {
             continue;
@@ -154,7 +152,7 @@ pub fn verify(handle: &IndexHandle) -> Result<Report> {
             .open_read(file)
             .map_err(anyhow::Error::from)
             .and_then(|slice| Ok(slice.read_bytes()?))
-            .and_then(|bytes| super::terms::TermIndex::from_bytes(bytes).map(drop));
+            .and_then(|bytes| super::terms::verify(bytes, kind));
         if let Err(e) = checked {
             report.damaged.push((shown(&path), format!("{e:#}")));
         }

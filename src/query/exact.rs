@@ -18,7 +18,7 @@ use tantivy::error::DataCorruption;
 use tantivy::query::{BitSetDocSet, ConstScorer, EmptyScorer, EnableScoring, Explanation, Query, Scorer, Weight};
 use tantivy::{BitSet, DocId, DocSet, Score, SegmentReader, TantivyError, TERMINATED};
 
-use crate::index::terms::{gram_key, Damaged, Kind, TermIndex, TermPostings};
+use crate::index::terms::{gram_key, Kind, TermIndex, TermPostings};
 
 pub fn open(reader: &SegmentReader, kind: Kind) -> tantivy::Result<TermIndex> {
     TermIndex::open(reader, kind).map_err(tantivy_error)
@@ -29,14 +29,12 @@ pub fn postings(index: &TermIndex, ord: usize) -> tantivy::Result<TermPostings> 
     index.postings(ord).map_err(tantivy_error)
 }
 
-/// A damaged term file as tantivy's data corruption; any other failure (a
-/// missing file, another format version) as an internal error.
+/// A term file that can't be read as tantivy's data corruption: damage.
+/// Another format version counts too, since the index's fingerprint
+/// (checked when it opens) names the version its files were written with;
+/// and a missing file was ruled out when the index opened.
 pub fn tantivy_error(e: anyhow::Error) -> TantivyError {
-    if e.downcast_ref::<Damaged>().is_some() {
-        TantivyError::DataCorruption(DataCorruption::comment_only(format!("{e:#}")))
-    } else {
-        TantivyError::InternalError(format!("{e:#}"))
-    }
+    TantivyError::DataCorruption(DataCorruption::comment_only(format!("{e:#}")))
 }
 
 /// A term of two or more chars.
