@@ -118,20 +118,32 @@ fn assert_nothing_lost(before: &BTreeMap<String, usize>, after: &BTreeMap<String
 fn random_kills_of_an_index_run_lose_nothing_and_end_equal_to_a_fresh_build() {
     let root = scratch("crash-kills");
     let corpus = corpus(&root);
-    let (idx, fresh) = (root.join("index"), root.join("fresh"));
-    let status = index_cmd(&corpus, &fresh, &[]).status().unwrap();
-    assert!(status.success());
-    let expected = answers(&fresh);
-    let expected_entries = entries_per_file(&fresh);
-
-    // Kill runs over the same, unchanged files at moments spread over a run.
-    let mut committed = BTreeMap::new();
+    let idx = root.join("index");
+    // Kill runs at moments spread over a run. Twice the files change
+    // between kills: reports that have reposts are edited (their reposts,
+    // unchanged files, are read again and one takes each one's place) and
+    // others are deleted (--prune).
+    let mut committed: BTreeMap<String, usize> = BTreeMap::new();
+    let mut changed = std::collections::BTreeSet::new();
     let mut seed = 0x9E37_79B9_7F4A_7C15u64;
     for round in 0..24 {
+        if round == 8 || round == 16 {
+            for i in (0..90).step_by(9).skip(round / 8 - 1).step_by(2) {
+                let file = corpus.join(format!("docs/r{i:05}.txt"));
+                let text = fs::read_to_string(&file).unwrap();
+                fs::write(&file, format!("{text}\n第{round}轮修订：推进严格规范公正文明执法。")).unwrap();
+                changed.insert(fs::canonicalize(&file).unwrap().to_string_lossy().to_string());
+            }
+            for i in [round * 3 + 1, round * 3 + 2] {
+                let file = corpus.join(format!("docs/r{i:05}.txt"));
+                changed.insert(fs::canonicalize(&file).unwrap().to_string_lossy().to_string());
+                fs::remove_file(file).unwrap();
+            }
+        }
         seed ^= seed << 13;
         seed ^= seed >> 7;
         seed ^= seed << 17;
-        let mut child = index_cmd(&corpus, &idx, &[]).spawn().unwrap();
+        let mut child = index_cmd(&corpus, &idx, &["--prune"]).spawn().unwrap();
         std::thread::sleep(Duration::from_millis(40 + seed % 900));
         let _ = child.kill();
         let _ = child.wait();
@@ -139,16 +151,21 @@ fn random_kills_of_an_index_run_lose_nothing_and_end_equal_to_a_fresh_build() {
             continue; // killed before the index existed
         }
         let now = entries_per_file(&idx);
-        assert_nothing_lost(&committed, &now, &format!("kill {round}"));
+        let unchanged: BTreeMap<String, usize> =
+            committed.iter().filter(|(f, _)| !changed.contains(*f)).map(|(f, n)| (f.clone(), *n)).collect();
+        assert_nothing_lost(&unchanged, &now, &format!("kill {round}"));
         committed = now;
         // It opens and answers.
         let out = fazhi().args(["search", "法治", "--index"]).arg(&idx).output().unwrap();
         assert!(matches!(out.status.code(), Some(0 | 1)), "{}", String::from_utf8_lossy(&out.stderr));
     }
-    let status = index_cmd(&corpus, &idx, &[]).status().unwrap();
+    let status = index_cmd(&corpus, &idx, &["--prune"]).status().unwrap();
     assert!(status.success());
-    assert_eq!(entries_per_file(&idx), expected_entries);
-    assert_same(&answers(&idx), &expected);
+    // Equal to a fresh build of the same files.
+    let fresh = root.join("fresh");
+    assert!(index_cmd(&corpus, &fresh, &[]).status().unwrap().success());
+    assert_eq!(entries_per_file(&idx), entries_per_file(&fresh));
+    assert_same(&answers(&idx), &answers(&fresh));
 }
 
 #[test]
@@ -194,4 +211,28 @@ fn a_file_cut_short_by_a_kill_is_read_again() {
     assert_eq!(entries_per_file(&idx).values().sum::<usize>(), 400);
     let summary = String::from_utf8_lossy(&out.stdout);
     assert!(summary.contains(&format!("未变 {partial} 篇")), "{summary}");
+}
+
+#[test]
+fn no_commit_holds_a_repost_taken_away_without_its_return() {
+    let root = scratch("crash-reposts");
+    let corpus = corpus(&root);
+    let idx = root.join("index");
+    assert!(index_cmd(&corpus, &idx, &[]).status().unwrap().success());
+    let before = entries_per_file(&idx);
+    let mirrors: Vec<&String> = before.keys().filter(|f| f.contains("/mirror/")).collect();
+    assert_eq!(mirrors.len(), 10);
+    // Each report with a repost changes: its repost is taken away and read
+    // again. The run dies right after its first commit.
+    for i in (0..90).step_by(9) {
+        let file = corpus.join(format!("docs/r{i:05}.txt"));
+        let text = fs::read_to_string(&file).unwrap();
+        fs::write(&file, format!("{text}\n本年度修订：推进严格规范公正文明执法。")).unwrap();
+    }
+    let out = index_cmd(&corpus, &idx, &[]).env("FAZHI_FAILPOINT", "after-commit").output().unwrap();
+    assert!(!out.status.success());
+    let after = entries_per_file(&idx);
+    for mirror in mirrors {
+        assert_eq!(after.get(mirror), Some(&1), "{mirror}: a committed repost was dropped");
+    }
 }
