@@ -112,3 +112,61 @@ fn default_index_is_built_on_first_use_and_fazhi_index_env_overrides() {
         .code(2)
         .stderr(predicate::str::contains("elsewhere"));
 }
+
+#[test]
+fn a_missing_file_is_named_as_missing() {
+    let dir = copy_of_bundled("missing-file");
+    let pos = std::fs::read_dir(generation(&dir))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|e| e == "pos"))
+        .unwrap();
+    std::fs::remove_file(&pos).unwrap();
+    for args in [&["search", "枫桥经验"][..], &["stats"][..], &["verify"][..]] {
+        let out = fazhi().args(args).arg("--index").arg(&dir).output().unwrap();
+        assert_eq!(out.status.code(), Some(2));
+        let line = one_line(&out.stderr);
+        assert!(line.contains("缺少文件") && line.contains(".pos"), "{line}");
+    }
+    // An update refuses before writing, the same way.
+    let out = fazhi().arg("index").arg(bundled_corpus()).arg("--index").arg(&dir).output().unwrap();
+    assert!(one_line(&out.stderr).contains("缺少文件"));
+}
+
+#[test]
+fn a_full_disk_is_named_as_a_full_disk_and_loses_nothing() {
+    let root = scratch("disk-full");
+    let small = root.join("small");
+    std::fs::create_dir_all(&small).unwrap();
+    // A 400 KB file system, where this process may mount one (root in CI).
+    let mounted = std::process::Command::new("mount")
+        .args(["-t", "tmpfs", "-o", "size=400k", "tmpfs"])
+        .arg(&small)
+        .status()
+        .is_ok_and(|s| s.success());
+    if !mounted {
+        eprintln!("cannot mount a small file system here: disk-full test not run");
+        return;
+    }
+    let result = std::panic::catch_unwind(|| {
+        let idx = small.join("index");
+        // The first report fits; all five do not.
+        let one = root.join("one");
+        std::fs::create_dir_all(&one).unwrap();
+        std::fs::copy(bundled_corpus().join(DONGFENG), one.join("a.txt")).unwrap();
+        fazhi().arg("index").arg(&one).arg("--index").arg(&idx).assert().success();
+        let out = fazhi().arg("index").arg(bundled_corpus()).arg("--index").arg(&idx).output().unwrap();
+        assert_eq!(out.status.code(), Some(2));
+        let line = one_line(&out.stderr);
+        assert!(line.contains("磁盘空间不足"), "{line}");
+        // What was committed is still there and answers.
+        let out = fazhi().args(["stats", "--format", "json", "--index"]).arg(&idx).output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+        let stats: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert!(stats["documents"].as_u64().unwrap() >= 1);
+    });
+    let _ = std::process::Command::new("umount").arg(&small).status();
+    if let Err(e) = result {
+        std::panic::resume_unwind(e);
+    }
+}
