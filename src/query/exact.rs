@@ -21,20 +21,21 @@ use tantivy::{BitSet, DocId, DocSet, Score, SegmentReader, TantivyError, TERMINA
 use crate::index::terms::{gram_key, Kind, TermIndex, TermPostings};
 
 pub fn open(reader: &SegmentReader, kind: Kind) -> tantivy::Result<TermIndex> {
-    TermIndex::open(reader, kind).map_err(tantivy_error)
+    TermIndex::open(reader, kind).map_err(|e| damaged(reader, kind, e))
 }
 
 /// Term `ord`'s postings (checked the first time they are read).
-pub fn postings(index: &TermIndex, ord: usize) -> tantivy::Result<TermPostings> {
-    index.postings(ord).map_err(tantivy_error)
+pub fn postings(reader: &SegmentReader, index: &TermIndex, ord: usize) -> tantivy::Result<TermPostings> {
+    index.postings(ord).map_err(|e| damaged(reader, index.kind(), e))
 }
 
-/// A term file that can't be read as tantivy's data corruption: damage.
-/// Another format version counts too, since the index's fingerprint
-/// (checked when it opens) names the version its files were written with;
-/// and a missing file was ruled out when the index opened.
-pub fn tantivy_error(e: anyhow::Error) -> TantivyError {
-    TantivyError::DataCorruption(DataCorruption::comment_only(format!("{e:#}")))
+/// A term file that can't be read, as tantivy's data corruption naming the
+/// file: damage. Another format version counts too, since the index's
+/// fingerprint (checked when it opens) names the version its files were
+/// written with; and a missing file was ruled out when the index opened.
+pub fn damaged(reader: &SegmentReader, kind: Kind, e: anyhow::Error) -> TantivyError {
+    let file = format!("{}.{}", reader.segment_id().uuid_string(), kind.extension());
+    TantivyError::DataCorruption(DataCorruption::new(file.into(), format!("{e:#}")))
 }
 
 /// A term of two or more chars.
@@ -90,7 +91,7 @@ impl Weight for ExactWeight {
         let word = match self.term.word {
             Some(key) => {
                 let words = open(reader, Kind::Words)?;
-                words.find(key).map(|ord| postings(&words, ord)).transpose()?
+                words.find(key).map(|ord| postings(reader, &words, ord)).transpose()?
             }
             None => None,
         };
@@ -98,10 +99,11 @@ impl Weight for ExactWeight {
         let check_positions = checked.len() > 1;
         let mut members = Vec::with_capacity(checked.len() + others.len());
         for (offset, ord) in checked {
-            members.push(Member { offset: check_positions.then_some(offset), postings: postings(&index, ord)? });
+            members
+                .push(Member { offset: check_positions.then_some(offset), postings: postings(reader, &index, ord)? });
         }
         for ord in others {
-            members.push(Member { offset: None, postings: postings(&index, ord)? });
+            members.push(Member { offset: None, postings: postings(reader, &index, ord)? });
         }
         // Rarest first: it leads the intersection.
         members.sort_by_key(|m| m.postings.doc_freq());
@@ -143,13 +145,13 @@ impl Weight for CharTerm {
         let first = gram_key(self.c, '\0');
         let mut docs = BitSet::with_max_value(reader.max_doc());
         for ord in index.range(first, first | u64::from(u32::MAX)) {
-            let mut postings = postings(&index, ord)?;
+            let mut postings = postings(reader, &index, ord)?;
             while postings.doc() < reader.max_doc() {
                 docs.insert(postings.doc());
                 postings.advance();
             }
             if postings.is_damaged() {
-                return Err(tantivy_error(index.undecodable(ord)));
+                return Err(damaged(reader, Kind::Grams, index.undecodable(ord)));
             }
         }
         Ok(Box::new(ConstScorer::new(BitSetDocSet::from(docs), 0.0)))

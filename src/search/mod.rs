@@ -26,7 +26,7 @@ use crate::query::filters::FilterSpec;
 use crate::query::{self, plan, ParsedQuery};
 use counts::{Counter, Dim, FacetCounts, Pivot, Tally};
 use filter::Catalog;
-use live_stats::LiveStats;
+use live_stats::LiveTotals;
 use snippet::Snippet;
 
 /// Snippets shown per hit.
@@ -122,13 +122,15 @@ pub struct Engine {
     catalog: OnceLock<Catalog>,
     /// Whether the index holds reposts at all (most don't: no lookups then).
     has_reposts: OnceLock<bool>,
+    /// Ranking statistics of the live reports (the reader never reloads).
+    live: OnceLock<LiveTotals>,
 }
 
 impl Engine {
     pub fn open(dir: &Path) -> Result<Engine> {
         let handle = IndexHandle::open(dir)?;
         let reader = handle.reader()?;
-        Ok(Engine { handle, reader, catalog: OnceLock::new(), has_reposts: OnceLock::new() })
+        Ok(Engine { handle, reader, catalog: OnceLock::new(), has_reposts: OnceLock::new(), live: OnceLock::new() })
     }
 
     pub fn searcher(&self) -> Searcher {
@@ -201,7 +203,14 @@ impl Engine {
     /// Runs one query: the total, the requested page, and counts if asked.
     fn collect(&self, query: &dyn Query, request: &SearchRequest, counter: Option<&Counter>) -> Result<Found> {
         let searcher = self.reader.searcher();
-        let stats = LiveStats::new(&searcher, &self.handle.fields)?;
+        let totals = match self.live.get() {
+            Some(totals) => totals,
+            None => {
+                let totals = LiveTotals::new(&searcher, &self.handle.fields)?;
+                self.live.get_or_init(|| totals)
+            }
+        };
+        let stats = totals.over(&searcher);
         // No page can reach past the number of documents: keeps collectors small.
         let docs = searcher.num_docs() as usize;
         let (limit, offset) = (request.limit.min(docs), request.offset.min(docs));
