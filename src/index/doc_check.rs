@@ -2,9 +2,10 @@
 //! flipped bit in the document store (half the index, too big to checksum
 //! whenever it is opened) is found when the report is read, not shown.
 //!
-//! The check also ties the document to its place: its stored path must be
-//! the path the fast fields give for that address, so a damaged block
-//! index that hands out another (intact) document is caught too.
+//! The check also ties the document to its place: it is kept as a fast
+//! field too, and the stored one must be the one the fast field gives for
+//! that address, so a damaged block index that hands out another (intact)
+//! document is caught too.
 
 use anyhow::Result;
 use tantivy::schema::{Field, Schema, Value};
@@ -71,16 +72,11 @@ pub fn read(handle: &IndexHandle, searcher: &Searcher, address: DocAddress) -> R
             format!("文档存储（.store）中第 {} 段第 {} 篇的校验和不符", address.segment_ord, address.doc_id),
         ));
     }
-    let path = doc.get_first(f.path).and_then(|v| v.as_str()).unwrap_or_default();
+    // The same check kept as a fast field says which document belongs at
+    // this address (a numeric column: no dictionary to decompress).
     let segment = searcher.segment_reader(address.segment_ord);
-    let column = segment.fast_fields().str("path").map_err(|e| damaged(&handle.dir, e))?;
-    let mut placed = String::new();
-    if let Some(column) = column {
-        if let Some(ord) = column.term_ords(address.doc_id).next() {
-            column.ord_to_str(ord, &mut placed).map_err(|e| damaged(&handle.dir, e))?;
-        }
-    }
-    if placed != path {
+    let placed = segment.fast_fields().u64("check").map_err(|e| damaged(&handle.dir, e))?.first(address.doc_id);
+    if placed != stored {
         return Err(damaged(
             &handle.dir,
             format!("文档存储（.store）中第 {} 段第 {} 篇与索引不符", address.segment_ord, address.doc_id),
