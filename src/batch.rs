@@ -69,17 +69,23 @@ pub fn run(
     progress: &ProgressBar,
     mut write: impl FnMut(&str) -> Result<()>,
 ) -> Result<()> {
-    let mut lines = input.lines().enumerate();
+    // Lines as bytes: one that is not UTF-8 gets its own error answer
+    // instead of ending the batch.
+    let mut lines = input.split(b'\n').enumerate();
     let (mut answered, mut full_dictionary) = (0, false);
     loop {
-        let mut chunk: Vec<(usize, String)> = Vec::with_capacity(CHUNK);
+        let mut chunk: Vec<(usize, Option<String>)> = Vec::with_capacity(CHUNK);
         for (i, line) in lines.by_ref() {
             let line = line.map_err(|e| anyhow!("无法读取输入第 {} 行（{e}）", i + 1))?;
+            let Ok(line) = String::from_utf8(line) else {
+                chunk.push((i + 1, None));
+                continue;
+            };
             let trimmed = line.trim();
             if trimmed.is_empty() || trimmed.starts_with('#') {
                 continue;
             }
-            chunk.push((i + 1, trimmed.to_string()));
+            chunk.push((i + 1, Some(trimmed.to_string())));
             if chunk.len() == CHUNK {
                 break;
             }
@@ -100,8 +106,19 @@ pub fn run(
     }
 }
 
-fn answer_chunk(engine: &Engine, chunk: &[(usize, String)], defaults: Defaults, progress: &ProgressBar) -> Vec<String> {
-    let answer = |(line_no, text): &(usize, String)| answer_line(engine, *line_no, text, defaults);
+fn answer_chunk(
+    engine: &Engine,
+    chunk: &[(usize, Option<String>)],
+    defaults: Defaults,
+    progress: &ProgressBar,
+) -> Vec<String> {
+    let answer = |(line_no, text): &(usize, Option<String>)| match text {
+        Some(text) => answer_line(engine, *line_no, text, defaults),
+        None => error_line(
+            Value::from(*line_no),
+            &anyhow!("第 {line_no} 行不是 UTF-8 文本（可先用 iconv -f GB18030 -t UTF-8 转换）"),
+        ),
+    };
     crate::parallel::map(chunk, crate::parallel::cores(usize::MAX), answer, || progress.inc(1))
 }
 

@@ -120,6 +120,9 @@ pub struct FilterArgs {
     /// 不解释查询中的年份、地名和 key:value，全部当作检索词
     #[arg(long)]
     pub literal: bool,
+    /// Terms given as `-词` (rewritten from argv, see `exclusions_to_flags`).
+    #[arg(long = "not", hide = true, value_name = "TERM")]
+    pub not: Vec<String>,
 }
 
 fn parse_years(s: &str) -> Result<YearRange, String> {
@@ -127,6 +130,15 @@ fn parse_years(s: &str) -> Result<YearRange, String> {
 }
 
 impl FilterArgs {
+    /// The query words with the excluded terms (`-词`) put back.
+    pub fn query(&self, words: &[String]) -> String {
+        let mut query = words.join(" ");
+        for term in &self.not {
+            query.push_str(&format!(" -{term}"));
+        }
+        query
+    }
+
     pub fn spec(&self) -> crate::query::filters::FilterSpec {
         crate::query::filters::FilterSpec {
             regions: self.regions.clone(),
@@ -230,9 +242,6 @@ pub struct SearchArgs {
     /// 何时使用颜色（auto 遵循 NO_COLOR 与终端检测）
     #[arg(long, value_enum, default_value_t = ColorWhen::Auto, value_name = "WHEN")]
     pub color: ColorWhen,
-    /// Terms given as `-词` (rewritten from argv, see `exclusions_to_flags`).
-    #[arg(long = "not", hide = true, value_name = "TERM")]
-    pub not: Vec<String>,
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]

@@ -11,12 +11,8 @@ use fazhi::search::{Engine, SearchRequest};
 pub fn run(args: SearchArgs) -> Result<u8> {
     render::hits::check_fields(&args.fields)?;
     let engine = Engine::open(&index_dir(&args.location)?)?;
-    let mut query = args.query.join(" ");
-    for term in &args.not {
-        query.push_str(&format!(" -{term}"));
-    }
     let request = SearchRequest {
-        query,
+        query: args.filters.query(&args.query),
         limit: args.limit,
         offset: args.offset,
         filters: args.filters.spec(),
@@ -44,9 +40,8 @@ pub fn run(args: SearchArgs) -> Result<u8> {
 /// below the region (or level) filtered on.
 pub fn facets(args: FacetsArgs) -> Result<u8> {
     let engine = Engine::open(&index_dir(&args.location)?)?;
-    let query = args.query.join(" ");
     let request = SearchRequest {
-        query,
+        query: args.filters.query(&args.query),
         limit: 0,
         filters: args.filters.spec(),
         literal: args.filters.literal,

@@ -58,6 +58,9 @@ pub fn discover(roots: &[PathBuf]) -> Discovery {
                         ext => skipped.push((path.to_path_buf(), SkipReason::Unsupported(ext))),
                     }
                 }
+                Ok(entry) if !entry.file_type().is_dir() => {
+                    skipped.push((entry.path().to_path_buf(), SkipReason::NotRegular));
+                }
                 Ok(_) => {}
                 Err(e) => {
                     let path = e.path().map(Path::to_path_buf).unwrap_or_else(|| root.clone());
