@@ -63,3 +63,42 @@ fn exclusions_work_in_facets_as_in_search() {
     let (_, all) = search_json(bundled_index(), &["法治"]);
     assert!(all["total"].as_u64() > searched["total"].as_u64());
 }
+
+#[test]
+fn long_queries_are_answered_or_refused_in_a_moment() {
+    let sentence = "坚持和发展新时代枫桥经验推进矛盾纠纷就地化解";
+    // 100 KB: refused, in one line.
+    let huge = sentence.repeat(100_000 / sentence.len() + 1);
+    let start = Instant::now();
+    let out = fazhi().args(["search", &huge, "--index"]).arg(bundled_index()).output().unwrap();
+    assert!(start.elapsed() < Duration::from_secs(5), "{:?}", start.elapsed());
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.trim_end().lines().count() == 1 && err.contains("查询过长"), "{err}");
+    // 1,000 different terms: answered; 1,200 (more than 1,000 once folded): refused.
+    let text = std::fs::read_to_string(bundled_corpus().join(PANLONG)).unwrap();
+    let chars: Vec<char> = text.chars().filter(|c| ('\u{4e00}'..='\u{9fff}').contains(c)).collect();
+    let mut terms: Vec<String> = chars.windows(3).map(|w| w.iter().collect()).collect();
+    terms.sort();
+    terms.dedup();
+    assert!(terms.len() > 1_200);
+    let start = Instant::now();
+    let out = fazhi().arg("search").arg(terms[..1_000].join(" ")).arg("--index").arg(bundled_index()).output().unwrap();
+    assert!(start.elapsed() < Duration::from_secs(5), "{:?}", start.elapsed());
+    assert!(matches!(out.status.code(), Some(0 | 1)), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = fazhi().arg("search").arg(terms[..1_200].join(" ")).arg("--index").arg(bundled_index()).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("检索词过多"));
+    // A term repeated is asked once: as fast as the term alone, same answer.
+    let repeated = "枫桥经验 ".repeat(1_999);
+    let (_, once) = search_json(bundled_index(), &["枫桥经验"]);
+    let (_, many) = search_json(bundled_index(), &[&repeated]);
+    assert_eq!(once["total"], many["total"]);
+    // In a batch, a line too long is an error answer; the next is answered.
+    let input = format!("{huge}\n枫桥经验\n");
+    let out = fazhi().args(["batch", "--index"]).arg(bundled_index()).write_stdin(input).output().unwrap();
+    let lines: Vec<serde_json::Value> =
+        String::from_utf8(out.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert!(lines[0]["error"].as_str().unwrap().contains("查询过长"));
+    assert_eq!(lines[1]["total"], once["total"]);
+}

@@ -19,7 +19,7 @@
 //! quote or a term of punctuation only are ignored or closed at the end.
 //! Only a query that leaves nothing to search for is an error.
 
-use anyhow::Result;
+use anyhow::{bail, Result};
 use regex::Regex;
 use std::sync::LazyLock;
 
@@ -61,7 +61,17 @@ enum Lexeme {
     Item { text: String, phrase: bool, negated: bool },
 }
 
+/// The longest query, in characters: a page of a report. Beyond it a query
+/// is refused, so that no query costs more than a moment to plan.
+pub const MAX_QUERY_CHARS: usize = 10_000;
+/// The most terms (positive and excluded) one query may have.
+pub const MAX_TERMS: usize = 1_000;
+
 pub fn parse(query: &str, literal: bool) -> Result<ParsedQuery> {
+    let chars = query.chars().count();
+    if chars > MAX_QUERY_CHARS {
+        bail!("查询过长：{chars} 个字符，上限为 {MAX_QUERY_CHARS} 个");
+    }
     let mut parsed = ParsedQuery::default();
     let mut groups: Vec<Vec<QueryTerm>> = Vec::new();
     let mut pending_or = false;
@@ -93,6 +103,24 @@ pub fn parse(query: &str, literal: bool) -> Result<ParsedQuery> {
             groups.push(vec![term]);
         }
         last_was_filter = false;
+    }
+    // A term asked for twice is asked for once (A AND A is A): a pasted
+    // passage that repeats itself costs no more than the passage.
+    let mut seen = std::collections::HashSet::new();
+    for group in &mut groups {
+        let mut in_group = std::collections::HashSet::new();
+        group.retain(|t| in_group.insert(t.key.clone()));
+    }
+    groups.retain(|group| {
+        let mut keys: Vec<&str> = group.iter().map(|t| t.key.as_str()).collect();
+        keys.sort_unstable();
+        seen.insert(keys.join("\u{0}"))
+    });
+    let mut excluded = std::collections::HashSet::new();
+    parsed.must_not.retain(|t| excluded.insert(t.key.clone()));
+    let terms = groups.iter().map(Vec::len).sum::<usize>() + parsed.must_not.len();
+    if terms > MAX_TERMS {
+        bail!("查询的检索词过多：{terms} 个，上限为 {MAX_TERMS} 个");
     }
     parsed.must = groups;
     Ok(parsed)
