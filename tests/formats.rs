@@ -358,6 +358,19 @@ fn hostile_inputs_are_reasons_not_crashes() {
     not_xml.start_file("word/document.xml", zip::write::SimpleFileOptions::default()).unwrap();
     not_xml.write_all(b"<w:document><w:body><w:p><w:t>\xFF\xFE</w:p></oops>").unwrap();
     fs::write(corpus.join("not_xml.docx"), not_xml.finish().unwrap().into_inner()).unwrap();
+    // A docx whose document.xml inflates to 250 MB from a few hundred KB.
+    let mut bomb = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let deflated = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    bomb.start_file("word/document.xml", deflated).unwrap();
+    bomb.write_all(b"<w:document><w:body>").unwrap();
+    let paragraph = "<w:p><w:r><w:t>法治政府建设</w:t></w:r></w:p>".repeat(1 << 12);
+    for _ in 0..(250 << 20) / paragraph.len() {
+        bomb.write_all(paragraph.as_bytes()).unwrap();
+    }
+    bomb.write_all(b"</w:body></w:document>").unwrap();
+    let bomb = bomb.finish().unwrap().into_inner();
+    assert!(bomb.len() < 2 << 20, "{}", bomb.len());
+    fs::write(corpus.join("bomb.docx"), bomb).unwrap();
     // A huge file is refused by its size, without being read (sparse: no disk used).
     fs::File::create(corpus.join("huge.pdf")).unwrap().set_len(1 << 30).unwrap();
     fs::write(corpus.join("empty.jsonl"), "\n\n").unwrap();
@@ -371,6 +384,7 @@ fn hostile_inputs_are_reasons_not_crashes() {
         &[
             ("truncated.pdf", "文件损坏"),
             ("not_xml.docx", "文件损坏"),
+            ("bomb.docx", "文件过于复杂"),
             ("huge.pdf", "文件过大"),
             ("chrome_only.html", "没有正文"),
             ("empty.jsonl", "空文件"),

@@ -25,6 +25,8 @@ pub enum SkipReason {
     Unreadable(String),
     /// A FIFO, socket or device: never opened (reading one can block forever).
     NotRegular,
+    /// More work than any report needs (a decompression bomb, endless nesting).
+    TooComplex(String),
     SymlinkLoop,
     BadMetadata(String),
     /// Larger than the format's limit, in MB.
@@ -58,6 +60,7 @@ impl fmt::Display for SkipReason {
             SkipReason::Unreadable(e) => write!(f, "无法读取（{e}）"),
             SkipReason::SymlinkLoop => write!(f, "符号链接循环"),
             SkipReason::NotRegular => write!(f, "不是普通文件（FIFO、套接字或设备，未打开）"),
+            SkipReason::TooComplex(why) => write!(f, "文件过于复杂（{why}）"),
             SkipReason::BadMetadata(e) => write!(f, "元数据无效（{e}）"),
             SkipReason::TooLarge(mb) => write!(f, "文件过大（超过 {mb} MB，未读取）"),
             SkipReason::Corrupt(e) => write!(f, "文件损坏（{e}）"),
@@ -78,6 +81,7 @@ impl SkipReason {
             SkipReason::Unsupported(_) => "不支持的格式".into(),
             SkipReason::Unreadable(_) => "无法读取".into(),
             SkipReason::NotRegular => "不是普通文件".into(),
+            SkipReason::TooComplex(_) => "文件过于复杂".into(),
             SkipReason::BadMetadata(_) => "元数据无效".into(),
             SkipReason::TooLarge(_) => "文件过大".into(),
             SkipReason::Corrupt(_) => "文件损坏".into(),
