@@ -23,7 +23,7 @@ fn main() {
     let n: usize = std::env::var("FAZHI_BENCH_DOCS").ok().and_then(|v| v.parse().ok()).unwrap_or(100_000);
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!("target/bench-facets-{n}"));
     let index = root.join("index");
-    if !index.join("meta.json").exists() {
+    if !fazhi::index::layout::is_index(&index) {
         let _ = std::fs::remove_dir_all(&root);
         let start = Instant::now();
         let corpus = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data/reports");
