@@ -358,6 +358,11 @@ fn hostile_inputs_are_reasons_not_crashes() {
     not_xml.start_file("word/document.xml", zip::write::SimpleFileOptions::default()).unwrap();
     not_xml.write_all(b"<w:document><w:body><w:p><w:t>\xFF\xFE</w:p></oops>").unwrap();
     fs::write(corpus.join("not_xml.docx"), not_xml.finish().unwrap().into_inner()).unwrap();
+    // End tags that close nothing: html5ever nests 200,000 deep (quadratic).
+    fs::write(corpus.join("unbalanced.html"), "<div></x>".repeat(200_000)).unwrap();
+    // Inline formatting nested 250 deep on every line, with text at each level.
+    let nested = format!("<p>{}依法行政{}</p>", "<span><b>推进法治，".repeat(125), "</b></span>".repeat(125));
+    fs::write(corpus.join("inline.html"), format!("<html><body>{}</body></html>", nested.repeat(40))).unwrap();
     // A docx whose document.xml inflates to 250 MB from a few hundred KB.
     let mut bomb = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     let deflated = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
@@ -375,16 +380,20 @@ fn hostile_inputs_are_reasons_not_crashes() {
     fs::File::create(corpus.join("huge.pdf")).unwrap().set_len(1 << 30).unwrap();
     fs::write(corpus.join("empty.jsonl"), "\n\n").unwrap();
 
+    let start = std::time::Instant::now();
     let out = fazhi().arg("index").arg(&corpus).arg("--index").arg(&index).output().unwrap();
     let summary = String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{summary}");
     assert!(!summary.contains("panicked") && !summary.contains("内部错误"), "{summary}");
+    // Generous: each of these took minutes before (the run is ~2 s).
+    assert!(start.elapsed() < std::time::Duration::from_secs(60), "{:?}", start.elapsed());
     assert_skipped(
         &summary,
         &[
             ("truncated.pdf", "文件损坏"),
             ("not_xml.docx", "文件损坏"),
             ("bomb.docx", "文件过于复杂"),
+            ("unbalanced.html", "文件过于复杂"),
             ("huge.pdf", "文件过大"),
             ("chrome_only.html", "没有正文"),
             ("empty.jsonl", "空文件"),

@@ -102,7 +102,7 @@ const MAX_DEPTH: usize = 256;
 pub fn read(bytes: &[u8]) -> Result<Part, SkipReason> {
     let (page, encoding) = decode_page(bytes)?;
     if nesting(&page) > MAX_NESTING {
-        return Err(SkipReason::Corrupt(format!("网页标签嵌套超过 {MAX_NESTING} 层")));
+        return Err(SkipReason::TooComplex(format!("网页标签嵌套超过 {MAX_NESTING} 层")));
     }
     let html = Html::parse_document(&page);
     let mut hints = Hints::default();
@@ -154,18 +154,33 @@ const UNNESTED: &[&str] = &[
     "li", "dt", "dd", "tr", "td", "th", "option", "tbody", "thead", "tfoot", "colgroup", "!doctype",
 ];
 
-/// The deepest nesting of start tags over end tags, scanning the markup.
+/// The deepest nesting of start tags over end tags, scanning the markup as
+/// a parser would close them: an end tag closes the innermost open element
+/// of its name and those inside it, and one with no open element of its
+/// name closes nothing (so `<div></x>` repeated nests ever deeper).
+/// Linear: each open element is pushed and popped once.
 fn nesting(page: &str) -> usize {
-    let (mut depth, mut deepest) = (0usize, 0usize);
+    let mut open: Vec<String> = Vec::new();
+    let mut counts: HashMap<String, usize> = HashMap::new();
+    let mut deepest = 0;
     for c in TAG.captures_iter(page) {
-        if UNNESTED.iter().any(|t| t.eq_ignore_ascii_case(&c[2])) {
+        let name = c[2].to_ascii_lowercase();
+        if UNNESTED.contains(&name.as_str()) {
             continue;
         }
         if c[1].is_empty() {
-            depth += 1;
-            deepest = deepest.max(depth);
-        } else {
-            depth = depth.saturating_sub(1);
+            *counts.entry(name.clone()).or_default() += 1;
+            open.push(name);
+            deepest = deepest.max(open.len());
+        } else if counts.get(&name).is_some_and(|&n| n > 0) {
+            while let Some(top) = open.pop() {
+                if let Some(n) = counts.get_mut(&top) {
+                    *n -= 1;
+                }
+                if top == name {
+                    break;
+                }
+            }
         }
     }
     deepest
@@ -268,42 +283,69 @@ fn is_skipped(node: &NodeRef<Node>) -> bool {
 
 /// Counts chars bottom-up and spreads each paragraph's score to its parent
 /// and grandparent. Returns (chars, link chars) of the subtree.
+/// What a subtree's text holds, added up as the walk returns: a parent
+/// reads its children's sums instead of walking their text again, so the
+/// walk is linear in the page.
+#[derive(Clone, Copy, Default)]
+struct Sums {
+    /// Characters other than whitespace, and those inside links.
+    chars: usize,
+    links: usize,
+    han: usize,
+    commas: usize,
+}
+
+impl std::ops::AddAssign for Sums {
+    fn add_assign(&mut self, o: Sums) {
+        self.chars += o.chars;
+        self.links += o.links;
+        self.han += o.han;
+        self.commas += o.commas;
+    }
+}
+
 fn measure(node: NodeRef<Node>, stats: &mut HashMap<NodeId, Stats>, in_link: bool, depth: usize) -> (usize, usize) {
+    let sums = measure_sums(node, stats, in_link, depth);
+    (sums.chars, sums.links)
+}
+
+fn measure_sums(node: NodeRef<Node>, stats: &mut HashMap<NodeId, Stats>, in_link: bool, depth: usize) -> Sums {
     if let Some(text) = node.value().as_text() {
-        let n = text.chars().filter(|c| !c.is_whitespace()).count();
-        return (n, if in_link { n } else { 0 });
+        let mut sums = Sums::default();
+        for c in text.chars() {
+            sums.chars += usize::from(!c.is_whitespace());
+            sums.han += usize::from(is_han(c));
+            sums.commas += usize::from(matches!(c, '，' | '。' | '；' | '、' | ',' | ';'));
+        }
+        sums.links = if in_link { sums.chars } else { 0 };
+        return sums;
     }
     if depth > MAX_DEPTH || is_skipped(&node) {
         stats.insert(node.id(), Stats { skipped: true, ..Stats::default() });
-        return (0, 0);
+        return Sums::default();
     }
     let in_link = in_link || element_name(&node) == Some("a");
-    let (mut chars, mut links) = (0, 0);
-    let mut own = String::new();
+    let (mut all, mut own) = (Sums::default(), Sums::default());
     for child in node.children() {
-        let (c, l) = measure(child, stats, in_link, depth + 1);
-        chars += c;
-        links += l;
+        let sums = measure_sums(child, stats, in_link, depth + 1);
+        all += sums;
         // Text directly in this element, or in inline children: its own prose.
-        if let Some(t) = child.value().as_text() {
-            own.push_str(t);
-        } else if element_name(&child).is_some_and(|n| !BLOCKS.contains(&n) && n != "a") {
-            own.extend(child.descendants().filter_map(|d| d.value().as_text()).flat_map(|t| t.chars()));
+        let inline = element_name(&child).is_some_and(|n| !BLOCKS.contains(&n) && n != "a");
+        if child.value().is_text() || inline {
+            own += sums;
         }
     }
     let entry = stats.entry(node.id()).or_default();
-    entry.chars = chars;
-    entry.link_chars = links;
+    entry.chars = all.chars;
+    entry.link_chars = all.links;
     let is_paragraph = element_name(&node).is_some_and(|n| PARAGRAPHS.contains(&n));
-    let han = own.chars().filter(|c| is_han(*c)).count();
-    if is_paragraph && han >= 10 {
-        let commas = own.chars().filter(|c| matches!(c, '，' | '。' | '；' | '、' | ',' | ';')).count();
-        let score = 1.0 + commas as f64 + (han as f64 / 100.0).min(3.0);
+    if is_paragraph && own.han >= 10 {
+        let score = 1.0 + own.commas as f64 + (own.han as f64 / 100.0).min(3.0);
         for (i, ancestor) in node.ancestors().take(2).enumerate() {
             stats.entry(ancestor.id()).or_default().score += score / (i + 1) as f64;
         }
     }
-    (chars, links)
+    all
 }
 
 fn is_han(c: char) -> bool {
