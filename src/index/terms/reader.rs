@@ -152,7 +152,7 @@ impl TermIndex {
         if let Some(index) = cache().read().ok().and_then(|c| c.get(&key).cloned()) {
             return Ok(index);
         }
-        let index = TermIndex::open_uncached(reader, kind)?;
+        let index = TermIndex::read(reader, kind)?;
         if let Ok(mut c) = cache().write() {
             c.insert(key, index.clone());
         }
@@ -163,6 +163,14 @@ impl TermIndex {
     /// ([`TermIndex::verify_tables`]): for merges, which read every term,
     /// and whose sources are deleted afterwards.
     pub fn open_uncached(reader: &SegmentReader, kind: Kind) -> Result<TermIndex> {
+        let index = TermIndex::read(reader, kind)?;
+        index.verify_tables()?;
+        Ok(index)
+    }
+
+    /// The segment's file of `kind`, opened as [`TermIndex::from_bytes`]
+    /// opens one, and for that segment.
+    fn read(reader: &SegmentReader, kind: Kind) -> Result<TermIndex> {
         let ext = kind.extension();
         let bytes = reader
             .open_read(kind.component())
@@ -174,7 +182,6 @@ impl TermIndex {
             let (ours, theirs) = (index.max_doc, reader.max_doc());
             return Err(damaged(kind, format!("it holds {ours} reports, its segment {theirs}")));
         }
-        index.verify_tables()?;
         Ok(index)
     }
 
@@ -265,6 +272,12 @@ impl TermIndex {
         }
         self.shared.blocks.set(block);
         Ok(())
+    }
+
+    /// Table blocks checked so far, of all.
+    #[cfg(test)]
+    pub(crate) fn checked_blocks(&self) -> (usize, usize) {
+        ((0..self.layout.blocks).filter(|&b| self.shared.blocks.get(b)).count(), self.layout.blocks)
     }
 
     /// Checks the table blocks holding terms `ords` (those that exist).
