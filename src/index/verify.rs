@@ -65,8 +65,9 @@ pub fn files_present(handle: &IndexHandle) -> Result<()> {
 /// postings, fast fields, field norms, deletions): small (about 2% of an
 /// index), so their checksums are checked whenever the index is opened, and
 /// a flipped bit in them is never served. The stored documents are checked
-/// one by one as they are read (`doc_check`); fazhi's term files term by
-/// term (`terms`); `fazhi verify` checks every byte of all of them.
+/// one by one as they are read (`doc_check`); fazhi's term files table
+/// block by table block and term by term as they are used (`terms`);
+/// `fazhi verify` checks every byte of all of them.
 pub fn small_files_sound(handle: &IndexHandle) -> Result<()> {
     let metas = handle.index.searchable_segment_metas().map_err(|e| damaged(&handle.dir, e))?;
     let directory = handle.index.directory();
@@ -94,12 +95,14 @@ pub fn small_files_sound(handle: &IndexHandle) -> Result<()> {
     Ok(())
 }
 
-/// Opens every segment's term files, which checks their structure.
+/// Opens every segment's term files and checks their tables (what a
+/// search checks only as it uses them), all but the postings.
 pub fn term_files_open(handle: &IndexHandle) -> Result<()> {
     let searcher = handle.reader()?.searcher();
     for segment in searcher.segment_readers() {
         for kind in Kind::ALL {
             super::terms::TermIndex::open(segment, kind)
+                .and_then(|index| index.verify_tables())
                 .map_err(|e| damaged(&handle.dir, format!("{} 文件：{e:#}", kind.extension())))?;
         }
     }

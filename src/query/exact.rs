@@ -24,6 +24,12 @@ pub fn open(reader: &SegmentReader, kind: Kind) -> tantivy::Result<TermIndex> {
     TermIndex::open(reader, kind).map_err(|e| damaged(reader, kind, e))
 }
 
+/// The ordinal of the term `key` (see [`TermIndex::find`]: the table
+/// blocks it reads are checked the first time).
+pub fn find(reader: &SegmentReader, index: &TermIndex, key: u64) -> tantivy::Result<Option<usize>> {
+    index.find(key).map_err(|e| damaged(reader, index.kind(), e))
+}
+
 /// Term `ord`'s postings (checked the first time they are read).
 pub fn postings(reader: &SegmentReader, index: &TermIndex, ord: usize) -> tantivy::Result<TermPostings> {
     index.postings(ord).map_err(|e| damaged(reader, index.kind(), e))
@@ -71,7 +77,7 @@ impl Weight for ExactWeight {
         let index = open(reader, Kind::Grams)?;
         let mut checked = Vec::with_capacity(self.term.grams.len());
         for &(offset, key) in &self.term.grams {
-            match index.find(key) {
+            match find(reader, &index, key)? {
                 Some(ord) => checked.push((offset, ord)),
                 None => return Ok(Box::new(EmptyScorer)),
             }
@@ -82,7 +88,7 @@ impl Weight for ExactWeight {
         // would only add a seek per candidate.
         let mut others = Vec::new();
         for &key in &self.term.others {
-            match index.find(key) {
+            match find(reader, &index, key)? {
                 Some(ord) if index.doc_freq(ord).saturating_mul(2) <= lead => others.push(ord),
                 Some(_) => {}
                 None => return Ok(Box::new(EmptyScorer)),
@@ -91,7 +97,7 @@ impl Weight for ExactWeight {
         let word = match self.term.word {
             Some(key) => {
                 let words = open(reader, Kind::Words)?;
-                words.find(key).map(|ord| postings(reader, &words, ord)).transpose()?
+                find(reader, &words, key)?.map(|ord| postings(reader, &words, ord)).transpose()?
             }
             None => None,
         };
@@ -144,7 +150,8 @@ impl Weight for CharTerm {
         let index = open(reader, Kind::Grams)?;
         let first = gram_key(self.c, '\0');
         let mut docs = BitSet::with_max_value(reader.max_doc());
-        for ord in index.range(first, first | u64::from(u32::MAX)) {
+        let ords = index.range(first, first | u64::from(u32::MAX)).map_err(|e| damaged(reader, Kind::Grams, e))?;
+        for ord in ords {
             let mut postings = postings(reader, &index, ord)?;
             while postings.doc() < reader.max_doc() {
                 docs.insert(postings.doc());

@@ -13,7 +13,7 @@
 use tantivy::query::{Bm25Weight, EmptyScorer, EnableScoring, Explanation, Query, Scorer, Weight};
 use tantivy::{DocId, DocSet, Score, SegmentReader, TantivyError};
 
-use super::exact::{damaged, open, postings};
+use super::exact::{damaged, find, open, postings};
 use crate::index::terms::{word_key, Kind, TermIndex, TermPostings};
 
 /// A word of the query, scored by BM25 in each report's body.
@@ -39,7 +39,7 @@ impl Query for WordScore {
                 let (mut doc_freq, mut docs, mut tokens) = (0u64, 0u64, 0u64);
                 for segment in searcher.segment_readers() {
                     let index = open(segment, Kind::Words)?;
-                    if let Some(ord) = index.find(self.key) {
+                    if let Some(ord) = find(segment, &index, self.key)? {
                         doc_freq += index
                             .live_doc_freq(ord, segment.alive_bitset())
                             .map_err(|e| damaged(segment, Kind::Words, e))?;
@@ -66,7 +66,7 @@ struct WordWeight {
 impl Weight for WordWeight {
     fn scorer(&self, reader: &SegmentReader, _boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
         let index = open(reader, Kind::Words)?;
-        match index.find(self.key) {
+        match find(reader, &index, self.key)? {
             Some(ord) => {
                 Ok(Box::new(WordScorer { postings: postings(reader, &index, ord)?, index, bm25: self.bm25.clone() }))
             }
@@ -76,7 +76,7 @@ impl Weight for WordWeight {
 
     fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
         let index = open(reader, Kind::Words)?;
-        let mut postings = index.find(self.key).map(|ord| postings(reader, &index, ord)).transpose()?;
+        let mut postings = find(reader, &index, self.key)?.map(|ord| postings(reader, &index, ord)).transpose()?;
         let tf = match postings.as_mut().map(|p| (p.seek(doc), p.term_freq())) {
             Some((at, tf)) if at == doc => tf,
             _ => return Err(TantivyError::InvalidArgument(format!("document {doc} does not match"))),

@@ -2,8 +2,9 @@
 //!
 //! ```text
 //! [postings of term 0][postings of term 1]…
-//! [norms: max_doc × u8][lengths: max_doc × u32]
 //! [keys: V × u64][offsets: (V+1) × u64][doc freqs: V × u32][checksums: V × u32]
+//! [norms: max_doc × u8][lengths: max_doc × u32]
+//! [block checksums: ceil(V / TABLE_BLOCK) × u64]
 //! [footer: V u64, total tokens u64, max_doc u32, flags u32,
 //!          tables checksum u64, version u32, magic u32]
 //! ```
@@ -12,15 +13,25 @@
 //! BM25's statistics add up, live reports only: see `query::rank`), norms
 //! the same coded as tantivy codes field norms (one byte, what BM25 scores
 //! with); total tokens is the sum of lengths. Flag bit 0: positions are
-//! kept (grams).
+//! kept (grams). The tables are laid out from the footer back (see
+//! [`Layout`]): the postings are what precedes the keys.
 //!
-//! Integrity: a term's checksum is the low 32 bits of the xxh3-64 of its
-//! postings bytes, checked the first time the term is read; the tables
-//! checksum is the xxh3-64 of everything from the norms up to and with the
-//! footer's flags, checked when the file is opened. Term offsets start at 0,
-//! increase and end where the norms start, so the two checksums cover every
-//! byte but the tables checksum itself, the version and the magic, which
-//! are checked by value.
+//! Integrity, in three layers, so that opening a file reads O(reports)
+//! bytes and a search only the parts of the term tables it uses:
+//! - the tables checksum is the xxh3-64 of everything from the norms up to
+//!   and with the footer's flags (norms, lengths, block checksums, the
+//!   footer's counts), checked when the file is opened;
+//! - the per-term tables come in table blocks of [`TABLE_BLOCK`] terms; a
+//!   block's checksum ([`block_checksum`]) is the xxh3-64 of its keys, its
+//!   offsets and the one after them (where its last term's postings end),
+//!   its doc freqs and its term checksums, checked the first time any term
+//!   of the block is used;
+//! - a term's checksum is the low 32 bits of the xxh3-64 of its postings
+//!   bytes, checked the first time the term is read.
+//!
+//! Term offsets start at 0, increase and end where the keys start, so the
+//! checksums cover every byte but the tables checksum itself, the version
+//! and the magic, which are checked by value.
 //!
 //! A term's postings are blocks of up to [`BLOCK`] documents; a term with
 //! more than one block starts with a skip table, `(last doc u32, block
@@ -35,13 +46,13 @@ use std::io::{self, Write};
 
 use bitpacking::{BitPacker, BitPacker4x};
 use tantivy::fieldnorm::FieldNormReader;
-use xxhash_rust::xxh3::xxh3_64;
+use xxhash_rust::xxh3::{xxh3_64, Xxh3Default};
 
 /// Documents per block, and values per bit-packed chunk.
 pub const BLOCK: usize = BitPacker4x::BLOCK_LEN;
 pub const MAGIC: u32 = 0x4752_4D53; // "GRMS"
 /// The layout's version; part of the index fingerprint.
-pub const VERSION: u32 = 3;
+pub const VERSION: u32 = 4;
 pub const FOOTER_LEN: usize = 8 + 8 + 4 + 4 + 8 + 4 + 4;
 /// The footer's bytes before the tables checksum (which covers them).
 pub const FOOTER_CHECKED: usize = 8 + 8 + 4 + 4;
@@ -50,6 +61,8 @@ pub const FLAG_POSITIONS: u32 = 1;
 /// freq, checksum); the offsets have one more, the end.
 pub const BYTES_PER_DOC: u64 = 1 + 4;
 pub const BYTES_PER_TERM: u64 = 8 + 8 + 4 + 4;
+/// Terms per table block, the unit the per-term tables are checked in.
+pub const TABLE_BLOCK: usize = 1024;
 
 /// A term's checksum, of its postings bytes. xxh3 rather than crc32: it is
 /// already a dependency, and faster on the short lists most terms have.
@@ -60,6 +73,94 @@ pub fn term_checksum(postings: &[u8]) -> u32 {
 /// The checksum of the tables and the footer's first fields.
 pub fn tables_checksum(tables: &[u8]) -> u64 {
     xxh3_64(tables)
+}
+
+/// The checksum of table block `b`: of terms `b * TABLE_BLOCK..e` (`e`
+/// the next block's first term, or the number of terms), the bytes of
+/// their keys, offsets (with the one at `e`), doc freqs and checksums.
+pub fn block_checksum(keys: &[u8], offsets: &[u8], doc_freqs: &[u8], checksums: &[u8]) -> u64 {
+    let mut hasher = Xxh3Default::new();
+    for part in [keys, offsets, doc_freqs, checksums] {
+        hasher.update(part);
+    }
+    hasher.digest()
+}
+
+/// Where a file's tables start, worked out from its length and its
+/// footer's counts of terms and reports.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Layout {
+    /// Terms, reports and table blocks.
+    pub terms: usize,
+    pub max_doc: usize,
+    pub blocks: usize,
+    /// Where the keys start, which is where the postings end.
+    pub keys_at: usize,
+    pub offsets_at: usize,
+    pub doc_freqs_at: usize,
+    pub checksums_at: usize,
+    pub norms_at: usize,
+    pub lengths_at: usize,
+    pub blocks_at: usize,
+    pub footer_at: usize,
+}
+
+impl Layout {
+    /// `None` when the tables do not fit in a file of `len` bytes.
+    pub fn new(len: usize, terms: u64, max_doc: u32) -> Option<Layout> {
+        let footer_at = len.checked_sub(FOOTER_LEN)?;
+        let blocks = terms.div_ceil(TABLE_BLOCK as u64);
+        let tables = terms
+            .checked_mul(BYTES_PER_TERM)?
+            .checked_add(8)?
+            .checked_add(u64::from(max_doc) * BYTES_PER_DOC)?
+            .checked_add(blocks.checked_mul(8)?)?;
+        let keys_at = (footer_at as u64).checked_sub(tables)? as usize;
+        let (terms, max_doc, blocks) = (terms as usize, max_doc as usize, blocks as usize);
+        let offsets_at = keys_at + terms * 8;
+        let doc_freqs_at = offsets_at + (terms + 1) * 8;
+        let checksums_at = doc_freqs_at + terms * 4;
+        let norms_at = checksums_at + terms * 4;
+        let lengths_at = norms_at + max_doc;
+        let blocks_at = lengths_at + max_doc * 4;
+        Some(Layout {
+            terms,
+            max_doc,
+            blocks,
+            keys_at,
+            offsets_at,
+            doc_freqs_at,
+            checksums_at,
+            norms_at,
+            lengths_at,
+            blocks_at,
+            footer_at,
+        })
+    }
+
+    /// The terms of table block `block`.
+    pub fn block_terms(&self, block: usize) -> std::ops::Range<usize> {
+        let start = block * TABLE_BLOCK;
+        start.min(self.terms)..(start + TABLE_BLOCK).min(self.terms)
+    }
+
+    /// Byte ranges of table block `block`'s keys, offsets, doc freqs and
+    /// checksums, what its checksum covers (`block` below `blocks`).
+    pub fn block_ranges(&self, block: usize) -> [std::ops::Range<usize>; 4] {
+        let terms = self.block_terms(block);
+        let (s, e) = (terms.start, terms.end);
+        [
+            self.keys_at + s * 8..self.keys_at + e * 8,
+            self.offsets_at + s * 8..self.offsets_at + (e + 1) * 8,
+            self.doc_freqs_at + s * 4..self.doc_freqs_at + e * 4,
+            self.checksums_at + s * 4..self.checksums_at + e * 4,
+        ]
+    }
+
+    /// What the tables checksum covers.
+    pub fn checked(&self) -> std::ops::Range<usize> {
+        self.norms_at..self.footer_at + FOOTER_CHECKED
+    }
 }
 
 /// `value` as a u32 field: a number that does not fit is an error, never
@@ -310,11 +411,8 @@ impl<W: Write> Builder<W> {
         }
         let length = |d: usize| lengths.get(d).copied().unwrap_or(0);
         let terms = self.keys.len();
-        let mut tail = Vec::with_capacity(max_doc * 5 + terms * 24 + 8 + FOOTER_LEN);
-        tail.extend((0..max_doc).map(|d| FieldNormReader::fieldnorm_to_id(length(d))));
-        for d in 0..max_doc {
-            tail.extend_from_slice(&length(d).to_le_bytes());
-        }
+        let blocks = terms.div_ceil(TABLE_BLOCK);
+        let mut tail = Vec::with_capacity(terms * 24 + 8 + max_doc * 5 + blocks * 8 + FOOTER_LEN);
         for k in &self.keys {
             tail.extend_from_slice(&k.to_le_bytes());
         }
@@ -327,13 +425,28 @@ impl<W: Write> Builder<W> {
         for c in &self.checksums {
             tail.extend_from_slice(&c.to_le_bytes());
         }
+        let term_tables = tail.len();
+        tail.extend((0..max_doc).map(|d| FieldNormReader::fieldnorm_to_id(length(d))));
+        for d in 0..max_doc {
+            tail.extend_from_slice(&length(d).to_le_bytes());
+        }
+        // Where the tables are in `tail`: as a reader finds them in a file
+        // holding only the tail (postings at 0..0 shift nothing within it).
+        let layout = Layout::new(tail.len() + blocks * 8 + FOOTER_LEN, terms as u64, self.max_doc)
+            .ok_or_else(|| invalid("the tables' layout does not add up".to_string()))?;
+        debug_assert_eq!((layout.keys_at, layout.norms_at), (0, term_tables));
+        for block in 0..blocks {
+            let [keys, offsets, doc_freqs, checksums] = layout.block_ranges(block);
+            let sum = block_checksum(&tail[keys], &tail[offsets], &tail[doc_freqs], &tail[checksums]);
+            tail.extend_from_slice(&sum.to_le_bytes());
+        }
         let total_tokens: u64 = lengths.iter().map(|&l| u64::from(l)).sum();
         tail.extend_from_slice(&(terms as u64).to_le_bytes());
         tail.extend_from_slice(&total_tokens.to_le_bytes());
         tail.extend_from_slice(&self.max_doc.to_le_bytes());
         let flags = if self.positions { FLAG_POSITIONS } else { 0 };
         tail.extend_from_slice(&flags.to_le_bytes());
-        let checksum = tables_checksum(&tail);
+        let checksum = tables_checksum(&tail[term_tables..]);
         tail.extend_from_slice(&checksum.to_le_bytes());
         tail.extend_from_slice(&VERSION.to_le_bytes());
         tail.extend_from_slice(&MAGIC.to_le_bytes());

@@ -262,6 +262,45 @@ mod tests {
         out
     }
 
+    /// A search's open checks no term table (they are checked as used); a
+    /// merge's checks them all.
+    #[test]
+    fn term_tables_are_checked_as_used_and_all_for_merges() {
+        for kind in Kind::ALL {
+            let mut builder = Schema::builder();
+            let terms_field = builder.add_custom_field("terms", kind.type_name(), serde_json::json!({}));
+            let plugin = Arc::new(TermPlugin::new(kind));
+            let index = Index::builder().schema(builder.build()).register_plugin(plugin).create_in_ram().unwrap();
+            let mut writer: IndexWriter = index.writer_with_num_threads(1, 15_000_000).unwrap();
+            // 1600 distinct grams (of 1600 chars) or words (numbers): two
+            // table blocks of terms.
+            let c = |k: u32| char::from_u32(0x4E00 + k).unwrap();
+            for i in 0..40 {
+                let text: String = match kind {
+                    Kind::Grams => (0..40).map(|j| c(i * 40 + j)).collect(),
+                    Kind::Words => (0..40).map(|j| format!("{}，", i * 40 + j)).collect(),
+                };
+                let mut doc = TantivyDocument::new();
+                doc.add_custom(terms_field, &payload(kind, &text));
+                writer.add_document(doc).unwrap();
+            }
+            writer.commit().unwrap();
+            let searcher = index.reader().unwrap().searcher();
+            let segment = &searcher.segment_readers()[0];
+            let terms = TermIndex::open(segment, kind).unwrap();
+            let (checked, blocks) = terms.checked_blocks();
+            assert!(checked == 0 && blocks > 1, "{kind:?}: {checked} of {blocks}");
+            let key = match kind {
+                Kind::Grams => encode::gram_key(c(0), c(1)),
+                Kind::Words => encode::word_key("12"),
+            };
+            assert!(terms.find(key).unwrap().is_some(), "{kind:?}");
+            assert!((1..=2).contains(&terms.checked_blocks().0), "{kind:?}");
+            let merged = TermIndex::open_uncached(segment, kind).unwrap();
+            assert_eq!(merged.checked_blocks(), (blocks, blocks), "{kind:?}");
+        }
+    }
+
     #[test]
     fn segments_written_and_merged_with_deletes_hold_every_term_of_the_live_texts() {
         for kind in Kind::ALL {

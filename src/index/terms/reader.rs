@@ -1,13 +1,18 @@
 //! Reading a segment's term file: term lookup, report lengths and posting
 //! cursors.
 //!
-//! Damage is found, never served: [`TermIndex::open`] checks the footer,
-//! the tables' checksum and that the tables agree with each other and the
-//! file (O(tables), once per segment and process); a term's postings are
-//! checked against their checksum the first time [`TermIndex::postings`]
-//! opens them. Decoding verified bytes cannot fail; should it anyway, the
-//! posting cursor ends and says it is damaged ([`TermPostings::is_damaged`])
-//! rather than yield made-up documents. Failures are [`Damaged`] errors.
+//! Damage is found, never served, and checked no sooner than it is used:
+//! [`TermIndex::open`] checks the footer, that the tables fit the file, the
+//! checksum of the per-report tables and block checksums, and that the
+//! lengths add up (O(reports), once per segment and process); a table
+//! block of [`TABLE_BLOCK`] terms is checked against its checksum the first
+//! time a lookup or a read uses one of its terms; a term's postings against
+//! theirs the first time [`TermIndex::postings`] opens them. Merges and
+//! `fazhi verify` check every table block up front
+//! ([`TermIndex::verify_tables`]). Decoding verified bytes cannot fail;
+//! should it anyway, the posting cursor ends and says it is damaged
+//! ([`TermPostings::is_damaged`]) rather than yield made-up documents.
+//! Failures are [`Damaged`] errors.
 
 use std::collections::HashMap;
 use std::fmt;
@@ -23,8 +28,8 @@ use tantivy::index::SegmentId;
 use tantivy::{DocId, DocSet, Opstamp, SegmentReader, TERMINATED};
 
 use super::format::{
-    tables_checksum, term_checksum, unpack, BLOCK, BYTES_PER_DOC, BYTES_PER_TERM, FLAG_POSITIONS, FOOTER_CHECKED,
-    FOOTER_LEN, MAGIC, VERSION,
+    block_checksum, tables_checksum, term_checksum, unpack, Layout, BLOCK, FLAG_POSITIONS, FOOTER_LEN, MAGIC,
+    TABLE_BLOCK, VERSION,
 };
 use super::Kind;
 
@@ -60,10 +65,32 @@ pub struct Totals {
 /// The deletes a segment reader sees (they only ever grow).
 type Deletes = (Option<Opstamp>, u32);
 
+/// A bitset that threads set bits of: what has passed its checks (the
+/// file never changes, so a check once passed holds).
+struct Checked(Vec<AtomicU64>);
+
+impl Checked {
+    fn new(bits: usize) -> Checked {
+        Checked((0..bits.div_ceil(64)).map(|_| AtomicU64::new(0)).collect())
+    }
+
+    fn get(&self, i: usize) -> bool {
+        self.0.get(i / 64).is_some_and(|w| w.load(Ordering::Relaxed) & (1 << (i % 64)) != 0)
+    }
+
+    fn set(&self, i: usize) {
+        if let Some(w) = self.0.get(i / 64) {
+            w.fetch_or(1 << (i % 64), Ordering::Relaxed);
+        }
+    }
+}
+
 /// What the clones of one open file share.
 struct Shared {
+    /// One bit per table block: its tables passed their checksum.
+    blocks: Checked,
     /// One bit per term: its postings passed their checks.
-    verified: Vec<AtomicU64>,
+    verified: Checked,
     /// The live totals for the last deletes asked about.
     live: Mutex<Option<(Deletes, Totals)>>,
 }
@@ -78,13 +105,7 @@ pub struct TermIndex {
     max_doc: u32,
     /// Reports with at least one token.
     bodies: u32,
-    /// Where the norms start, which is where the postings end.
-    norms_at: usize,
-    lengths_at: usize,
-    keys_at: usize,
-    offsets_at: usize,
-    doc_freqs_at: usize,
-    checksums_at: usize,
+    layout: Layout,
     shared: Arc<Shared>,
 }
 
@@ -131,16 +152,25 @@ impl TermIndex {
         if let Some(index) = cache().read().ok().and_then(|c| c.get(&key).cloned()) {
             return Ok(index);
         }
-        let index = TermIndex::open_uncached(reader, kind)?;
+        let index = TermIndex::read(reader, kind)?;
         if let Ok(mut c) = cache().write() {
             c.insert(key, index.clone());
         }
         Ok(index)
     }
 
-    /// The segment's term index, not kept: for merges, whose sources are
-    /// deleted afterwards.
+    /// The segment's term index, not kept, with all its tables checked
+    /// ([`TermIndex::verify_tables`]): for merges, which read every term,
+    /// and whose sources are deleted afterwards.
     pub fn open_uncached(reader: &SegmentReader, kind: Kind) -> Result<TermIndex> {
+        let index = TermIndex::read(reader, kind)?;
+        index.verify_tables()?;
+        Ok(index)
+    }
+
+    /// The segment's file of `kind`, opened as [`TermIndex::from_bytes`]
+    /// opens one, and for that segment.
+    fn read(reader: &SegmentReader, kind: Kind) -> Result<TermIndex> {
         let ext = kind.extension();
         let bytes = reader
             .open_read(kind.component())
@@ -155,7 +185,9 @@ impl TermIndex {
         Ok(index)
     }
 
-    /// Opens a file of `kind`, checking all but the postings.
+    /// Opens a file of `kind`, checking its footer, that its tables fit
+    /// it, the tables checksum and its lengths: O(reports), not O(terms).
+    /// Term tables are checked block by block as they are used.
     pub fn from_bytes(data: OwnedBytes, kind: Kind) -> Result<TermIndex> {
         let len = data.len();
         if len < FOOTER_LEN || u32_at(&data, len - 4) != MAGIC {
@@ -174,93 +206,122 @@ impl TermIndex {
         let max_doc = u32_at(&data, footer + 16);
         let flags = u32_at(&data, footer + 20);
         let checksum = u64_at(&data, footer + 24);
-        let tables = terms
-            .checked_mul(BYTES_PER_TERM)
-            .and_then(|t| t.checked_add(8 + u64::from(max_doc) * BYTES_PER_DOC))
-            .filter(|&t| t <= footer as u64);
-        let Some(tables) = tables else {
+        let Some(layout) = Layout::new(len, terms, max_doc) else {
             return Err(damaged(kind, format!("its footer counts {terms} terms and {max_doc} reports, too many")));
         };
-        let norms_at = footer - tables as usize;
-        if tables_checksum(&data[norms_at..footer + FOOTER_CHECKED]) != checksum {
+        if tables_checksum(&data[layout.checked()]) != checksum {
             return Err(damaged(kind, "its tables fail their checksum"));
         }
         if flags & !FLAG_POSITIONS != 0 || (flags & FLAG_POSITIONS != 0) != kind.has_positions() {
             return Err(damaged(kind, format!("its flags ({flags:#x}) are not those of its kind")));
         }
-        let terms = terms as usize;
-        let lengths_at = norms_at + max_doc as usize;
-        let keys_at = lengths_at + max_doc as usize * 4;
-        let offsets_at = keys_at + terms * 8;
-        let doc_freqs_at = offsets_at + (terms + 1) * 8;
-        let checksums_at = doc_freqs_at + terms * 4;
-        let shared =
-            Shared { verified: (0..terms.div_ceil(64)).map(|_| AtomicU64::new(0)).collect(), live: Mutex::default() };
-        let mut index = TermIndex {
+        // The postings are what precedes the tables: bytes added or taken
+        // away before them would shift every term (read unchecked here, so
+        // damage there is an error, never an answer).
+        let offset = |ord: usize| u64_at(&data, layout.offsets_at + ord * 8);
+        if offset(0) != 0 || offset(layout.terms) != layout.keys_at as u64 {
+            return Err(damaged(kind, "its term offsets do not span its postings"));
+        }
+        let (mut bodies, mut tokens) = (0u32, 0u64);
+        for b in data[layout.lengths_at..layout.lengths_at + layout.max_doc * 4].chunks_exact(4) {
+            let length = u32_at(b, 0);
+            bodies += u32::from(length > 0);
+            tokens += u64::from(length);
+        }
+        if tokens != total_tokens {
+            return Err(damaged(
+                kind,
+                format!("its lengths add up to {tokens} tokens, its footer says {total_tokens}"),
+            ));
+        }
+        let shared = Shared {
+            blocks: Checked::new(layout.blocks),
+            verified: Checked::new(layout.terms),
+            live: Mutex::default(),
+        };
+        Ok(TermIndex {
             data,
             kind,
-            terms,
+            terms: layout.terms,
             total_tokens,
             max_doc,
-            bodies: 0,
-            norms_at,
-            lengths_at,
-            keys_at,
-            offsets_at,
-            doc_freqs_at,
-            checksums_at,
+            bodies,
+            layout,
             shared: Arc::new(shared),
-        };
-        index.check_tables()?;
-        Ok(index)
+        })
     }
 
-    /// That the tables agree with each other and the file: what the
-    /// checksum cannot tell (a file written wrong, or forged). One pass
-    /// over the tables, none over the postings.
-    fn check_tables(&mut self) -> Result<()> {
+    /// Checks table block `block` against its checksum, the first time.
+    fn verify_block(&self, block: usize) -> Result<()> {
+        if self.shared.blocks.get(block) {
+            return Ok(());
+        }
+        if block >= self.layout.blocks {
+            bail!("table block {block} asked of a .{} file of {}", self.kind.extension(), self.layout.blocks);
+        }
+        let [keys, offsets, doc_freqs, checksums] = self.layout.block_ranges(block);
+        let data = &self.data;
+        let sum = block_checksum(&data[keys], &data[offsets], &data[doc_freqs], &data[checksums]);
+        if sum != u64_at(data, self.layout.blocks_at + block * 8) {
+            let terms = self.layout.block_terms(block);
+            let last = terms.end.saturating_sub(1);
+            return Err(damaged(
+                self.kind,
+                format!("the tables of terms {} to {last} fail their checksum", terms.start),
+            ));
+        }
+        self.shared.blocks.set(block);
+        Ok(())
+    }
+
+    /// Table blocks checked so far, of all.
+    #[cfg(test)]
+    pub(crate) fn checked_blocks(&self) -> (usize, usize) {
+        ((0..self.layout.blocks).filter(|&b| self.shared.blocks.get(b)).count(), self.layout.blocks)
+    }
+
+    /// Checks the table blocks holding terms `ords` (those that exist).
+    fn verify_terms(&self, ords: Range<usize>) -> Result<()> {
+        let end = ords.end.min(self.terms);
+        if ords.start >= end {
+            return Ok(());
+        }
+        (ords.start / TABLE_BLOCK..=(end - 1) / TABLE_BLOCK).try_for_each(|block| self.verify_block(block))
+    }
+
+    /// Every table block against its checksum, and that the tables agree
+    /// with each other and the file, what the checksums cannot tell (a
+    /// file written wrong, or forged): keys increase, offsets increase
+    /// within the postings, document frequencies are within the segment.
+    /// One pass over the tables, none over the postings: for merges and
+    /// `fazhi verify`, which read every term anyway.
+    pub fn verify_tables(&self) -> Result<()> {
         let kind = self.kind;
-        let table = |at: usize, n: usize, width: usize| self.data[at..at + n * width].chunks_exact(width);
+        self.verify_terms(0..self.terms)?;
         let mut prev = None;
-        for (ord, b) in table(self.offsets_at, self.terms + 1, 8).enumerate() {
-            let offset = u64_at(b, 0);
+        for ord in 0..=self.terms {
+            let offset = self.offset(ord);
             let ok = match prev {
                 None => offset == 0,
-                Some(p) => p < offset && offset <= self.norms_at as u64,
+                Some(p) => p < offset && offset <= self.layout.keys_at as u64,
             };
             if !ok {
                 return Err(damaged(kind, format!("the offset of term {ord} is out of order or past the postings")));
             }
             prev = Some(offset);
         }
-        if prev != Some(self.norms_at as u64) {
+        if prev != Some(self.layout.keys_at as u64) {
             return Err(damaged(kind, "its term offsets end before its postings do"));
         }
-        let keys = table(self.keys_at, self.terms, 8).map(|b| u64_at(b, 0));
-        if keys.clone().zip(keys.skip(1)).any(|(a, b)| a >= b) {
+        if (1..self.terms).any(|ord| self.key(ord - 1) >= self.key(ord)) {
             return Err(damaged(kind, "its term keys are out of order"));
         }
-        if let Some(ord) =
-            table(self.doc_freqs_at, self.terms, 4).position(|b| !(1..=self.max_doc).contains(&u32_at(b, 0)))
-        {
+        if let Some(ord) = (0..self.terms).find(|&ord| !(1..=self.max_doc).contains(&self.doc_freq(ord))) {
             return Err(damaged(
                 kind,
                 format!("the document frequency of term {ord} is 0 or past the segment's {}", self.max_doc),
             ));
         }
-        let (mut bodies, mut tokens) = (0u32, 0u64);
-        for b in table(self.lengths_at, self.max_doc as usize, 4) {
-            let length = u32_at(b, 0);
-            bodies += u32::from(length > 0);
-            tokens += u64::from(length);
-        }
-        if tokens != self.total_tokens {
-            return Err(damaged(
-                kind,
-                format!("its lengths add up to {tokens} tokens, its footer says {}", self.total_tokens),
-            ));
-        }
-        self.bodies = bodies;
         Ok(())
     }
 
@@ -280,7 +341,7 @@ impl TermIndex {
     /// A report's length, as a tantivy field norm id.
     pub fn fieldnorm_id(&self, doc: DocId) -> u8 {
         if doc < self.max_doc {
-            self.data[self.norms_at + doc as usize]
+            self.data[self.layout.norms_at + doc as usize]
         } else {
             0
         }
@@ -289,7 +350,7 @@ impl TermIndex {
     /// A report's exact number of tokens.
     pub fn length(&self, doc: DocId) -> u32 {
         if doc < self.max_doc {
-            u32_at(&self.data, self.lengths_at + doc as usize * 4)
+            u32_at(&self.data, self.layout.lengths_at + doc as usize * 4)
         } else {
             0
         }
@@ -323,6 +384,10 @@ impl TermIndex {
     /// The number of live reports in term `ord`'s postings: its document
     /// frequency when the segment has no deletes, else counted.
     pub fn live_doc_freq(&self, ord: usize, alive: Option<&AliveBitSet>) -> Result<u64> {
+        if ord >= self.terms {
+            bail!("term {ord} asked of a .{} file of {} terms", self.kind.extension(), self.terms);
+        }
+        self.verify_terms(ord..ord + 1)?;
         let Some(alive) = alive else { return Ok(u64::from(self.doc_freq(ord))) };
         let mut postings = self.postings(ord)?;
         let mut n = 0;
@@ -345,37 +410,60 @@ impl TermIndex {
         self.terms
     }
 
+    /// Term `ord`'s key. As written only once its table block is checked:
+    /// call it for ords that [`TermIndex::find`], [`TermIndex::range`] or
+    /// [`TermIndex::postings`] returned or opened (or after
+    /// [`TermIndex::verify_tables`]).
     pub fn key(&self, ord: usize) -> u64 {
-        u64_at(&self.data, self.keys_at + ord * 8)
+        u64_at(&self.data, self.layout.keys_at + ord * 8)
     }
 
+    /// Term `ord`'s document frequency (deleted reports included). As
+    /// [`TermIndex::key`], only for ords whose table block is checked.
     pub fn doc_freq(&self, ord: usize) -> u32 {
-        u32_at(&self.data, self.doc_freqs_at + ord * 4)
+        u32_at(&self.data, self.layout.doc_freqs_at + ord * 4)
     }
 
     fn checksum(&self, ord: usize) -> u32 {
-        u32_at(&self.data, self.checksums_at + ord * 4)
+        u32_at(&self.data, self.layout.checksums_at + ord * 4)
     }
 
-    /// The bytes of term `ord`'s postings (offsets were checked at open).
-    pub(super) fn term_bytes(&self, ord: usize) -> OwnedBytes {
-        let at = |ord: usize| u64_at(&self.data, self.offsets_at + ord * 8) as usize;
-        self.data.slice(at(ord)..at(ord + 1))
+    fn offset(&self, ord: usize) -> u64 {
+        u64_at(&self.data, self.layout.offsets_at + ord * 8)
     }
 
-    /// The ordinal of the term `key`.
-    pub fn find(&self, key: u64) -> Option<usize> {
+    /// The bytes of term `ord`'s postings, once its table block is checked;
+    /// `None` when its offsets are out of order or past the postings (never
+    /// in a file as fazhi writes it).
+    pub(super) fn term_bytes(&self, ord: usize) -> Option<OwnedBytes> {
+        let (start, end) = (self.offset(ord), self.offset(ord + 1));
+        (start <= end && end <= self.layout.keys_at as u64).then(|| self.data.slice(start as usize..end as usize))
+    }
+
+    /// The ordinal of the term `key`, with the table blocks that prove it
+    /// checked. Sound whatever damage the binary search met elsewhere: the
+    /// search ends between two neighbours, `key(p - 1) < key <= key(p)`, and
+    /// once their blocks are checked these are the keys as written, which
+    /// increase, so `p` is where `key` is or would be.
+    pub fn find(&self, key: u64) -> Result<Option<usize>> {
         let ord = self.lower_bound(key);
-        (ord < self.terms && self.key(ord) == key).then_some(ord)
+        self.verify_terms(ord.saturating_sub(1)..ord + 1)?;
+        Ok((ord < self.terms && self.key(ord) == key).then_some(ord))
     }
 
-    /// Ordinals of the terms with `lo <= key <= hi`.
-    pub fn range(&self, lo: u64, hi: u64) -> Range<usize> {
+    /// Ordinals of the terms with `lo <= key <= hi`, with the table blocks
+    /// of both ends' neighbours and all between checked (as [`find`]'s).
+    ///
+    /// [`find`]: TermIndex::find
+    pub fn range(&self, lo: u64, hi: u64) -> Result<Range<usize>> {
         let start = self.lower_bound(lo);
         let end = if hi == u64::MAX { self.terms } else { self.lower_bound(hi + 1) };
-        start..end.max(start)
+        self.verify_terms(start.saturating_sub(1)..start.max(end) + 1)?;
+        Ok(start..end.max(start))
     }
 
+    /// The first ord whose key is not below `key`, as far as the keys read
+    /// (checked or not) tell.
     fn lower_bound(&self, key: u64) -> usize {
         partition_point(0..self.terms, |ord| self.key(ord) < key)
     }
@@ -385,12 +473,13 @@ impl TermIndex {
         if ord >= self.terms {
             bail!("term {ord} asked of a .{} file of {} terms", self.kind.extension(), self.terms);
         }
-        let bytes = self.term_bytes(ord);
-        let (word, bit) = (ord / 64, 1u64 << (ord % 64));
-        let verified = &self.shared.verified[word];
-        if verified.load(Ordering::Relaxed) & bit == 0 {
+        self.verify_terms(ord..ord + 1)?;
+        let Some(bytes) = self.term_bytes(ord) else {
+            return Err(damaged(self.kind, format!("the offsets of term {ord} are out of order or past the postings")));
+        };
+        if !self.shared.verified.get(ord) {
             self.check_term(ord, &bytes)?;
-            verified.fetch_or(bit, Ordering::Relaxed);
+            self.shared.verified.set(ord);
         }
         Ok(TermPostings::new(bytes, self.doc_freq(ord), self.kind.has_positions(), self.max_doc))
     }
