@@ -57,6 +57,12 @@ impl IndexHandle {
     /// (or for an update, under [`layout::WriteLock`]); every failure is
     /// one line that says what to do.
     pub fn open(dir: &Path) -> Result<IndexHandle> {
+        Self::open_with_reader(dir).map(|(handle, _)| handle)
+    }
+
+    /// [`IndexHandle::open`], keeping the reader that opening made (a
+    /// second one would open and map every file again).
+    pub fn open_with_reader(dir: &Path) -> Result<(IndexHandle, Reader)> {
         // A rebuild beside us may make another generation current and
         // remove this one between reading the marker and opening it: then
         // the marker names another generation, and that one is opened.
@@ -77,7 +83,7 @@ impl IndexHandle {
         }
     }
 
-    fn open_current(dir: &Path, current: Option<(PathBuf, Marker)>) -> Result<IndexHandle> {
+    fn open_current(dir: &Path, current: Option<(PathBuf, Marker)>) -> Result<(IndexHandle, Reader)> {
         let shown_dir = shown(dir);
         let Some((generation, marker)) = current else {
             if layout::is_index(dir) {
@@ -103,10 +109,11 @@ impl IndexHandle {
         }
         let handle = Self::wrap(dir, &generation, index)?;
         super::verify::files_present(&handle)?;
-        super::verify::small_files_sound(&handle)?;
         // Opening a reader loads every segment: catches damaged files now.
-        guard(dir, || handle.reader())?;
-        Ok(handle)
+        let reader = guard(dir, || handle.reader())?;
+        // While the reader holds the files mapped, so they are read once.
+        super::verify::small_files_sound(&handle)?;
+        Ok((handle, reader))
     }
 
     /// Creates a new, empty index in the generation folder `generation`

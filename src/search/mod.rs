@@ -128,8 +128,7 @@ pub struct Engine {
 
 impl Engine {
     pub fn open(dir: &Path) -> Result<Engine> {
-        let handle = IndexHandle::open(dir)?;
-        let reader = handle.reader()?;
+        let (handle, reader) = IndexHandle::open_with_reader(dir)?;
         Ok(Engine { handle, reader, catalog: OnceLock::new(), has_reposts: OnceLock::new(), live: OnceLock::new() })
     }
 
