@@ -108,11 +108,16 @@ impl IndexHandle {
             index.register_plugin(plugin);
         }
         let handle = Self::wrap(dir, &generation, index)?;
-        super::verify::files_present(&handle)?;
-        // Opening a reader loads every segment: catches damaged files now.
-        let reader = guard(dir, || handle.reader())?;
-        // While the reader holds the files mapped, so they are read once.
-        super::verify::small_files_sound(&handle)?;
+        // Opening a reader loads every segment: catches damaged files now;
+        // a file that is missing is named as such.
+        let reader = match guard(dir, || handle.reader()) {
+            Ok(reader) => reader,
+            Err(e) => {
+                super::verify::files_present(&handle)?;
+                return Err(e);
+            }
+        };
+        super::verify::small_files_sound(&handle, &reader.searcher())?;
         Ok((handle, reader))
     }
 

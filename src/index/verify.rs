@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use anyhow::{bail, Result};
 use tantivy::index::SegmentComponent;
-use tantivy::Directory;
+use tantivy::{Directory, Searcher};
 
 use super::store::{damaged, index_flag, IndexHandle};
 use super::terms::Kind;
@@ -68,27 +68,29 @@ pub fn files_present(handle: &IndexHandle) -> Result<()> {
 /// one by one as they are read (`doc_check`); fazhi's term files table
 /// block by table block and term by term as they are used (`terms`);
 /// `fazhi verify` checks every byte of all of them.
-pub fn small_files_sound(handle: &IndexHandle) -> Result<()> {
-    let metas = handle.index.searchable_segment_metas().map_err(|e| damaged(&handle.dir, e))?;
+pub fn small_files_sound(handle: &IndexHandle, searcher: &Searcher) -> Result<()> {
+    // The segments the reader holds open: a writer beside us may merge
+    // others away and delete their files meanwhile, but not these (their
+    // files are mapped, and reopening one by name gets that mapping).
     let directory = handle.index.directory();
-    for meta in metas {
-        let mut files: Vec<PathBuf> = [
-            SegmentComponent::Postings,
-            SegmentComponent::Positions,
-            SegmentComponent::FastFields,
-            SegmentComponent::FieldNorms,
-            SegmentComponent::Terms,
-        ]
-        .into_iter()
-        .map(|c| meta.relative_path(c))
-        .collect();
-        if meta.has_deletes() {
-            files.push(meta.relative_path(SegmentComponent::Delete));
+    for segment in searcher.segment_readers() {
+        let id = segment.segment_id().uuid_string();
+        let mut files: Vec<PathBuf> =
+            ["idx", "pos", "fast", "fieldnorm", "term"].iter().map(|ext| PathBuf::from(format!("{id}.{ext}"))).collect();
+        if let Some(opstamp) = segment.delete_opstamp().filter(|_| segment.has_deletes()) {
+            files.push(PathBuf::from(format!("{id}.{opstamp}.del")));
         }
         for file in files {
-            let sound = directory.validate_checksum(&file).map_err(|e| damaged(&handle.dir, e))?;
-            if !sound {
-                return Err(damaged(&handle.dir, format!("{} 校验和不符", shown(&handle.generation.join(&file)))));
+            match directory.validate_checksum(&file) {
+                Ok(true) => {}
+                Ok(false) => {
+                    return Err(damaged(&handle.dir, format!("{} 校验和不符", shown(&handle.generation.join(&file)))))
+                }
+                Err(e) => {
+                    // A missing file is named as missing.
+                    files_present(handle)?;
+                    return Err(damaged(&handle.dir, e));
+                }
             }
         }
     }
