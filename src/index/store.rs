@@ -110,7 +110,10 @@ impl IndexHandle {
         // The schema is kept in tantivy's meta.json, which has no checksum:
         // it must be the one this fazhi builds (same fingerprint).
         if index.schema() != SchemaSpec::load()?.to_tantivy()? {
-            return Err(damaged(dir, format!("{} 中的 schema 与建立索引时的不同", shown(&generation.join("meta.json")))));
+            return Err(damaged(
+                dir,
+                format!("{} 中的 schema 与建立索引时的不同", shown(&generation.join("meta.json"))),
+            ));
         }
         let handle = Self::wrap(dir, &generation, index)?;
         // Opening a reader loads every segment: catches damaged files now;

@@ -75,8 +75,10 @@ pub fn small_files_sound(handle: &IndexHandle, searcher: &Searcher) -> Result<()
     let directory = handle.index.directory();
     for segment in searcher.segment_readers() {
         let id = segment.segment_id().uuid_string();
-        let mut files: Vec<PathBuf> =
-            ["idx", "pos", "fast", "fieldnorm", "term"].iter().map(|ext| PathBuf::from(format!("{id}.{ext}"))).collect();
+        let mut files: Vec<PathBuf> = ["idx", "pos", "fast", "fieldnorm", "term"]
+            .iter()
+            .map(|ext| PathBuf::from(format!("{id}.{ext}")))
+            .collect();
         if let Some(opstamp) = segment.delete_opstamp().filter(|_| segment.has_deletes()) {
             files.push(PathBuf::from(format!("{id}.{opstamp}.del")));
         }
