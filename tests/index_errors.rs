@@ -5,12 +5,6 @@ mod common;
 use common::*;
 use predicates::prelude::*;
 
-fn one_line(stderr: &[u8]) -> String {
-    let s = String::from_utf8_lossy(stderr).trim_end().to_string();
-    assert_eq!(s.lines().count(), 1, "expected one line, got:\n{s}");
-    s
-}
-
 #[test]
 fn missing_index_is_one_line_exit_2() {
     let dir = scratch("missing").join("nowhere");

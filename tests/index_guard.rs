@@ -13,12 +13,6 @@ use std::process::Command as Std;
 
 use common::*;
 
-fn one_line(stderr: &[u8]) -> String {
-    let s = String::from_utf8_lossy(stderr).trim_end().to_string();
-    assert_eq!(s.lines().count(), 1, "expected one line, got:\n{s}");
-    s
-}
-
 /// Every file under `dir` with its bytes, for before/after comparisons.
 fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
     let mut out = Vec::new();

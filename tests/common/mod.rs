@@ -96,6 +96,13 @@ pub fn highlighted(answer: &Value) -> Vec<String> {
     out
 }
 
+/// An error output of exactly one line, returned trimmed.
+pub fn one_line(stderr: &[u8]) -> String {
+    let s = String::from_utf8_lossy(stderr).trim_end().to_string();
+    assert_eq!(s.lines().count(), 1, "expected one line, got:\n{s}");
+    s
+}
+
 /// `fazhi index` output names each skipped file with its reason on one line.
 pub fn assert_skipped(output: &str, expected: &[(&str, &str)]) {
     for (file, reason) in expected {
