@@ -37,6 +37,7 @@ fn main() {
             prune: false,
             progress: true,
             manifest: Some(manifest),
+            isolation: None,
         };
         build(&index, &request).expect("index");
         eprintln!("indexed in {:.1} s", start.elapsed().as_secs_f64());

@@ -42,6 +42,17 @@ pub enum Command {
     Completions(CompletionsArgs),
     /// 输出 man 手册页（roff 格式）
     Man,
+    /// 解析进程（fazhi index 自动启动，不要直接运行）
+    #[command(name = "__parse-worker", hide = true)]
+    ParseWorker(ParseWorkerArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct ParseWorkerArgs {
+    #[arg(long, value_name = "MB")]
+    pub memory_mb: u64,
+    #[arg(long, value_name = "SECS")]
+    pub seconds: u64,
 }
 
 #[derive(Args, Debug)]
@@ -190,6 +201,25 @@ pub struct IndexArgs {
     /// 元数据清单（JSON Lines，每行 {"path": …, "year": …}），逐字段覆盖自动识别的结果
     #[arg(long, value_name = "FILE")]
     pub manifest: Option<PathBuf>,
+    #[command(flatten)]
+    pub parsing: ParseLimitArgs,
+}
+
+/// Limits of the processes that parse PDF, .docx and HTML.
+#[derive(Args, Debug)]
+pub struct ParseLimitArgs {
+    /// 每个 PDF、docx、网页文件的解析时间上限（CPU 秒；墙钟时间上限为其两倍），超时跳过
+    #[arg(long, value_name = "SECS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub parse_timeout: u64,
+    /// 每个解析进程的内存（地址空间）上限，超出则跳过该文件
+    #[arg(long, value_name = "MB", default_value_t = 2048, value_parser = clap::value_parser!(u64).range(256..=1048576))]
+    pub parse_memory: u64,
+}
+
+impl ParseLimitArgs {
+    pub fn limits(&self) -> crate::ingest::worker::Limits {
+        crate::ingest::worker::Limits { memory_mb: self.parse_memory, seconds: self.parse_timeout }
+    }
 }
 
 #[derive(Args, Debug)]
@@ -200,6 +230,8 @@ pub struct ExtractArgs {
     /// 输出格式：text（依据一览）、json（数组）、jsonl（每行一个对象）
     #[arg(long, value_enum, default_value_t = ExtractFormat::Text)]
     pub format: ExtractFormat,
+    #[command(flatten)]
+    pub parsing: ParseLimitArgs,
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]

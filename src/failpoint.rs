@@ -30,3 +30,39 @@ pub fn lock_cannot_be_made() -> bool {
     static SET: OnceLock<bool> = OnceLock::new();
     *SET.get_or_init(|| std::env::var_os("FAZHI_INJECT_READONLY").is_some_and(|v| v == "1"))
 }
+
+/// `FAZHI_INJECT_PARSE_FAULT=KIND:TEXT[,KIND:TEXT…]`: a parser worker given
+/// a file whose name contains TEXT fails as KIND does — `overflow` (endless
+/// recursion), `oom` (allocations past any limit), `spin` (an endless loop)
+/// or `abort` — so tests see the pool contain each way a parsing crate can die.
+pub fn parse_fault(path: &std::path::Path) {
+    static FAULTS: OnceLock<Vec<(String, String)>> = OnceLock::new();
+    let faults = FAULTS.get_or_init(|| {
+        let spec = std::env::var("FAZHI_INJECT_PARSE_FAULT").unwrap_or_default();
+        spec.split(',').filter_map(|f| f.split_once(':')).map(|(k, t)| (k.to_string(), t.to_string())).collect()
+    });
+    let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+    let Some((kind, _)) = faults.iter().find(|(_, text)| name.contains(text.as_str())) else { return };
+    match kind.as_str() {
+        "overflow" => {
+            #[allow(unconditional_recursion)]
+            fn deeper(n: u64) -> u64 {
+                let pad = std::hint::black_box([n; 64]);
+                deeper(pad[0] + 1) + pad[63]
+            }
+            std::hint::black_box(deeper(0));
+        }
+        "oom" => {
+            let mut hoard: Vec<Vec<u8>> = Vec::new();
+            loop {
+                hoard.push(vec![1; 64 << 20]);
+                std::hint::black_box(&hoard);
+            }
+        }
+        "spin" => loop {
+            std::hint::black_box(path);
+        },
+        "abort" => std::process::abort(),
+        _ => {}
+    }
+}

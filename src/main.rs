@@ -33,6 +33,10 @@ fn main() -> ExitCode {
         Command::Verify(args) => commands::verify::run(args),
         Command::Completions(args) => commands::info::completions(args),
         Command::Man => commands::info::man(),
+        Command::ParseWorker(args) => {
+            let limits = fazhi::ingest::worker::Limits { memory_mb: args.memory_mb, seconds: args.seconds };
+            fazhi::ingest::worker::serve(limits).map(|()| 0).map_err(Into::into)
+        }
     });
     match result {
         Ok(Ok(code)) => ExitCode::from(code),

@@ -24,6 +24,7 @@ fn engine() -> &'static Engine {
                 prune: false,
                 progress: false,
                 manifest: None,
+                isolation: None,
             },
         )
         .unwrap();

@@ -5,6 +5,7 @@ use anyhow::Result;
 use super::{ERROR, FOUND};
 use fazhi::cli::{ExtractArgs, ExtractFormat};
 use fazhi::extract::{self, sidecar};
+use fazhi::ingest::pool::Pool;
 use fazhi::{ingest, render};
 
 /// `fazhi extract`: metadata with evidence, without indexing. A file that
@@ -12,8 +13,9 @@ use fazhi::{ingest, render};
 pub fn run(args: ExtractArgs) -> Result<u8> {
     let mut records = Vec::new();
     let mut failed = false;
+    let pool = Pool::isolated(args.parsing.limits());
     for path in &args.files {
-        let parts = match ingest::read(path) {
+        let parts = match pool.read(path) {
             Ok(parts) => parts,
             Err(reason) => {
                 eprintln!("fazhi: 跳过 {}：{reason}", path.display());

@@ -15,8 +15,14 @@ const SKIPS_SHOWN_PER_KIND: usize = 20;
 pub fn run(args: IndexArgs) -> Result<u8> {
     let dir = args.location.index.clone().unwrap_or_else(paths::default_index_dir);
     let paths = if args.paths.is_empty() { vec![paths::bundled_corpus()] } else { args.paths };
-    let request =
-        BuildRequest { paths, rebuild: args.rebuild, prune: args.prune, progress: true, manifest: args.manifest };
+    let request = BuildRequest {
+        paths,
+        rebuild: args.rebuild,
+        prune: args.prune,
+        progress: true,
+        manifest: args.manifest,
+        isolation: Some(args.parsing.limits()),
+    };
     let summary = build::build(&dir, &request)?;
     // One line per skipped file, but not 100,000 of one kind.
     let mut shown = std::collections::BTreeMap::new();

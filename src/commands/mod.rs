@@ -16,6 +16,7 @@ use anyhow::Result;
 use fazhi::cli::{self, ColorWhen};
 use fazhi::index::build::{self, BuildRequest};
 use fazhi::index::layout;
+use fazhi::ingest::worker::Limits;
 use fazhi::paths;
 
 /// ripgrep's convention: 0 found, 1 nothing found, 2 error.
@@ -37,8 +38,14 @@ pub fn default_index_built_on_first_use() -> Result<PathBuf> {
     if !layout::is_index(&dir) {
         let corpus = paths::bundled_corpus();
         eprintln!("fazhi: 首次使用：正在用自带语料 {} 建立默认索引 {} …", corpus.display(), dir.display());
-        let request =
-            BuildRequest { paths: vec![corpus], rebuild: false, prune: false, progress: true, manifest: None };
+        let request = BuildRequest {
+            paths: vec![corpus],
+            rebuild: false,
+            prune: false,
+            progress: true,
+            manifest: None,
+            isolation: Some(Limits::default()),
+        };
         let summary = build::build(&dir, &request)?;
         eprintln!("fazhi: {}", index::summary_line(&summary, &dir));
     }

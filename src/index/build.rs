@@ -40,6 +40,8 @@ use super::report_doc::{self, ReportDoc};
 use super::store::IndexHandle;
 use super::Fields;
 use crate::extract::sidecar::Manifest;
+use crate::ingest::pool::Pool;
+use crate::ingest::worker::Limits;
 use crate::ingest::{self, SkipReason};
 use crate::{failpoint, parallel, paths};
 
@@ -61,6 +63,9 @@ pub struct BuildRequest {
     pub progress: bool,
     /// JSON Lines of per-report metadata overrides.
     pub manifest: Option<PathBuf>,
+    /// Parse PDF, .docx and HTML in worker processes with these limits
+    /// ([`ingest::pool`]); `None` parses in this process.
+    pub isolation: Option<Limits>,
 }
 
 #[derive(Debug, Default)]
@@ -159,6 +164,7 @@ fn index_into(handle: &IndexHandle, request: &BuildRequest, start: Instant) -> R
         orphans: BTreeSet::new(),
         pending: 0,
         manifest,
+        pool: request.isolation.map_or(Pool::InProcess, Pool::isolated),
         summary: BuildSummary { skipped: discovery.skipped, ..BuildSummary::default() },
     };
     if request.prune {
@@ -170,8 +176,8 @@ fn index_into(handle: &IndexHandle, request: &BuildRequest, start: Instant) -> R
     for window in discovery.files.chunks(WINDOW) {
         let jobs: Vec<Job> = window.iter().filter_map(|path| run.job(path)).collect();
         bar.inc((window.len() - jobs.len()) as u64);
-        let manifest = run.manifest.as_ref();
-        let prepared = parallel::map(&jobs, threads, |job| prepare(job, manifest), || bar.inc(1));
+        let (pool, manifest) = (&run.pool, run.manifest.as_ref());
+        let prepared = parallel::map(&jobs, threads, |job| prepare(job, pool, manifest), || bar.inc(1));
         for (job, parts) in jobs.iter().zip(prepared) {
             run.store(job, parts)?;
             run.settle()?;
@@ -207,8 +213,8 @@ type Parts = Result<Vec<Result<ReportDoc, (PathBuf, SkipReason)>>, SkipReason>;
 
 /// Reads and extracts one file (any thread). A bug in extraction costs
 /// that report, not the run, and what is indexed stays.
-fn prepare(job: &Job, manifest: Option<&Manifest>) -> Parts {
-    let parts = ingest::read(&job.path)?;
+fn prepare(job: &Job, pool: &Pool, manifest: Option<&Manifest>) -> Parts {
+    let parts = pool.read(&job.path)?;
     // Most files are one report; a JSON Lines file is one per line, keyed path#line.
     let beside = ingest::sidecar_owner(&job.path, &parts);
     let in_manifest = manifest.and_then(|m| m.get(&job.path));
@@ -251,6 +257,7 @@ struct Run {
     orphans: BTreeSet<String>,
     pending: usize,
     manifest: Option<Manifest>,
+    pool: Pool,
     summary: BuildSummary,
 }
 
@@ -343,7 +350,7 @@ impl Run {
             let path = paths::from_key(file_of(&key));
             match self.job(&path) {
                 Some(job) => {
-                    let parts = prepare(&job, self.manifest.as_ref());
+                    let parts = prepare(&job, &self.pool, self.manifest.as_ref());
                     self.store(&job, parts)?;
                 }
                 None => self.orphans.retain(|k| file_of(k) != file_of(&key)),

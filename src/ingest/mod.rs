@@ -10,13 +10,15 @@ pub mod docx;
 pub mod html;
 pub mod jsonl;
 pub mod pdf;
+pub mod pool;
 pub mod walk;
+pub mod worker;
 
 use std::fmt;
 use std::path::Path;
 
 /// Why a file was not indexed; shown in the summary of `fazhi index`.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 pub enum SkipReason {
     Unsupported(String),
     Empty,
@@ -42,6 +44,10 @@ pub enum SkipReason {
     NoText,
     /// One line of a JSON Lines file.
     BadLine(usize, String),
+    /// The parser process overran its time budget, in seconds.
+    Timeout(u64),
+    /// The parser process died on this file (a crash in a parsing crate).
+    ParseFailed(String),
     /// fazhi failed on this file (a bug): reported, the run goes on.
     Internal,
 }
@@ -69,6 +75,8 @@ impl fmt::Display for SkipReason {
             SkipReason::PdfGarbled => write!(f, "PDF 文字层无法正确提取（字体缺少编码映射，提取结果是乱码）"),
             SkipReason::NoText => write!(f, "没有正文（只有网页框架或广告）"),
             SkipReason::BadLine(n, e) => write!(f, "第 {n} 行无效（{e}）"),
+            SkipReason::Timeout(secs) => write!(f, "解析超时（超过 {secs} 秒，已停止）"),
+            SkipReason::ParseFailed(why) => write!(f, "解析失败（{why}）"),
             SkipReason::Internal => write!(f, "处理时出现内部错误（请报告此问题）"),
         }
     }
@@ -86,6 +94,8 @@ impl SkipReason {
             SkipReason::TooLarge(_) => "文件过大".into(),
             SkipReason::Corrupt(_) => "文件损坏".into(),
             SkipReason::BadLine(..) => "JSON Lines 行无效".into(),
+            SkipReason::Timeout(_) => "解析超时".into(),
+            SkipReason::ParseFailed(_) => "解析失败".into(),
             other => other.to_string(),
         }
     }
@@ -94,7 +104,7 @@ impl SkipReason {
 /// Metadata a format states outside the text: hints used where the text
 /// says nothing (an HTML `<title>`, a `PubDate` meta), or overrides (the
 /// fields of a JSON Lines record, applied like a REPORT.json).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Hints {
     pub title: Option<String>,
     /// `YYYY-MM-DD`.
@@ -111,7 +121,7 @@ pub struct Hints {
 
 /// One report read from a file: most files hold one, a JSON Lines file one
 /// per line.
-#[derive(Debug)]
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
 pub struct Part {
     /// Appended to the file's path to key this report (`#12` for line 12), or empty.
     pub suffix: String,

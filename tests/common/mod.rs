@@ -34,6 +34,28 @@ pub fn fazhi() -> Command {
     cmd
 }
 
+/// The binary as [`fazhi`] sets it up, run under `prlimit --as=BYTES`: the
+/// address-space limit holds for it and every process it starts. Without
+/// `prlimit` (not on every system) it runs unlimited.
+pub fn fazhi_within(address_space: u64) -> std::process::Command {
+    let bin = assert_cmd::cargo::cargo_bin("fazhi");
+    let prlimit = Path::new("/usr/bin/prlimit");
+    let mut cmd = if prlimit.exists() {
+        let mut cmd = std::process::Command::new(prlimit);
+        cmd.arg(format!("--as={address_space}")).arg(bin);
+        cmd
+    } else {
+        std::process::Command::new(bin)
+    };
+    let home = Path::new(env!("CARGO_TARGET_TMPDIR")).join("home");
+    cmd.env_remove("FAZHI_INDEX")
+        .env_remove("NO_COLOR")
+        .env_remove("CLICOLOR_FORCE")
+        .env("XDG_DATA_HOME", home.join("data"))
+        .env("HOME", home);
+    cmd
+}
+
 /// An index of the bundled corpus, built once per test binary.
 pub fn bundled_index() -> &'static Path {
     static DIR: OnceLock<PathBuf> = OnceLock::new();

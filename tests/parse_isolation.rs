@@ -1,0 +1,105 @@
+//! PDF, .docx and HTML are parsed in worker processes: a parser that
+//! overflows its stack, runs out of memory, loops forever or aborts costs
+//! only its file. The failures are injected into real workers
+//! (`FAZHI_INJECT_PARSE_FAULT`), since no real file may still crash them;
+//! the reference is a build of the same good files with no fault at all.
+
+mod common;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use common::{assert_skipped, bundled_corpus, fazhi, fazhi_within, hit_files, scratch, search_json};
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/ingest").join(name)
+}
+
+/// Good reports of every isolated format beside the bundled plain texts.
+fn good_corpus(dir: &Path) {
+    fs::create_dir_all(dir).unwrap();
+    for entry in fs::read_dir(bundled_corpus()).unwrap() {
+        let path = entry.unwrap().path();
+        fs::copy(&path, dir.join(path.file_name().unwrap())).unwrap();
+    }
+    for name in ["report.pdf", "qingshan_page.html"] {
+        fs::copy(fixture(name), dir.join(name)).unwrap();
+    }
+}
+
+const FAULTS: &str = "overflow:fault_overflow,oom:fault_oom,spin:fault_spin,abort:fault_abort";
+
+/// `fazhi index` under a 2 GB address-space limit, as the whole run must fit.
+fn index(corpus: &Path, index: &Path, faults: &str) -> (i32, String, Duration) {
+    let start = Instant::now();
+    let out = fazhi_within(2 << 30)
+        .arg("index")
+        .arg(corpus)
+        .arg("--index")
+        .arg(index)
+        .args(["--parse-timeout", "2", "--parse-memory", "512"])
+        .env("FAZHI_INJECT_PARSE_FAULT", faults)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
+    (out.status.code().unwrap_or(-1), text, start.elapsed())
+}
+
+#[test]
+fn a_parser_that_dies_costs_only_its_file_run_after_run() {
+    let root = scratch("parse-isolation");
+    let corpus = root.join("corpus");
+    good_corpus(&corpus);
+    let (code, out, _) = index(&corpus, &root.join("reference"), "");
+    assert_eq!(code, 0, "{out}");
+    let (_, reference) = search_json(&root.join("reference"), &["法治"]);
+    let good = hit_files(&reference);
+    assert!(good.contains("report.pdf") && good.contains("qingshan_page.html"), "{good:?}");
+
+    // The same good files, and beside them files whose parser dies each way.
+    for (name, from) in [
+        ("fault_overflow.html", "qingshan_page.html"),
+        ("fault_oom.pdf", "report.pdf"),
+        ("fault_spin.html", "qingshan_page.html"),
+        ("fault_abort.pdf", "report.pdf"),
+    ] {
+        fs::copy(fixture(from), corpus.join(name)).unwrap();
+    }
+    let expected = [
+        ("fault_overflow.html", "文件过于复杂（嵌套过深"),
+        ("fault_oom.pdf", "文件过于复杂（解析所需内存超过 512 MB"),
+        ("fault_spin.html", "解析超时"),
+        ("fault_abort.pdf", "解析失败（解析进程因信号 6 退出"),
+    ];
+    let index_dir = root.join("index");
+    for run in ["first", "rerun"] {
+        let (code, out, took) = index(&corpus, &index_dir, FAULTS);
+        assert_eq!(code, 0, "{run}: {out}");
+        assert_skipped(&out, &expected);
+        assert!(!out.contains("内部错误") && !out.contains("panicked"), "{run}: {out}");
+        // The spinning parser is stopped by its budget (2 s CPU, 4 s wall).
+        assert!(took < Duration::from_secs(60), "{run}: {took:?}");
+        let (_, answer) = search_json(&index_dir, &["法治"]);
+        assert_eq!(hit_files(&answer), good, "{run}: every good report is indexed, no faulted one");
+    }
+}
+
+#[test]
+fn extract_contains_a_dying_parser_too() {
+    let root = scratch("parse-isolation-extract");
+    let crash = root.join("fault_abort.pdf");
+    fs::copy(fixture("report.pdf"), &crash).unwrap();
+    let out = fazhi()
+        .arg("extract")
+        .arg(&crash)
+        .arg(fixture("qingshan_page.html"))
+        .env("FAZHI_INJECT_PARSE_FAULT", FAULTS)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("fault_abort.pdf：解析失败"), "{stderr}");
+    // The other file is still read and printed.
+    assert!(String::from_utf8_lossy(&out.stdout).contains("qingshan_page.html"));
+}
