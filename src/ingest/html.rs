@@ -24,7 +24,7 @@ use encoding_rs::Encoding;
 use regex::Regex;
 use scraper::{Html, Node};
 
-use super::{clean, decode, Hints, Part, SkipReason};
+use super::{clean, decode, html_tree, Hints, Part, SkipReason};
 use crate::extract::year::iso_date;
 
 /// The declared charset: `<meta charset="gbk">` or the http-equiv form.
@@ -92,19 +92,15 @@ const BLOCKS: &[&str] = &[
 const PARAGRAPHS: &[&str] = &["p", "div", "td", "pre", "li", "section", "article", "blockquote", "dd", "font", "span"];
 /// Share of siblings' score needed to join the best element.
 const SIBLING_SHARE: f64 = 0.2;
-/// Deepest tag nesting parsed: html5ever's time grows with the square of the
-/// depth (40,000 nested divs take seconds), and real pages nest under 100.
-const MAX_NESTING: usize = 5_000;
 /// Deeper elements are ignored: the walks recurse, and a page nested 100,000
 /// deep must not overflow the stack (no real page nests this deep).
 const MAX_DEPTH: usize = 256;
 
 pub fn read(bytes: &[u8]) -> Result<Part, SkipReason> {
     let (page, encoding) = decode_page(bytes)?;
-    if nesting(&page) > MAX_NESTING {
-        return Err(SkipReason::TooComplex(format!("网页标签嵌套超过 {MAX_NESTING} 层")));
-    }
-    let html = Html::parse_document(&page);
+    let Some(html) = html_tree::parse(&page) else {
+        return Err(SkipReason::TooComplex("网页标签嵌套或错位过多，解析工作量远超页面大小".into()));
+    };
     let mut hints = Hints::default();
     meta_hints(&html, &mut hints);
 
@@ -145,45 +141,6 @@ fn decode_page(bytes: &[u8]) -> Result<(String, &'static str), SkipReason> {
         }
     }
     decode::decode(bytes)
-}
-
-static TAG: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"<(/?)([A-Za-z][A-Za-z0-9]*)").unwrap());
-/// Tags that never hold others open: void elements and those a parser closes by itself.
-const UNNESTED: &[&str] = &[
-    "br", "img", "meta", "link", "input", "hr", "wbr", "col", "area", "base", "embed", "param", "source", "track", "p",
-    "li", "dt", "dd", "tr", "td", "th", "option", "tbody", "thead", "tfoot", "colgroup", "!doctype",
-];
-
-/// The deepest nesting of start tags over end tags, scanning the markup as
-/// a parser would close them: an end tag closes the innermost open element
-/// of its name and those inside it, and one with no open element of its
-/// name closes nothing (so `<div></x>` repeated nests ever deeper).
-/// Linear: each open element is pushed and popped once.
-fn nesting(page: &str) -> usize {
-    let mut open: Vec<String> = Vec::new();
-    let mut counts: HashMap<String, usize> = HashMap::new();
-    let mut deepest = 0;
-    for c in TAG.captures_iter(page) {
-        let name = c[2].to_ascii_lowercase();
-        if UNNESTED.contains(&name.as_str()) {
-            continue;
-        }
-        if c[1].is_empty() {
-            *counts.entry(name.clone()).or_default() += 1;
-            open.push(name);
-            deepest = deepest.max(open.len());
-        } else if counts.get(&name).is_some_and(|&n| n > 0) {
-            while let Some(top) = open.pop() {
-                if let Some(n) = counts.get_mut(&top) {
-                    *n -= 1;
-                }
-                if top == name {
-                    break;
-                }
-            }
-        }
-    }
-    deepest
 }
 
 fn meta_hints(html: &Html, hints: &mut Hints) {
@@ -348,6 +305,18 @@ fn measure_sums(node: NodeRef<Node>, stats: &mut HashMap<NodeId, Stats>, in_link
     all
 }
 
+/// The text of a `<pre>` as written, without what never counts inside it
+/// (a `<script>` in a `<pre>` is still a script).
+fn preformatted(node: NodeRef<Node>, stats: &HashMap<NodeId, Stats>, out: &mut String) {
+    for child in node.children() {
+        match child.value() {
+            Node::Text(text) => out.push_str(text),
+            Node::Element(_) if !stats.get(&child.id()).is_some_and(|s| s.skipped) => preformatted(child, stats, out),
+            _ => {}
+        }
+    }
+}
+
 fn is_han(c: char) -> bool {
     matches!(c, '\u{4E00}'..='\u{9FFF}' | '\u{3400}'..='\u{4DBF}' | '\u{F900}'..='\u{FAFF}')
 }
@@ -417,7 +386,9 @@ impl Lines {
                     self.break_line();
                 }
                 if name == "pre" {
-                    for line in node.descendants().filter_map(|d| d.value().as_text()).flat_map(|t| t.lines()) {
+                    let mut text = String::new();
+                    preformatted(node, stats, &mut text);
+                    for line in text.lines() {
                         self.line.push_str(line);
                         self.break_line();
                     }
@@ -531,6 +502,14 @@ mod tests {
         let part = read(&bytes).unwrap();
         assert!(part.text.unwrap().contains("枫桥经验"));
         assert_eq!(part.format, "HTML（GBK）");
+    }
+
+    #[test]
+    fn scripts_inside_pre_are_still_scripts() {
+        let page = "<body><pre>第一行依法行政，推进法治政府建设。\n<script>var hidden = 1;</script>第二行坚持“枫桥经验”。</pre></body>";
+        let text = text_of(page);
+        assert!(text.contains("第一行") && text.contains("第二行"), "{text}");
+        assert!(!text.contains("hidden"), "{text}");
     }
 
     #[test]

@@ -8,6 +8,7 @@ pub mod clean;
 pub mod decode;
 pub mod docx;
 pub mod html;
+mod html_tree;
 pub mod jsonl;
 pub mod pdf;
 pub mod pool;
