@@ -7,6 +7,9 @@
 //! crate panic. So the result is checked: a page with fonts but no text, or
 //! text that is not text, is skipped with a reason instead of indexed, and a
 //! panic inside the crate becomes a reason too (its message is not printed).
+//! The crate trusts the file, so its work is bounded first ([`limits`]).
+
+pub mod limits;
 
 use std::cell::Cell;
 use std::panic::{self, AssertUnwindSafe};
@@ -34,11 +37,13 @@ pub fn read(bytes: &[u8]) -> Result<Part, SkipReason> {
 }
 
 fn extract(bytes: &[u8]) -> Result<String, SkipReason> {
+    limits::check_streams(bytes)?;
     let mut doc = Document::load_mem(bytes).map_err(|e| SkipReason::Corrupt(format!("PDF 无法解析：{e}")))?;
     // Many PDFs are "encrypted" only to restrict printing, with an empty password.
     if doc.is_encrypted() && doc.decrypt("").is_err() {
         return Err(SkipReason::Encrypted);
     }
+    limits::check_drawing(&doc)?;
     let mut text = String::new();
     pdf_extract::output_doc(&doc, &mut PlainTextOutput::new(&mut text))
         .map_err(|e| SkipReason::Corrupt(format!("PDF 无法解析：{e}")))?;
