@@ -358,24 +358,9 @@ fn hostile_inputs_are_reasons_not_crashes() {
     not_xml.start_file("word/document.xml", zip::write::SimpleFileOptions::default()).unwrap();
     not_xml.write_all(b"<w:document><w:body><w:p><w:t>\xFF\xFE</w:p></oops>").unwrap();
     fs::write(corpus.join("not_xml.docx"), not_xml.finish().unwrap().into_inner()).unwrap();
-    // End tags that close nothing: html5ever nests 200,000 deep (quadratic).
-    fs::write(corpus.join("unbalanced.html"), "<div></x>".repeat(200_000)).unwrap();
-    // Inline formatting nested 250 deep on every line, with text at each level.
-    let nested = format!("<p>{}依法行政{}</p>", "<span><b>推进法治，".repeat(125), "</b></span>".repeat(125));
-    fs::write(corpus.join("inline.html"), format!("<html><body>{}</body></html>", nested.repeat(40))).unwrap();
-    // A docx whose document.xml inflates to 250 MB from a few hundred KB.
-    let mut bomb = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let deflated = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
-    bomb.start_file("word/document.xml", deflated).unwrap();
-    bomb.write_all(b"<w:document><w:body>").unwrap();
-    let paragraph = "<w:p><w:r><w:t>法治政府建设</w:t></w:r></w:p>".repeat(1 << 12);
-    for _ in 0..(250 << 20) / paragraph.len() {
-        bomb.write_all(paragraph.as_bytes()).unwrap();
-    }
-    bomb.write_all(b"</w:body></w:document>").unwrap();
-    let bomb = bomb.finish().unwrap().into_inner();
-    assert!(bomb.len() < 2 << 20, "{}", bomb.len());
-    fs::write(corpus.join("bomb.docx"), bomb).unwrap();
+    fs::write(corpus.join("unbalanced.html"), hostile::unbalanced_html()).unwrap();
+    fs::write(corpus.join("inline.html"), hostile::inline_html()).unwrap();
+    fs::write(corpus.join("bomb.docx"), hostile::docx_bomb()).unwrap();
     // A huge file is refused by its size, without being read (sparse: no disk used).
     fs::File::create(corpus.join("huge.pdf")).unwrap().set_len(1 << 30).unwrap();
     fs::write(corpus.join("empty.jsonl"), "\n\n").unwrap();

@@ -6,7 +6,7 @@ mod common;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use common::hostile_pdf;
+use common::hostile as hostile_pdf;
 
 /// Well above what each takes (milliseconds in release; an unoptimized
 /// build inflates the bomb's first 128 MB slower), well below a hang.

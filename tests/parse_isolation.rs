@@ -10,7 +10,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use common::{assert_skipped, bundled_corpus, fazhi, fazhi_within, hit_files, scratch, search_json};
+use common::{assert_skipped, bundled_corpus, fazhi, fazhi_within, hit_files, hostile, scratch, search_json};
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/ingest").join(name)
@@ -102,4 +102,56 @@ fn extract_contains_a_dying_parser_too() {
     assert!(stderr.contains("fault_abort.pdf：解析失败"), "{stderr}");
     // The other file is still read and printed.
     assert!(String::from_utf8_lossy(&out.stdout).contains("qingshan_page.html"));
+}
+
+/// Every hostile file the issue lists, in one run beside good reports,
+/// under a 2 GB address-space limit for the indexer and each worker, with
+/// the default parse limits: each is skipped with its reason in seconds,
+/// the good reports are all indexed, and a rerun does the same.
+#[test]
+fn hostile_files_of_every_kind_cost_only_themselves_within_2_gb() {
+    let root = scratch("parse-isolation-hostile");
+    let corpus = root.join("corpus");
+    good_corpus(&corpus);
+    let (code, out, _) = index(&corpus, &root.join("reference"), "");
+    assert_eq!(code, 0, "{out}");
+    let (_, reference) = search_json(&root.join("reference"), &["法治"]);
+    let mut good = hit_files(&reference);
+
+    let gbk_half = "第二部分：青石镇严格规范公正文明执法，行政复议纠错率下降。";
+    let mixed = hostile::mixed_encoding("青石镇2023年法治政府建设情况报告\n坚持依法行政。\n", gbk_half);
+    fs::write(corpus.join("mixed.txt"), mixed).unwrap();
+    good.insert("mixed.txt".into());
+    let hostile: [(&str, Vec<u8>, &str); 7] = [
+        ("recursive.pdf", hostile::recursive_xobject(), "文件过于复杂"),
+        ("fan_out.pdf", hostile::fan_out(), "文件过于复杂"),
+        ("bomb.pdf", hostile::stream_bomb(), "文件过于复杂"),
+        ("shared.pdf", hostile::shared_resources(), "文件过于复杂"),
+        ("bomb.docx", hostile::docx_bomb(), "文件过于复杂"),
+        ("unbalanced.html", hostile::unbalanced_html(), "文件过于复杂"),
+        ("inline.html", hostile::inline_html(), ""),
+    ];
+    for (name, bytes, _) in &hostile {
+        fs::write(corpus.join(name), bytes).unwrap();
+    }
+    let index_dir = root.join("index");
+    let expected: Vec<(&str, &str)> = hostile.iter().filter(|h| !h.2.is_empty()).map(|h| (h.0, h.2)).collect();
+    for run in ["first", "rerun"] {
+        let start = Instant::now();
+        let out = fazhi_within(2 << 30).arg("index").arg(&corpus).arg("--index").arg(&index_dir).output().unwrap();
+        let text = String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{run}: {text}");
+        assert_skipped(&text, &expected);
+        assert!(!text.contains("内部错误") && !text.contains("panicked"), "{run}: {text}");
+        assert!(start.elapsed() < Duration::from_secs(60), "{run}: {:?}", start.elapsed());
+        let (_, answer) = search_json(&index_dir, &["法治"]);
+        let found = hit_files(&answer);
+        // The deeply nested page is real text: read (bounded) or skipped, never a hang.
+        let found_good: std::collections::BTreeSet<String> = found.into_iter().filter(|f| f != "inline.html").collect();
+        assert_eq!(found_good, good, "{run}");
+    }
+    // The GBK half of the mixed file was decoded, not indexed as mojibake.
+    let (code, answer) = search_json(&index_dir, &["行政复议纠错率"]);
+    assert_eq!(code, 0);
+    assert_eq!(hit_files(&answer), common::set(&["mixed.txt"]));
 }

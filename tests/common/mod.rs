@@ -134,4 +134,4 @@ pub fn assert_skipped(output: &str, expected: &[(&str, &str)]) {
         );
     }
 }
-pub mod hostile_pdf;
+pub mod hostile;

@@ -1,6 +1,7 @@
-//! Hostile PDFs, written at test time: each is a small file that made the
-//! unbounded text extraction crash, hang or eat all memory. Raw PDF bytes
-//! with a correct xref table, so any reader loads them without repair.
+//! Hostile files, written at test time: each is a small file that made
+//! fazhi crash, hang or eat all memory before its work was bounded. PDFs
+//! are raw bytes with a correct xref table, so any reader loads them
+//! without repair.
 #![allow(dead_code)]
 
 use std::io::Write;
@@ -141,4 +142,39 @@ pub fn shared_resources_of(pages: usize, form_kb: usize) -> Vec<u8> {
 /// 2,000 pages each drawing the same 4 MB form: 8 GB of content to parse.
 pub fn shared_resources() -> Vec<u8> {
     shared_resources_of(2000, 4096)
+}
+
+/// A .docx whose `document.xml` inflates to 250 MB from under 2 MB.
+pub fn docx_bomb() -> Vec<u8> {
+    let mut bomb = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let deflated = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    bomb.start_file("word/document.xml", deflated).unwrap();
+    bomb.write_all(b"<w:document><w:body>").unwrap();
+    let paragraph = "<w:p><w:r><w:t>法治政府建设</w:t></w:r></w:p>".repeat(1 << 12);
+    for _ in 0..(250 << 20) / paragraph.len() {
+        bomb.write_all(paragraph.as_bytes()).unwrap();
+    }
+    bomb.write_all(b"</w:body></w:document>").unwrap();
+    let bomb = bomb.finish().unwrap().into_inner();
+    assert!(bomb.len() < 2 << 20, "{}", bomb.len());
+    bomb
+}
+
+/// End tags that close nothing: html5ever nests 200,000 deep (quadratic).
+pub fn unbalanced_html() -> Vec<u8> {
+    "<div></x>".repeat(200_000).into_bytes()
+}
+
+/// Inline formatting nested 250 deep on every line, with text at each level.
+pub fn inline_html() -> Vec<u8> {
+    let nested = format!("<p>{}依法行政{}</p>", "<span><b>推进法治，".repeat(125), "</b></span>".repeat(125));
+    format!("<html><body>{}</body></html>", nested.repeat(40)).into_bytes()
+}
+
+/// A report whose first half is UTF-8 and second half GBK (two saved
+/// pages pasted together); `tail` is the GBK half's text.
+pub fn mixed_encoding(head: &str, tail: &str) -> Vec<u8> {
+    let mut bytes = head.as_bytes().to_vec();
+    bytes.extend_from_slice(&encoding_rs::GBK.encode(tail).0);
+    bytes
 }
