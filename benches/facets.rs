@@ -38,6 +38,7 @@ fn main() {
             progress: true,
             manifest: Some(manifest),
             isolation: None,
+            demo: false,
         };
         build(&index, &request).expect("index");
         eprintln!("indexed in {:.1} s", start.elapsed().as_secs_f64());

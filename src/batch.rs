@@ -17,7 +17,7 @@ use serde_json::{Map, Value};
 use crate::analyze::dictionary;
 use crate::query::filters::{FilterSpec, UnknownYear, YearRange};
 use crate::search::counts::Dim;
-use crate::search::{Engine, SearchRequest, SearchResponse, Sort};
+use crate::search::{Engine, MatchMode, SearchRequest, SearchResponse, Sort};
 
 /// Fields a JSON input line may have.
 pub const FIELDS: &[&str] = &[
@@ -31,6 +31,7 @@ pub const FIELDS: &[&str] = &[
     "facets",
     "sort",
     "literal",
+    "loose",
     "unknown_year",
     "pivot",
 ];
@@ -61,18 +62,19 @@ struct Answer<'a> {
     response: &'a SearchResponse,
 }
 
-/// Answers every line of `input`, calling `write` with output lines in order.
+/// Answers every line of `input`, calling `write` with output lines in
+/// order. Returns how many lines got a loose answer (asked for with `loose`).
 pub fn run(
     engine: &Engine,
     input: impl BufRead,
     defaults: Defaults,
     progress: &ProgressBar,
     mut write: impl FnMut(&str) -> Result<()>,
-) -> Result<()> {
+) -> Result<usize> {
     // Lines as bytes: one that is not UTF-8 gets its own error answer
     // instead of ending the batch.
     let mut lines = input.split(b'\n').enumerate();
-    let (mut answered, mut full_dictionary) = (0, false);
+    let (mut answered, mut full_dictionary, mut loose) = (0, false, 0);
     loop {
         let mut chunk: Vec<(usize, Option<String>)> = Vec::with_capacity(CHUNK);
         for (i, line) in lines.by_ref() {
@@ -91,10 +93,11 @@ pub fn run(
             }
         }
         if chunk.is_empty() {
-            return Ok(());
+            return Ok(loose);
         }
-        for out in answer_chunk(engine, &chunk, defaults, progress) {
+        for (out, was_loose) in answer_chunk(engine, &chunk, defaults, progress) {
             write(&out)?;
+            loose += usize::from(was_loose);
         }
         answered += chunk.len();
         if answered >= FULL_DICTIONARY_AFTER && !full_dictionary {
@@ -111,12 +114,15 @@ fn answer_chunk(
     chunk: &[(usize, Option<String>)],
     defaults: Defaults,
     progress: &ProgressBar,
-) -> Vec<String> {
+) -> Vec<(String, bool)> {
     let answer = |(line_no, text): &(usize, Option<String>)| match text {
-        Some(text) => answer_line(engine, *line_no, text, defaults),
-        None => error_line(
-            Value::from(*line_no),
-            &anyhow!("第 {line_no} 行不是 UTF-8 文本（可先用 iconv -f GB18030 -t UTF-8 转换）"),
+        Some(text) => answer(engine, *line_no, text, defaults),
+        None => (
+            error_line(
+                Value::from(*line_no),
+                &anyhow!("第 {line_no} 行不是 UTF-8 文本（可先用 iconv -f GB18030 -t UTF-8 转换）"),
+            ),
+            false,
         ),
     };
     crate::parallel::map(chunk, crate::parallel::cores(usize::MAX), answer, || progress.inc(1))
@@ -124,14 +130,23 @@ fn answer_chunk(
 
 /// One output line for one input line; never fails.
 pub fn answer_line(engine: &Engine, line_no: usize, text: &str, defaults: Defaults) -> String {
+    answer(engine, line_no, text, defaults).0
+}
+
+/// The output line, and whether it is a loose answer.
+fn answer(engine: &Engine, line_no: usize, text: &str, defaults: Defaults) -> (String, bool) {
     let (id, request) = match parse_line(line_no, text, defaults) {
         Ok(parsed) => parsed,
-        Err((id, e)) => return error_line(id, &e),
+        Err((id, e)) => return (error_line(id, &e), false),
     };
     match engine.search(&request) {
-        Ok(response) => serde_json::to_string(&Answer { id, response: &response })
-            .unwrap_or_else(|e| error_line(Value::from(line_no), &anyhow!(e))),
-        Err(e) => error_line(id, &e),
+        Ok(response) => {
+            let loose = response.match_mode == MatchMode::Loose && response.total > 0;
+            let line = serde_json::to_string(&Answer { id, response: &response })
+                .unwrap_or_else(|e| error_line(Value::from(line_no), &anyhow!(e)));
+            (line, loose)
+        }
+        Err(e) => (error_line(id, &e), false),
     }
 }
 
@@ -207,6 +222,7 @@ fn request_from(o: &Map<String, Value>, mut r: SearchRequest) -> Result<SearchRe
     r.offset = count("offset", 0)?;
     r.facets = flag("facets", r.facets)?;
     r.literal = flag("literal", false)?;
+    r.loose = flag("loose", false)?;
     r.sort = match strings("sort")?.first().map(String::as_str) {
         None | Some("score") => Sort::Score,
         Some("year") => Sort::Year,

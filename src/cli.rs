@@ -131,6 +131,10 @@ pub struct FilterArgs {
     /// 不解释查询中的年份、地名和 key:value，全部当作检索词
     #[arg(long)]
     pub literal: bool,
+    /// 没有完全匹配时允许宽松匹配（报告中含有每个检索词的全部分词，不必相连）。
+    /// 不加时只有文本输出（不带 --facets/--pivot）会宽松匹配，并注明
+    #[arg(long)]
+    pub loose: bool,
     /// Terms given as `-词` (rewritten from argv, see `exclusions_to_flags`).
     #[arg(long = "not", hide = true, value_name = "TERM")]
     pub not: Vec<String>,
@@ -251,6 +255,9 @@ pub struct SearchArgs {
     /// 最多显示多少篇
     #[arg(short = 'n', long, default_value_t = 10, value_name = "N")]
     pub limit: usize,
+    /// 输出全部匹配的报告（不受 --limit 限制）；不带检索词和筛选条件时列出全部报告
+    #[arg(long, conflicts_with = "limit")]
+    pub all: bool,
     /// 跳过前 N 篇（翻页）
     #[arg(long, default_value_t = 0, value_name = "N")]
     pub offset: usize,

@@ -143,6 +143,7 @@ fn random_substrings_match_exactly() {
         progress: false,
         manifest: None,
         isolation: None,
+        demo: false,
     };
     build(&dir, &request).unwrap();
     let engine = Engine::open(&dir).unwrap();

@@ -25,6 +25,7 @@ fn engine() -> &'static Engine {
                 progress: false,
                 manifest: None,
                 isolation: None,
+                demo: false,
             },
         )
         .unwrap();

@@ -99,7 +99,7 @@ fn no_hit_exits_1_and_says_so() {
 #[test]
 fn looser_match_is_announced() {
     // 依法 and 治镇 both occur in 永平镇's report, never as 治镇依法.
-    let (code, r) = search_json(bundled_index(), &["治镇依法"]);
+    let (code, r) = search_json(bundled_index(), &["治镇依法", "--loose"]);
     assert_eq!(code, 0);
     assert_eq!(r["match"], "loose");
     assert!(hit_files(&r).contains(YONGPING));
@@ -194,7 +194,8 @@ fn searching_never_loads_the_full_dictionary() {
         assert_eq!(r.match_mode, mode, "{query}");
     }
     // The loose fallback cuts the term into words.
-    let r = engine.search(&SearchRequest { query: "治镇依法".into(), limit: 10, ..SearchRequest::default() }).unwrap();
+    let loose = SearchRequest { query: "治镇依法".into(), limit: 10, loose: true, ..SearchRequest::default() };
+    let r = engine.search(&loose).unwrap();
     assert_eq!((r.match_mode, r.terms.clone()), (MatchMode::Loose, vec!["依法".to_string(), "治镇".to_string()]));
     let input = std::io::Cursor::new("枫桥经验\n法律明白人 2022\n");
     let defaults = Defaults { limit: 10, facets: false };

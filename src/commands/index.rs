@@ -1,12 +1,13 @@
 //! `fazhi index`.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 
 use super::FOUND;
 use fazhi::cli::IndexArgs;
 use fazhi::index::build::{self, BuildRequest, BuildSummary};
+use fazhi::index::layout;
 use fazhi::{paths, render};
 
 /// Skipped files listed by name, per reason; the rest are counted.
@@ -14,7 +15,7 @@ const SKIPS_SHOWN_PER_KIND: usize = 20;
 
 pub fn run(args: IndexArgs) -> Result<u8> {
     let dir = args.location.index.clone().unwrap_or_else(paths::default_index_dir);
-    let paths = if args.paths.is_empty() { vec![paths::bundled_corpus()] } else { args.paths };
+    let (paths, demo) = if args.paths.is_empty() { remembered(&dir)? } else { (args.paths, false) };
     let request = BuildRequest {
         paths,
         rebuild: args.rebuild,
@@ -22,8 +23,12 @@ pub fn run(args: IndexArgs) -> Result<u8> {
         progress: true,
         manifest: args.manifest,
         isolation: Some(args.parsing.limits()),
+        demo,
     };
     let summary = build::build(&dir, &request)?;
+    if summary.replaced_demo {
+        eprintln!("fazhi: {} 原是自带的演示索引，演示报告已换成你给出的报告", paths::shown(&dir));
+    }
     // One line per skipped file, but not 100,000 of one kind.
     let mut shown = std::collections::BTreeMap::new();
     for (path, reason) in &summary.skipped {
@@ -38,6 +43,21 @@ pub fn run(args: IndexArgs) -> Result<u8> {
     }
     render::emit(format!("{}\n", summary_line(&summary, &dir)).as_bytes())?;
     Ok(FOUND)
+}
+
+/// What `fazhi index` with no PATH reads: what the index was built from
+/// (the bundled reports only for the demo index), and whether it is the demo.
+fn remembered(dir: &Path) -> Result<(Vec<PathBuf>, bool)> {
+    let hint = "请给出要索引的文件或文件夹，如 fazhi index ~/reports";
+    match layout::current(dir) {
+        Ok(Some((_, marker))) if marker.demo => Ok((vec![paths::bundled_corpus()], true)),
+        Ok(Some((_, marker))) if !marker.sources.is_empty() => {
+            Ok((marker.sources.iter().map(|k| paths::from_key(k)).collect(), false))
+        }
+        Ok(Some(_)) => anyhow::bail!("索引 {} 没有记录它是从哪些文件夹建立的；{hint}", paths::shown(dir)),
+        Ok(None) => anyhow::bail!("{} 还没有索引；{hint}", paths::shown(dir)),
+        Err(e) => Err(e),
+    }
 }
 
 pub fn summary_line(s: &BuildSummary, dir: &Path) -> String {

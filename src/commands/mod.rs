@@ -45,6 +45,7 @@ pub fn default_index_built_on_first_use() -> Result<PathBuf> {
             progress: true,
             manifest: None,
             isolation: Some(Limits::default()),
+            demo: true,
         };
         let summary = build::build(&dir, &request)?;
         eprintln!("fazhi: {}", index::summary_line(&summary, &dir));

@@ -6,25 +6,43 @@ use super::{color, index_dir, FOUND, NOT_FOUND};
 use fazhi::cli::{FacetsArgs, Format, SearchArgs};
 use fazhi::render::table::Table;
 use fazhi::render::{self, text::Style};
-use fazhi::search::{Engine, SearchRequest};
+use fazhi::search::{Engine, MatchMode, SearchRequest, SearchResponse};
 
 pub fn run(args: SearchArgs) -> Result<u8> {
     render::hits::check_fields(&args.fields)?;
     let engine = Engine::open(&index_dir(&args.location)?)?;
+    // A person reading a list may get the looser match, announced; a count
+    // or a machine format gets it only when asked for.
+    let for_a_person = args.format == Format::Text && !args.facets && args.pivot.is_none();
     let request = SearchRequest {
         query: args.filters.query(&args.query),
-        limit: args.limit,
+        limit: if args.all { usize::MAX } else { args.limit },
         offset: args.offset,
         filters: args.filters.spec(),
         literal: args.filters.literal,
         facets: args.facets,
         pivot: args.pivot,
         sort: args.sort,
-        all_if_empty: false,
+        loose: args.filters.loose || for_a_person,
+        all_if_empty: args.all,
     };
     let response = engine.search(&request)?;
+    say_if_loose(&response);
+    let listed = args.format != Format::Text && !(args.format == Format::Csv && response.pivot.is_some());
+    if listed && args.offset + response.hits.len() < response.total {
+        let shown = if args.offset == 0 {
+            format!("只输出了前 {} 篇", response.hits.len())
+        } else {
+            format!("只输出了第 {}–{} 篇", args.offset + 1, args.offset + response.hits.len())
+        };
+        eprintln!("fazhi: 共 {} 篇，{shown}；加 --all 输出全部", response.total);
+    }
     let out = match args.format {
         Format::Json => render::json::response(&response),
+        Format::Text if engine.is_demo() => {
+            let text = render::text::response(&response, args.offset, &Style { color: color(args.color) });
+            format!("{text}（{}）\n", render::report::DEMO_NOTE)
+        }
         Format::Text => render::text::response(&response, args.offset, &Style { color: color(args.color) }),
         Format::Csv => match &response.pivot {
             Some(pivot) => Table::from_pivot(pivot).csv(),
@@ -46,10 +64,12 @@ pub fn facets(args: FacetsArgs) -> Result<u8> {
         filters: args.filters.spec(),
         literal: args.filters.literal,
         facets: true,
+        loose: args.filters.loose,
         all_if_empty: true,
         ..SearchRequest::default()
     };
     let response = engine.search(&request)?;
+    say_if_loose(&response);
     let counts = response.facets.as_ref().expect("facets requested");
     let list = counts.by(args.by);
     let table = Table::from_buckets(args.by, list, response.total as u64);
@@ -73,4 +93,14 @@ pub fn facets(args: FacetsArgs) -> Result<u8> {
     };
     render::emit(out.as_bytes())?;
     Ok(if response.total > 0 { FOUND } else { NOT_FOUND })
+}
+
+/// A loose answer is never given in silence, whatever the format.
+pub fn say_if_loose(response: &SearchResponse) {
+    if response.match_mode == MatchMode::Loose && response.total > 0 {
+        eprintln!(
+            "fazhi: 没有完全匹配的报告；这是宽松匹配的结果（报告中含有每个检索词的全部分词：{}，不必相连）",
+            response.terms.join(" ")
+        );
+    }
 }

@@ -35,7 +35,7 @@ use tantivy::collector::Count;
 use tantivy::{IndexWriter, TantivyDocument, Term};
 
 use super::known::{self, FileRecord, Known, Reports};
-use super::layout::{State, WriteLock};
+use super::layout::{self, State, WriteLock};
 use super::report_doc::{self, ReportDoc};
 use super::store::IndexHandle;
 use super::Fields;
@@ -66,6 +66,8 @@ pub struct BuildRequest {
     /// Parse PDF, .docx and HTML in worker processes with these limits
     /// ([`ingest::pool`]); `None` parses in this process.
     pub isolation: Option<Limits>,
+    /// This is the demo index of the bundled reports, built on first use.
+    pub demo: bool,
 }
 
 #[derive(Debug, Default)]
@@ -81,35 +83,58 @@ pub struct BuildSummary {
     /// Reports in the index afterwards (reposts not counted).
     pub total_docs: u64,
     pub elapsed: Duration,
+    /// The folder held the demo index, which this run replaced.
+    pub replaced_demo: bool,
 }
 
 pub fn build(dir: &Path, request: &BuildRequest) -> Result<BuildSummary> {
     let start = Instant::now();
+    // A mistyped PATH must not leave an empty index behind, or an index
+    // that reads as if the folder had no reports.
+    for path in &request.paths {
+        if fs::metadata(path).is_err_and(|e| e.kind() == io::ErrorKind::NotFound) {
+            anyhow::bail!("找不到 {}（没有这个文件或文件夹）；索引未作任何改动", paths::shown(path));
+        }
+    }
+    let sources = sources(&request.paths);
     let (lock, state) = WriteLock::take(dir)?;
     match state {
-        State::Index(_) if !request.rebuild => {
+        // The demo's reports give way to the user's own, whole.
+        State::Index(old) if old.demo && !request.demo => {
+            let mut summary = new_generation(&lock, request, start, false, sources)?;
+            lock.remove_generation(&old.generation)?;
+            summary.replaced_demo = true;
+            Ok(summary)
+        }
+        State::Index(old) if !request.rebuild => {
             // The cheap part of `fazhi verify`, before anything is written.
             let handle = IndexHandle::open(dir)?;
             super::verify::term_files_open(&handle)?;
-            index_into(&handle, request, start)
+            let summary = index_into(&handle, request, start)?;
+            let mut known = old.sources.clone();
+            known.extend(sources.into_iter().filter(|s| !old.sources.contains(s)));
+            if known != old.sources {
+                lock.switch(&layout::Marker { sources: known, ..old })?;
+            }
+            Ok(summary)
         }
         // The flat layout of an earlier version: only a rebuild replaces it.
         State::Flat if !request.rebuild => {
             Err(IndexHandle::open(dir).err().unwrap_or_else(|| anyhow::anyhow!("内部错误")))
         }
         State::Index(old) => {
-            let summary = new_generation(&lock, request, start, false)?;
+            let summary = new_generation(&lock, request, start, false, sources)?;
             lock.remove_generation(&old.generation)?;
             Ok(summary)
         }
         State::Flat => {
-            let summary = new_generation(&lock, request, start, false)?;
+            let summary = new_generation(&lock, request, start, false, sources)?;
             lock.remove_flat_files()?;
             Ok(summary)
         }
         // A first build is current from the start: a kill leaves an index
         // of what was committed, and the next run goes on from there.
-        State::Absent | State::Empty => new_generation(&lock, request, start, true),
+        State::Absent | State::Empty => new_generation(&lock, request, start, true, sources),
         State::Foreign(why) => anyhow::bail!("{why}"),
     }
 }
@@ -121,9 +146,10 @@ fn new_generation(
     request: &BuildRequest,
     start: Instant,
     current_at_once: bool,
+    sources: Vec<String>,
 ) -> Result<BuildSummary> {
     let (name, path) = lock.new_generation()?;
-    let marker = IndexHandle::marker(&name)?;
+    let marker = layout::Marker { demo: request.demo, sources, ..IndexHandle::marker(&name)? };
     let built = IndexHandle::create(lock.root(), &path).and_then(|handle| {
         if current_at_once {
             lock.switch(&marker)?;
@@ -196,6 +222,18 @@ fn index_into(handle: &IndexHandle, request: &BuildRequest, start: Instant) -> R
     summary.total_docs = searcher.search(&handle.fields.every_report(), &Count)? as u64;
     summary.elapsed = start.elapsed();
     Ok(summary)
+}
+
+/// The paths of a request as the marker remembers them: absolute, keyed.
+fn sources(paths: &[PathBuf]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for path in paths {
+        let key = paths::key(&std::path::absolute(path).unwrap_or_else(|_| path.clone()));
+        if !out.contains(&key) {
+            out.push(key);
+        }
+    }
+    out
 }
 
 /// A file to read.

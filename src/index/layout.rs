@@ -43,6 +43,14 @@ pub struct Marker {
     pub fingerprint: String,
     pub schema_version: u32,
     pub fazhi_version: String,
+    /// Built on first use from the bundled demo reports: the first
+    /// `fazhi index PATH` into this folder replaces them.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub demo: bool,
+    /// What the index was built from (absolute path keys, [`crate::paths::key`]):
+    /// `fazhi index` with no PATH reads them again.
+    #[serde(default)]
+    pub sources: Vec<String>,
 }
 
 /// What a path holds, as far as fazhi is concerned.
@@ -289,6 +297,8 @@ impl Marker {
             fingerprint,
             schema_version,
             fazhi_version: env!("CARGO_PKG_VERSION").to_string(),
+            demo: false,
+            sources: Vec::new(),
         }
     }
 }

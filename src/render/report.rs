@@ -39,9 +39,16 @@ pub fn show(r: &Report) -> String {
     out
 }
 
+/// Said wherever the demo index answers.
+pub const DEMO_NOTE: &str =
+    "这是自带的演示索引，只有几篇示例报告；用 fazhi index 文件夹 建立你自己的索引，演示报告会被替换";
+
 pub fn stats(s: &Stats) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "索引：{}", s.index);
+    if s.demo {
+        let _ = writeln!(out, "（{DEMO_NOTE}）");
+    }
     let _ = writeln!(out, "报告：{} 篇（{} 个段）", s.documents, s.segments);
     if s.duplicates > 0 {
         let _ = writeln!(out, "转载重复：{} 篇（已并入原报告）", s.duplicates);

@@ -28,17 +28,7 @@ impl Style {
 
 pub fn response(r: &SearchResponse, offset: usize, style: &Style) -> String {
     let mut out = String::new();
-    if r.match_mode == MatchMode::Loose && r.total > 0 {
-        let _ = writeln!(
-            out,
-            "{}",
-            style.paint(
-                DIM,
-                &format!("提示：没有完全匹配的报告，以下为较宽松的匹配（报告中含有全部分词：{}）", r.terms.join(" "))
-            )
-        );
-        out.push('\n');
-    }
+    // A loose answer is announced on stderr (commands::search) and in the closing line.
     if let Some(pivot) = &r.pivot {
         // A pivot answers with its table; hits are in the JSON form.
         out.push_str(&Table::from_pivot(pivot).text());

@@ -27,6 +27,8 @@ pub struct Report {
 #[derive(Debug, Serialize)]
 pub struct Stats {
     pub index: String,
+    /// The demo index of the bundled reports, built on first use.
+    pub demo: bool,
     pub documents: u64,
     /// Reposts folded into the reports they repeat.
     pub duplicates: u64,
@@ -83,6 +85,7 @@ impl Engine {
             let unknown = |b: &[Bucket]| b.iter().find(|b| b.value.is_none()).map_or(0, |b| b.count);
             Ok(Stats {
                 index: self.handle.dir.display().to_string(),
+                demo: self.is_demo(),
                 documents: documents as u64,
                 duplicates,
                 segments: searcher.segment_readers().len(),

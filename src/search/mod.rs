@@ -48,6 +48,10 @@ pub struct SearchRequest {
     /// Count the matches in a two-way table.
     pub pivot: Option<(Dim, Dim)>,
     pub sort: Sort,
+    /// When nothing matches exactly, may the looser fallback (all jieba
+    /// words of each term, anywhere) answer? Only a person reading text
+    /// output, or whoever asks for it: counts and exports are exact.
+    pub loose: bool,
     /// An empty query (no words, no filters) matches every report instead
     /// of being an error (`fazhi facets` with no arguments).
     pub all_if_empty: bool,
@@ -124,12 +128,27 @@ pub struct Engine {
     has_reposts: OnceLock<bool>,
     /// Ranking statistics of the live reports (the reader never reloads).
     live: OnceLock<LiveTotals>,
+    /// The demo index of the bundled reports.
+    demo: bool,
 }
 
 impl Engine {
     pub fn open(dir: &Path) -> Result<Engine> {
         let (handle, reader) = IndexHandle::open_with_reader(dir)?;
-        Ok(Engine { handle, reader, catalog: OnceLock::new(), has_reposts: OnceLock::new(), live: OnceLock::new() })
+        let demo = crate::index::layout::current(dir)?.is_some_and(|(_, marker)| marker.demo);
+        Ok(Engine {
+            handle,
+            reader,
+            catalog: OnceLock::new(),
+            has_reposts: OnceLock::new(),
+            live: OnceLock::new(),
+            demo,
+        })
+    }
+
+    /// Whether this is the demo index built on first use from the bundled reports.
+    pub fn is_demo(&self) -> bool {
+        self.demo
     }
 
     pub fn searcher(&self) -> Searcher {
@@ -170,7 +189,7 @@ impl Engine {
         let mut plan = plan::exact(&parsed, f, ranking, &resolved.clauses);
         let mut match_mode = MatchMode::Exact;
         let mut found = self.collect(plan.query.as_ref(), request, counter.as_ref()).context("检索失败")?;
-        if found.total == 0 {
+        if found.total == 0 && request.loose {
             if let Some(loose) = plan::loose(&parsed, f, ranking, &resolved.clauses) {
                 found = self.collect(loose.query.as_ref(), request, counter.as_ref()).context("检索失败")?;
                 plan = loose;

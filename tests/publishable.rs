@@ -1,0 +1,143 @@
+//! Counts and exports a researcher can publish: complete (`--all`, and a
+//! word on stderr when a page cuts the answer), exact unless `--loose` is
+//! asked for, and the demo index never mixed into a user's own.
+
+mod common;
+
+use std::fs;
+use std::path::Path;
+
+use common::*;
+
+/// `fazhi` with a data dir of its own: the default index starts absent.
+fn fresh(home: &Path) -> assert_cmd::Command {
+    let mut cmd = fazhi();
+    cmd.env("XDG_DATA_HOME", home.join("data")).env("HOME", home);
+    cmd
+}
+
+#[test]
+fn all_writes_every_match_and_a_cut_page_says_so() {
+    let (_, full) = search_json(bundled_index(), &["法治"]);
+    let total = full["total"].as_u64().unwrap() as usize;
+    assert!(total > 2, "the bundled corpus has more than two reports with 法治");
+    let out =
+        fazhi().args(["search", "法治", "--all", "--format", "csv", "--index"]).arg(bundled_index()).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let mut csv = csv::Reader::from_reader(&out.stdout[..]);
+    assert_eq!(csv.records().count(), total, "one data row per matching report");
+    assert!(out.stderr.is_empty(), "nothing cut, nothing said: {}", String::from_utf8_lossy(&out.stderr));
+    // A page of two: the rest is named on stderr, in every machine format.
+    for format in ["csv", "jsonl", "json"] {
+        let out = fazhi()
+            .args(["search", "法治", "-n", "2", "--format", format, "--index"])
+            .arg(bundled_index())
+            .output()
+            .unwrap();
+        let line = one_line(&out.stderr);
+        assert!(
+            line.contains(&format!("共 {total} 篇，只输出了前 2 篇")) && line.contains("--all"),
+            "{format}: {line}"
+        );
+    }
+    // `--all` with nothing else lists every report.
+    let out = fazhi().args(["search", "--all", "--format", "jsonl", "--index"]).arg(bundled_index()).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let stats = fazhi().args(["stats", "--format", "json", "--index"]).arg(bundled_index()).output().unwrap();
+    let stats: serde_json::Value = serde_json::from_slice(&stats.stdout).unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count() as u64, stats["documents"].as_u64().unwrap());
+}
+
+#[test]
+fn counts_and_machine_formats_are_exact_unless_loose_is_asked_for() {
+    // 依法 and 治镇 both occur in 永平镇's report, never as 治镇依法.
+    let (code, exact) = search_json(bundled_index(), &["治镇依法"]);
+    assert_eq!((code, exact["match"].as_str(), exact["total"].as_u64()), (1, Some("exact"), Some(0)));
+    let (code, loose) = search_json(bundled_index(), &["治镇依法", "--loose"]);
+    assert_eq!((code, loose["match"].as_str()), (0, Some("loose")));
+    assert!(hit_files(&loose).contains(YONGPING));
+    // Counts: exact, so nothing to count.
+    for args in [
+        &["search", "治镇依法", "--facets", "--format", "json"][..],
+        &["search", "治镇依法", "--pivot", "region,year", "--format", "csv"],
+        &["facets", "治镇依法", "--format", "json"],
+    ] {
+        let out = fazhi().args(args).arg("--index").arg(bundled_index()).output().unwrap();
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {}", String::from_utf8_lossy(&out.stdout));
+    }
+    // A person reading text gets the looser match, said on stderr and in the closing line.
+    let out = fazhi().args(["search", "治镇依法", "--index"]).arg(bundled_index()).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("宽松匹配"));
+    assert!(one_line(&out.stderr).contains("宽松匹配"));
+    // A loose JSON answer, when asked for, is said on stderr too.
+    let out = fazhi()
+        .args(["search", "治镇依法", "--loose", "--format", "json", "--index"])
+        .arg(bundled_index())
+        .output()
+        .unwrap();
+    assert!(one_line(&out.stderr).contains("宽松匹配"));
+    // Batch: exact unless the line says `loose`.
+    let input = "治镇依法\n{\"query\": \"治镇依法\", \"loose\": true}\n";
+    let out = fazhi().args(["batch", "--index"]).arg(bundled_index()).write_stdin(input).output().unwrap();
+    let lines: Vec<serde_json::Value> =
+        String::from_utf8_lossy(&out.stdout).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!((lines[0]["match"].as_str(), lines[0]["total"].as_u64()), (Some("exact"), Some(0)));
+    assert_eq!(lines[1]["match"], "loose");
+    assert_eq!(lines[1]["total"], loose["total"]);
+    assert!(one_line(&out.stderr).contains("1 个查询"));
+}
+
+#[test]
+fn the_demo_gives_way_to_the_users_reports() {
+    let home = scratch("demo-home");
+    let corpus = home.join("reports");
+    fs::create_dir_all(&corpus).unwrap();
+    for name in [DONGFENG, TAOZHUANG] {
+        fs::copy(bundled_corpus().join(name), corpus.join(name)).unwrap();
+    }
+    // The first search builds the demo, which says what it is.
+    let out = fresh(&home).args(["search", "法治"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("演示索引"));
+    let stats = |home: &Path| -> serde_json::Value {
+        let out = fresh(home).args(["stats", "--format", "json"]).output().unwrap();
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let demo = stats(&home);
+    assert_eq!(demo["demo"], true);
+    assert_eq!(demo["documents"].as_u64(), Some(fs::read_dir(bundled_corpus()).unwrap().count() as u64));
+
+    // A typo: exit 2 naming it, and the demo untouched.
+    let out = fresh(&home).args(["index"]).arg(home.join("no-such-folder")).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(one_line(&out.stderr).contains("no-such-folder"));
+    assert_eq!(stats(&home)["documents"], demo["documents"]);
+
+    // The user's folder replaces the demo, and says so.
+    let out = fresh(&home).arg("index").arg(&corpus).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("演示"));
+    let own = stats(&home);
+    assert_eq!((own["demo"].as_bool(), own["documents"].as_u64()), (Some(false), Some(2)));
+    let out = fresh(&home).args(["search", "法治", "--format", "json"]).output().unwrap();
+    let answer: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(hit_files(&answer), set(&[DONGFENG, TAOZHUANG]));
+
+    // `fazhi index` with no PATH reads that folder again, never the demo.
+    fs::copy(bundled_corpus().join(GUTANG), corpus.join(GUTANG)).unwrap();
+    let out = fresh(&home).arg("index").output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(stats(&home)["documents"].as_u64(), Some(3));
+
+    // A typo never makes an index where there was none.
+    let elsewhere = home.join("new-index");
+    let out = fresh(&home).arg("index").arg(home.join("typo")).arg("--index").arg(&elsewhere).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(!elsewhere.exists());
+    // Nor does `fazhi index` with no PATH where there is no index.
+    let out = fresh(&home).arg("index").arg("--index").arg(&elsewhere).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(one_line(&out.stderr).contains("fazhi index"));
+    assert!(!elsewhere.exists());
+}
