@@ -116,13 +116,13 @@ pub struct CompletionsArgs {
 /// Filters shared by `search` and `facets`.
 #[derive(Args, Debug, Default)]
 pub struct FilterArgs {
-    /// 按地区筛选，任一级别，全称或简称（浙江、浙江省、宁波、慈溪市）；可重复（任一即可）
+    /// 按地区筛选，任一级别，全称或简称（浙江、浙江省、宁波、慈溪市），unknown 为地区不明的报告；可重复（任一即可）
     #[arg(short = 'r', long = "region", value_name = "NAME")]
     pub regions: Vec<String>,
-    /// 按报告所涉年份筛选：2023、2021..2023、2021..、..2022；可重复
+    /// 按报告所涉年份筛选：2023、2021..2023、2021..、..2022，unknown 为年份不明的报告；可重复
     #[arg(short = 'y', long = "year", value_name = "YEARS", value_parser = parse_years)]
     pub years: Vec<YearRange>,
-    /// 按级别（乡镇 乡镇级 县级 地市级 省级）或单位类型（街道 部门 …）筛选；可重复
+    /// 按级别（乡镇 乡镇级 县级 地市级 省级）或单位类型（街道 部门 …）筛选，unknown 为级别不明的报告；可重复
     #[arg(short = 'l', long = "level", value_name = "LEVEL")]
     pub levels: Vec<String>,
     /// 年份筛选时，年份不明的报告是否保留
@@ -255,8 +255,8 @@ pub struct SearchArgs {
     /// 最多显示多少篇
     #[arg(short = 'n', long, default_value_t = 10, value_name = "N")]
     pub limit: usize,
-    /// 输出全部匹配的报告（不受 --limit 限制）；不带检索词和筛选条件时列出全部报告
-    #[arg(long, conflicts_with = "limit")]
+    /// 输出全部匹配的报告（--limit 不再起作用）；不带检索词和筛选条件时列出全部报告
+    #[arg(long)]
     pub all: bool,
     /// 跳过前 N 篇（翻页）
     #[arg(long, default_value_t = 0, value_name = "N")]

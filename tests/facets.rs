@@ -380,3 +380,49 @@ fn bundled_corpus_facets_and_inline_forms() {
     fazhi().args(["search", "枫桥经验", "-y", "2023..2021", "--index"]).arg(bundled_index()).assert().code(2);
     fazhi().args(["search", "枫桥经验", "-l", "村", "--index"]).arg(bundled_index()).assert().code(2);
 }
+
+#[test]
+fn unknowns_are_selectable_and_agree_with_brute_force() {
+    let s = synth();
+    let run = |args: &[&str]| -> (i32, Value) { search_json(&s.index, args) };
+    // Years: the generated reports without one, and with 2021 beside them.
+    let unknown: Vec<&SynthReport> = s.reports.iter().filter(|r| r.year.is_none()).collect();
+    assert!(!unknown.is_empty());
+    let (_, r) = run(&["--all", "-y", "unknown"]);
+    assert_same(&files(&r), &expected_files(&unknown), "-y unknown");
+    let or_2021: Vec<&SynthReport> = s.reports.iter().filter(|r| r.year.is_none_or(|y| y == 2021)).collect();
+    let (_, r) = run(&["--all", "year:未知", "-y", "2021"]);
+    assert_same(&files(&r), &expected_files(&or_2021), "year:未知 -y 2021");
+    // Every generated report has a place and a level: none is unknown.
+    for args in [&["--all", "-r", "unknown"][..], &["--all", "-l", "未知"]] {
+        let (code, r) = run(args);
+        assert_eq!((code, r["total"].as_u64()), (1, Some(0)), "{args:?}");
+    }
+
+    // A report with no place, level or year beside one with all three.
+    let root = scratch("unknowns");
+    let corpus = root.join("corpus");
+    std::fs::create_dir_all(&corpus).unwrap();
+    std::fs::copy(bundled_corpus().join(TAOZHUANG), corpus.join(TAOZHUANG)).unwrap();
+    std::fs::write(corpus.join("nowhere.txt"), "工作总结\n\n本单位坚持依法行政，推进法治建设，完善制度。\n").unwrap();
+    let index = root.join("index");
+    fazhi().arg("index").arg(&corpus).arg("--index").arg(&index).assert().success();
+    let stats = fazhi().args(["stats", "--format", "json", "--index"]).arg(&index).output().unwrap();
+    let stats: Value = serde_json::from_slice(&stats.stdout).unwrap();
+    for (flag, missing) in [("-r", "province"), ("-l", "level"), ("-y", "year")] {
+        let (_, r) = search_json(&index, &["--all", flag, "unknown"]);
+        assert_eq!(files(&r), set(&["nowhere.txt"]), "{flag} unknown");
+        assert_eq!(stats["missing"][missing], 1, "stats agrees on {missing}");
+        // With a known value beside it: either.
+        let known = if flag == "-y" {
+            "2023"
+        } else if flag == "-r" {
+            "江苏"
+        } else {
+            "乡镇"
+        };
+        let (_, r) = search_json(&index, &["--all", flag, "unknown", flag, known]);
+        assert_eq!(files(&r), set(&["nowhere.txt", TAOZHUANG]), "{flag} unknown {flag} {known}");
+        assert!(r["filters"].as_object().unwrap().values().any(|v| v.to_string().contains("未知")), "{}", r["filters"]);
+    }
+}

@@ -16,14 +16,30 @@ pub struct YearRange {
     pub to: Option<i64>,
 }
 
+/// What selects the reports that lack a field: `-y unknown`, `region:未知`.
+pub fn is_unknown(value: &str) -> bool {
+    matches!(value.trim(), "unknown" | "未知")
+}
+
 impl YearRange {
     pub fn single(year: i64) -> YearRange {
         YearRange { from: Some(year), to: Some(year) }
     }
 
-    /// `2023`, `2023年`, `2021..2023`, `2021..`, `..2022`.
+    /// The reports whose covered year is unknown (open at both ends, which
+    /// no range typed as `a..b` can be).
+    pub const UNKNOWN: YearRange = YearRange { from: None, to: None };
+
+    pub fn is_unknown(&self) -> bool {
+        *self == YearRange::UNKNOWN
+    }
+
+    /// `2023`, `2023年`, `2021..2023`, `2021..`, `..2022`, or `unknown` (`未知`).
     pub fn parse(spec: &str) -> Result<YearRange> {
         let spec = spec.trim();
+        if is_unknown(spec) {
+            return Ok(YearRange::UNKNOWN);
+        }
         let year = |s: &str| -> Result<Option<i64>> {
             let s = s.trim().trim_end_matches('年');
             if s.is_empty() {
@@ -63,6 +79,7 @@ impl YearRange {
 impl std::fmt::Display for YearRange {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match (self.from, self.to) {
+            (None, None) => write!(f, "未知"),
             (Some(a), Some(b)) if a == b => write!(f, "{a}"),
             (a, b) => {
                 let show = |y: Option<i64>| y.map(|y| y.to_string()).unwrap_or_default();
@@ -131,6 +148,8 @@ mod tests {
         assert_eq!(YearRange::parse("2021..2023").unwrap(), YearRange { from: Some(2021), to: Some(2023) });
         assert_eq!(YearRange::parse("2021..").unwrap(), YearRange { from: Some(2021), to: None });
         assert_eq!(YearRange::parse("..2022").unwrap().to_string(), "..2022");
+        assert!(YearRange::parse("unknown").unwrap().is_unknown() && YearRange::parse("未知").unwrap().is_unknown());
+        assert_eq!(YearRange::UNKNOWN.to_string(), "未知");
         for bad in ["", "..", "2023..2021", "abc", "20233", "1800"] {
             assert!(YearRange::parse(bad).is_err(), "{bad}");
         }

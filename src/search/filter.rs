@@ -16,7 +16,7 @@ use tantivy::{Searcher, Term};
 use crate::analyze::{compact, normalize};
 use crate::gazetteer::upper;
 use crate::index::Fields;
-use crate::query::filters::{level_name, FilterSpec, UnknownYear};
+use crate::query::filters::{is_unknown, level_name, FilterSpec, UnknownYear, YearRange};
 
 /// Suffixes a short region name may omit (宁波 for 宁波市).
 const REGION_SUFFIXES: &[&str] =
@@ -92,7 +92,8 @@ pub struct Resolved {
 pub fn resolve(spec: &FilterSpec, catalog: &Catalog, f: &Fields) -> Result<Resolved> {
     let mut r = Resolved::default();
     let mut region_paths: Vec<Vec<String>> = Vec::new();
-    for name in &spec.regions {
+    let region_unknown = spec.regions.iter().any(|n| is_unknown(n));
+    for name in spec.regions.iter().filter(|n| !is_unknown(n)) {
         let found = region_matches(name, catalog);
         if found.is_empty() {
             r.echo.entry("region_unmatched".into()).or_default().push(name.clone());
@@ -104,9 +105,15 @@ pub fn resolve(spec: &FilterSpec, catalog: &Catalog, f: &Fields) -> Result<Resol
         }
     }
     if !spec.regions.is_empty() {
-        r.echo.insert("region".into(), region_paths.iter().map(|p| p.join("/")).collect());
-        r.clauses.push(any_facet(f.region, &region_paths));
-        if let [only] = region_paths.as_slice() {
+        let mut echo: Vec<String> = region_paths.iter().map(|p| p.join("/")).collect();
+        let mut clauses = vec![any_facet(f.region, &region_paths)];
+        if region_unknown {
+            echo.push("未知".into());
+            clauses.push(lacking(f.region, &catalog.regions, f));
+        }
+        r.echo.insert("region".into(), echo);
+        r.clauses.push(either(clauses));
+        if let ([only], false) = (region_paths.as_slice(), region_unknown) {
             r.region_root = only.clone();
         }
     }
@@ -114,19 +121,22 @@ pub fn resolve(spec: &FilterSpec, catalog: &Catalog, f: &Fields) -> Result<Resol
         let mut ranges: Vec<Box<dyn Query>> = spec
             .years
             .iter()
+            .filter(|y| !y.is_unknown())
             .map(|y| {
                 let bound =
                     |v: Option<i64>| v.map_or(Bound::Unbounded, |v| Bound::Included(Term::from_field_i64(f.year, v)));
                 Box::new(RangeQuery::new(bound(y.from), bound(y.to))) as Box<dyn Query>
             })
             .collect();
-        if spec.unknown_year == UnknownYear::Include {
+        if spec.unknown_year == UnknownYear::Include || spec.years.iter().any(YearRange::is_unknown) {
             let no_year: Box<dyn Query> = Box::new(BooleanQuery::new(vec![
                 (Occur::Must, Box::new(f.every_report())),
                 (Occur::MustNot, Box::new(ExistsQuery::new("year".to_string(), false))),
             ]));
             ranges.push(no_year);
-            r.echo.insert("unknown_year".into(), vec!["include".into()]);
+            if spec.unknown_year == UnknownYear::Include {
+                r.echo.insert("unknown_year".into(), vec!["include".into()]);
+            }
         }
         r.echo.insert("year".into(), spec.years.iter().map(|y| y.to_string()).collect());
         r.clauses.push(if ranges.len() == 1 {
@@ -137,7 +147,8 @@ pub fn resolve(spec: &FilterSpec, catalog: &Catalog, f: &Fields) -> Result<Resol
     }
     if !spec.levels.is_empty() {
         let mut paths: Vec<Vec<String>> = Vec::new();
-        for input in &spec.levels {
+        let level_unknown = spec.levels.iter().any(|l| is_unknown(l));
+        for input in spec.levels.iter().filter(|l| !is_unknown(l)) {
             let input = input.trim();
             if let Some(level) = level_name(input) {
                 paths.push(vec![level.to_string()]);
@@ -153,13 +164,37 @@ pub fn resolve(spec: &FilterSpec, catalog: &Catalog, f: &Fields) -> Result<Resol
                 bail!("未知的级别或单位类型“{input}”；可用：乡镇 乡镇级 县级 地市级 省级 {}", UNIT_TYPES.join(" "));
             }
         }
-        r.echo.insert("level".into(), paths.iter().map(|p| p.join("/")).collect());
-        if let [only] = paths.as_slice() {
+        let mut echo: Vec<String> = paths.iter().map(|p| p.join("/")).collect();
+        let mut clauses = vec![any_facet(f.level_facet, &paths)];
+        if level_unknown {
+            echo.push("未知".into());
+            clauses.push(lacking(f.level_facet, &catalog.levels, f));
+        }
+        r.echo.insert("level".into(), echo);
+        if let ([only], false) = (paths.as_slice(), level_unknown) {
             r.level_root = only.clone();
         }
-        r.clauses.push(any_facet(f.level_facet, &paths));
+        r.clauses.push(either(clauses));
     }
     Ok(r)
+}
+
+/// Reports with no value in a facet field: none of the top-level values
+/// the index holds (a facet has no "exists" query of its own).
+fn lacking(field: Field, held: &[Vec<String>], f: &Fields) -> Box<dyn Query> {
+    let tops: Vec<Vec<String>> = held.iter().filter(|p| p.len() == 1).cloned().collect();
+    Box::new(BooleanQuery::new(vec![
+        (Occur::Must, Box::new(f.every_report())),
+        (Occur::MustNot, any_facet(field, &tops)),
+    ]))
+}
+
+/// Any of `clauses` (one is itself).
+fn either(mut clauses: Vec<Box<dyn Query>>) -> Box<dyn Query> {
+    if clauses.len() == 1 {
+        return clauses.pop().expect("one clause");
+    }
+    Box::new(BooleanQuery::new(clauses.into_iter().map(|q| (Occur::Should, q)).collect()))
 }
 
 /// Indexed region paths whose last place is `name`, fully or in short form.
