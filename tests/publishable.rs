@@ -141,3 +141,47 @@ fn the_demo_gives_way_to_the_users_reports() {
     assert!(one_line(&out.stderr).contains("fazhi index"));
     assert!(!elsewhere.exists());
 }
+
+#[test]
+fn place_words_are_filters_only_where_the_index_holds_that_place_and_the_answer_says_how() {
+    let root = scratch("interpretation");
+    let corpus = root.join("corpus");
+    fs::create_dir_all(&corpus).unwrap();
+    // 陶庄镇 (江苏省泰州市兴化市), and 东风 with a sentence about 杭州 added.
+    fs::copy(bundled_corpus().join(TAOZHUANG), corpus.join(TAOZHUANG)).unwrap();
+    let dongfeng = fs::read_to_string(bundled_corpus().join(DONGFENG)).unwrap();
+    fs::write(corpus.join(DONGFENG), format!("{dongfeng}\n学习借鉴杭州市余杭区“枫桥经验”做法。\n")).unwrap();
+    let index = root.join("index");
+    fazhi().arg("index").arg(&corpus).arg("--index").arg(&index).assert().success();
+    let read = |answer: &serde_json::Value| -> Vec<(String, String)> {
+        answer["interpretation"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| (r["word"].as_str().unwrap().to_string(), r["as"].as_str().unwrap().to_string()))
+            .collect()
+    };
+    let pair = |w: &str, a: &str| (w.to_string(), a.to_string());
+
+    // No report is from 杭州: the word is text, and finds the report that says it (grep agrees).
+    let (code, answer) = search_json(&index, &["杭州 法治"]);
+    assert_eq!(code, 0);
+    assert_eq!(hit_files(&answer), set(&[DONGFENG]));
+    assert_eq!(read(&answer), vec![pair("杭州", "text"), pair("法治", "text")]);
+    // 江苏 is held: a filter, said so in JSON and in the text line.
+    let (_, answer) = search_json(&index, &["江苏 法治"]);
+    assert_eq!(hit_files(&answer), set(&[TAOZHUANG]));
+    assert_eq!(read(&answer), vec![pair("江苏", "region"), pair("法治", "text")]);
+    let out = fazhi().args(["search", "江苏 法治", "--index"]).arg(&index).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("理解为：地区=江苏省；检索词=法治（原样检索请加 --literal）"), "{text}");
+    // A county's full name held by the index is a filter; its short name is text.
+    let (_, answer) = search_json(&index, &["兴化市 法治"]);
+    assert_eq!(read(&answer)[0], pair("兴化市", "region"));
+    assert_eq!(hit_files(&answer), set(&[TAOZHUANG]));
+    let (_, answer) = search_json(&index, &["兴化 法治"]);
+    assert_eq!(read(&answer)[0], pair("兴化", "text"));
+    // --literal reads every word as text.
+    let (_, answer) = search_json(&index, &["江苏 法治", "--literal"]);
+    assert!(read(&answer).iter().all(|(_, a)| a == "text"));
+}

@@ -9,6 +9,8 @@
 use anyhow::{bail, Result};
 use serde::Serialize;
 
+use super::parse::ReadAs;
+
 /// A year range, both ends inclusive; `None` is open.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct YearRange {
@@ -114,15 +116,24 @@ impl FilterSpec {
         self.regions.is_empty() && self.years.is_empty() && self.levels.is_empty()
     }
 
-    /// Adds an inline `key:value` filter; `Ok(false)` if `key` is not a filter name.
-    pub fn add_inline(&mut self, key: &str, value: &str) -> Result<bool> {
-        match key {
-            "province" | "region" | "city" | "county" | "地区" | "省" => self.regions.push(value.to_string()),
-            "year" | "年份" => self.years.push(YearRange::parse(value)?),
-            "level" | "级别" => self.levels.push(value.to_string()),
-            _ => return Ok(false),
-        }
-        Ok(true)
+    /// Adds an inline `key:value` filter and says of which kind; `None` if
+    /// `key` is not a filter name.
+    pub fn add_inline(&mut self, key: &str, value: &str) -> Result<Option<ReadAs>> {
+        Ok(Some(match key {
+            "province" | "region" | "city" | "county" | "地区" | "省" => {
+                self.regions.push(value.to_string());
+                ReadAs::Region
+            }
+            "year" | "年份" => {
+                self.years.push(YearRange::parse(value)?);
+                ReadAs::Year
+            }
+            "level" | "级别" => {
+                self.levels.push(value.to_string());
+                ReadAs::Level
+            }
+            _ => return Ok(None),
+        }))
     }
 }
 

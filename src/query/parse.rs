@@ -42,8 +42,33 @@ pub struct ParsedQuery {
     /// All groups are required; within a group any term will do.
     pub must: Vec<Vec<QueryTerm>>,
     pub must_not: Vec<QueryTerm>,
-    /// Filters written in the query (bare years and regions, `key:value`).
+    /// Filters written in the query (bare years, `key:value`; bare region
+    /// words once [`ParsedQuery::settle_places`] has kept them).
     pub filters: FilterSpec,
+    /// How each word was read, in query order.
+    pub readings: Vec<Reading>,
+    /// Bare words that name a province or prefecture (the reading's index
+    /// and the name): filters only if the index holds reports of that region.
+    places: Vec<(usize, String)>,
+}
+
+/// How one word of a query was read (`interpretation` in JSON).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Reading {
+    pub word: String,
+    #[serde(rename = "as")]
+    pub read_as: ReadAs,
+    /// The term matched, the region, year range or level selected.
+    pub value: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ReadAs {
+    Text,
+    Region,
+    Year,
+    Level,
 }
 
 impl ParsedQuery {
@@ -86,14 +111,22 @@ pub fn parse(query: &str, literal: bool) -> Result<ParsedQuery> {
             Lexeme::Item { text, phrase, negated } => (text, phrase, negated),
         };
         let or_joined = std::mem::take(&mut pending_or);
-        if !phrase && !negated && !literal && interpret(&text, &mut parsed.filters)? {
-            last_was_filter = true;
-            continue;
+        if !phrase && !negated && !literal {
+            if let Some(reading) = interpret(&text, &mut parsed.filters)? {
+                if reading.read_as == ReadAs::Region && !text.contains([':', '：']) {
+                    parsed.places.push((parsed.readings.len(), reading.value.clone()));
+                }
+                parsed.readings.push(reading);
+                last_was_filter = true;
+                continue;
+            }
         }
         let key = compact(&normalize(&text));
         if key.is_empty() {
             continue;
         }
+        let word = if negated { format!("-{text}") } else { text.clone() };
+        parsed.readings.push(Reading { word, read_as: ReadAs::Text, value: key.clone() });
         let term = QueryTerm { text, key, phrase };
         if negated {
             parsed.must_not.push(term);
@@ -129,29 +162,78 @@ pub fn parse(query: &str, literal: bool) -> Result<ParsedQuery> {
 impl ParsedQuery {
     /// Nothing to match and nothing to filter on.
     pub fn is_empty(&self) -> bool {
-        self.must.is_empty() && self.must_not.is_empty() && self.filters.is_empty()
+        self.must.is_empty() && self.must_not.is_empty() && self.filters.is_empty() && self.places.is_empty()
+    }
+
+    /// Whether [`ParsedQuery::settle_places`] has anything to decide (then
+    /// the index's catalog of places is needed).
+    pub fn needs_places(&self, literal: bool) -> bool {
+        let county_like =
+            |t: &QueryTerm| !t.phrase && t.key.chars().count() >= 2 && t.key.ends_with(['县', '市', '区', '旗']);
+        !self.places.is_empty() || (!literal && self.must.iter().any(|g| matches!(g.as_slice(), [t] if county_like(t))))
+    }
+
+    /// Decides the bare place words: a filter where `held(name)` (the index
+    /// has reports of that region), else text, so `杭州 法治` finds the
+    /// reports that mention 杭州 when none is from there. A county-level
+    /// unit's full name (慈溪市, 铅山县) typed alone as a term is a filter when
+    /// `county(word)` names one the index holds.
+    pub fn settle_places(&mut self, held: impl Fn(&str) -> bool, county: impl Fn(&str) -> Option<String>) {
+        for (at, name) in std::mem::take(&mut self.places) {
+            if held(&name) {
+                self.filters.regions.push(name);
+                continue;
+            }
+            let reading = &mut self.readings[at];
+            let key = compact(&normalize(&reading.word));
+            reading.read_as = ReadAs::Text;
+            reading.value = key.clone();
+            if !self.must.iter().any(|g| g.len() == 1 && g[0].key == key) {
+                self.must.push(vec![QueryTerm { text: reading.word.clone(), key, phrase: false }]);
+            }
+        }
+        let mut kept = Vec::with_capacity(self.must.len());
+        for group in std::mem::take(&mut self.must) {
+            let place = match group.as_slice() {
+                [term] if !term.phrase => county(&term.text),
+                _ => None,
+            };
+            match place {
+                Some(name) => {
+                    let word = &group[0].text;
+                    if let Some(r) = self.readings.iter_mut().find(|r| r.read_as == ReadAs::Text && r.word == *word) {
+                        r.read_as = ReadAs::Region;
+                        r.value = name.clone();
+                    }
+                    self.filters.regions.push(name);
+                }
+                None => kept.push(group),
+            }
+        }
+        self.must = kept;
     }
 }
 
-/// Adds `word` to the filters if it is one; `Ok(false)` if it is text.
-fn interpret(word: &str, filters: &mut FilterSpec) -> Result<bool> {
+/// Adds `word` to the filters if it is one (a bare place word is kept for
+/// [`ParsedQuery::settle_places`] instead); `None` if it is text.
+fn interpret(word: &str, filters: &mut FilterSpec) -> Result<Option<Reading>> {
     let normalized = normalize(word);
+    let reading = |read_as, value: &str| Some(Reading { word: word.to_string(), read_as, value: value.to_string() });
     if let Some(c) = YEAR.captures(&normalized) {
         filters.years.push(YearRange::single(c[1].parse()?));
-        return Ok(true);
+        return Ok(reading(ReadAs::Year, &c[1]));
     }
     if let Some(c) = INLINE.captures(&normalized) {
         // The value as typed (not lower-cased or folded): names are resolved later.
         let value = word.split_once([':', '：']).map_or(&c[2], |(_, v)| v);
-        if filters.add_inline(&c[1], value)? {
-            return Ok(true);
+        if let Some(kind) = filters.add_inline(&c[1], value)? {
+            return Ok(reading(kind, value));
         }
     }
     if let Some(name) = upper::region_word(&compact(&normalized)) {
-        filters.regions.push(name.to_string());
-        return Ok(true);
+        return Ok(reading(ReadAs::Region, name));
     }
-    Ok(false)
+    Ok(None)
 }
 
 fn is_open_quote(c: char) -> Option<char> {

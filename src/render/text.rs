@@ -28,6 +28,10 @@ impl Style {
 
 pub fn response(r: &SearchResponse, offset: usize, style: &Style) -> String {
     let mut out = String::new();
+    if let Some(line) = interpretation(r) {
+        let _ = writeln!(out, "{}", style.paint(DIM, &line));
+        out.push('\n');
+    }
     // A loose answer is announced on stderr (commands::search) and in the closing line.
     if let Some(pivot) = &r.pivot {
         // A pivot answers with its table; hits are in the JSON form.
@@ -126,6 +130,30 @@ fn compact_buckets(buckets: &[Bucket]) -> String {
 }
 
 /// Applied filters as shown to people: 年份=2023，地区=浙江省.
+/// `理解为：地区=宁波市；检索词=法治（原样检索请加 --literal）`, when some
+/// word of the query was read as a filter.
+pub fn interpretation(r: &SearchResponse) -> Option<String> {
+    use crate::query::parse::ReadAs;
+    if r.interpretation.iter().all(|w| w.read_as == ReadAs::Text) {
+        return None;
+    }
+    let parts: Vec<String> = r
+        .interpretation
+        .iter()
+        .map(|w| {
+            let kind = match w.read_as {
+                ReadAs::Text if w.word.starts_with('-') => "排除",
+                ReadAs::Text => "检索词",
+                ReadAs::Region => "地区",
+                ReadAs::Year => "年份",
+                ReadAs::Level => "级别",
+            };
+            format!("{kind}={}", if w.read_as == ReadAs::Text { &w.word } else { &w.value })
+        })
+        .collect();
+    Some(format!("理解为：{}（原样检索请加 --literal）", parts.join("；")))
+}
+
 pub fn filters_label(r: &SearchResponse) -> String {
     fn names(k: &str) -> &str {
         match k {

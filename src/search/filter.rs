@@ -62,6 +62,26 @@ impl Catalog {
     pub fn load(searcher: &Searcher, f: &Fields) -> Result<Catalog> {
         Ok(Catalog::new(facet_paths(searcher, f.region)?, facet_paths(searcher, f.level_facet)?))
     }
+
+    /// Whether the index holds reports of a region by this name.
+    pub fn holds(&self, name: &str) -> bool {
+        !region_matches(name, self).is_empty()
+    }
+
+    /// The county-level unit the index holds whose full name `word` is
+    /// (慈溪市, 铅山县, 朝阳区 under a municipality); short names are not.
+    pub fn county(&self, word: &str) -> Option<String> {
+        let typed = compact(&normalize(word));
+        if !typed.ends_with(['县', '市', '区', '旗']) {
+            return None;
+        }
+        let municipality = |p: &[String]| matches!(p[0].as_str(), "北京市" | "上海市" | "天津市" | "重庆市");
+        self.regions
+            .iter()
+            .zip(&self.places)
+            .find(|(path, last)| **last == typed && (path.len() == 3 || (path.len() == 2 && municipality(path))))
+            .map(|(path, _)| path[path.len() - 1].clone())
+    }
 }
 
 fn facet_paths(searcher: &Searcher, field: Field) -> Result<Vec<Vec<String>>> {

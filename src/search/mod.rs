@@ -81,6 +81,8 @@ pub enum MatchMode {
 #[derive(Debug, Serialize)]
 pub struct SearchResponse {
     pub query: String,
+    /// How each word of the query was read: text, or a region, year or level filter.
+    pub interpretation: Vec<query::parse::Reading>,
     /// Filters applied, by name (`year`), each a list of values (any of them).
     pub filters: BTreeMap<String, Vec<String>>,
     #[serde(rename = "match")]
@@ -174,6 +176,12 @@ impl Engine {
 
     fn run(&self, request: &SearchRequest, parsed: ParsedQuery, start: Instant) -> Result<SearchResponse> {
         let (f, ranking) = (&self.handle.fields, &self.handle.ranking);
+        let mut parsed = parsed;
+        if parsed.needs_places(request.literal) {
+            let catalog = self.catalog()?;
+            let literal = request.literal;
+            parsed.settle_places(|name| catalog.holds(name), |word| (!literal).then(|| catalog.county(word)).flatten());
+        }
         let spec = merged(&request.filters, &parsed.filters);
         let resolved = if spec.regions.is_empty() && spec.levels.is_empty() {
             filter::resolve(&spec, &Catalog::default(), f)?
@@ -207,6 +215,7 @@ impl Engine {
         let pivot = found.tally.as_ref().zip(request.pivot).map(|(t, (rows, columns))| Pivot::from(t, rows, columns));
         Ok(SearchResponse {
             query: request.query.clone(),
+            interpretation: parsed.readings.clone(),
             filters: resolved.echo,
             match_mode,
             terms: plan.highlight.clone(),
