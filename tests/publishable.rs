@@ -185,3 +185,16 @@ fn place_words_are_filters_only_where_the_index_holds_that_place_and_the_answer_
     let (_, answer) = search_json(&index, &["江苏 法治", "--literal"]);
     assert!(read(&answer).iter().all(|(_, a)| a == "text"));
 }
+
+#[test]
+fn filters_alone_list_reports_without_a_score() {
+    let (code, listed) = search_json(bundled_index(), &["-y", "2023"]);
+    assert_eq!(code, 0);
+    let hits = listed["hits"].as_array().unwrap();
+    assert!(!hits.is_empty() && hits.iter().all(|h| h["score"].is_null() && h["year"] == 2023), "{listed}");
+    let (_, ranked) = search_json(bundled_index(), &["法治", "-y", "2023"]);
+    assert!(ranked["hits"].as_array().unwrap().iter().all(|h| h["score"].is_f64()));
+    assert_eq!(ranked["total"], listed["total"], "every 2023 report mentions 法治");
+    let out = fazhi().args(["search", "-y", "2023", "--index"]).arg(bundled_index()).output().unwrap();
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("得分"));
+}

@@ -75,7 +75,7 @@ fn write_hit(out: &mut String, rank: usize, hit: &Hit, style: &Style) {
     let label = |l: &str| style.paint(DIM, l);
     let _ = writeln!(
         out,
-        "{}. {}  {}{}  {}{}  {}{}  {}{:.2}",
+        "{}. {}  {}{}  {}{}  {}{}{}",
         rank,
         style.paint(BOLD, &title),
         label("地区："),
@@ -84,8 +84,7 @@ fn write_hit(out: &mut String, rank: usize, hit: &Hit, style: &Style) {
         hit.level.as_deref().unwrap_or("未知"),
         label("年份："),
         year,
-        label("得分："),
-        hit.score
+        hit.score.map(|s| format!("  {}{s:.2}", label("得分："))).unwrap_or_default()
     );
     let mut about = Vec::new();
     if let Some(unit) = &hit.unit {

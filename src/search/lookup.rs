@@ -66,7 +66,7 @@ impl Engine {
                 .and_then(|s| serde_json::from_str(s).ok())
                 .unwrap_or_default();
             Ok(Some(Report {
-                hit: self.hit(&searcher, &doc, 0.0, &super::snippet::Highlighter::new(&[]))?,
+                hit: self.hit(&searcher, &doc, None, &super::snippet::Highlighter::new(&[]))?,
                 confidence: provenance["confidence"].clone(),
                 evidence: provenance["evidence"].clone(),
                 text,

@@ -116,7 +116,8 @@ pub struct Hit {
     pub publish_date: Option<String>,
     /// Paths of reposts of this report (same text elsewhere), folded into it.
     pub duplicates: Vec<String>,
-    pub score: f32,
+    /// BM25 relevance; `None` when the query has no text (filters alone rank nothing).
+    pub score: Option<f32>,
     pub snippets: Vec<Snippet>,
 }
 
@@ -207,7 +208,10 @@ impl Engine {
         let searcher = self.reader.searcher();
         let mut hits = Vec::with_capacity(found.top.len());
         let highlighter = snippet::Highlighter::new(&plan.highlight);
+        // Filters alone rank nothing: every kept report would score the same.
+        let ranked = !parsed.must.is_empty();
         for (score, address) in found.top {
+            let score = ranked.then_some(score);
             let doc = doc_check::read(&self.handle, &searcher, address)?;
             hits.push(self.hit(&searcher, &doc, score, &highlighter)?);
         }
@@ -271,7 +275,7 @@ impl Engine {
         &self,
         searcher: &Searcher,
         doc: &TantivyDocument,
-        score: f32,
+        score: Option<f32>,
         highlighter: &snippet::Highlighter,
     ) -> Result<Hit> {
         let f = &self.handle.fields;
