@@ -30,6 +30,8 @@ pub enum Command {
     Extract(ExtractArgs),
     /// 按地区、年份或级别统计报告数，逐级下钻（省 → 市 → 县 → 乡镇）
     Facets(FacetsArgs),
+    /// 导出全部（或全部匹配的）报告及其元数据、置信度、来源网址、转载，可附全文；CSV 或 JSON Lines，逐篇写出
+    Export(ExportArgs),
     /// 批量检索：每行一个查询（文本或 JSON 对象），输出 JSON Lines
     Batch(BatchArgs),
     /// 显示一篇报告：元数据及其依据，然后是全文
@@ -179,6 +181,35 @@ pub struct FacetsArgs {
     /// 输出格式
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
+    /// CSV 开头写入 UTF-8 BOM，便于中文 Windows 上的 Excel 正确打开
+    #[arg(long)]
+    pub bom: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct ExportArgs {
+    /// 检索式（可省略：导出全部报告）
+    #[arg(value_name = "QUERY", num_args = 0..)]
+    pub query: Vec<String>,
+    #[command(flatten)]
+    pub location: IndexLocation,
+    #[command(flatten)]
+    pub filters: FilterArgs,
+    /// 输出格式：csv（表头即 JSON 字段名）或 jsonl（每行一篇）
+    #[arg(long, value_enum, default_value_t = ExportFormat::Csv)]
+    pub format: ExportFormat,
+    /// 附上清理后的全文（text 字段）
+    #[arg(long)]
+    pub text: bool,
+    /// CSV 开头写入 UTF-8 BOM，便于中文 Windows 上的 Excel 正确打开
+    #[arg(long)]
+    pub bom: bool,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    Csv,
+    Jsonl,
 }
 
 #[derive(Args, Debug)]
@@ -278,6 +309,9 @@ pub struct SearchArgs {
     /// jsonl 和 csv 输出的字段，逗号分隔，如 id,title,province,year,snippet
     #[arg(long, value_name = "FIELDS", value_delimiter = ',')]
     pub fields: Vec<String>,
+    /// CSV 开头写入 UTF-8 BOM，便于中文 Windows 上的 Excel 正确打开
+    #[arg(long)]
+    pub bom: bool,
     /// 何时使用颜色（auto 遵循 NO_COLOR 与终端检测）
     #[arg(long, value_enum, default_value_t = ColorWhen::Auto, value_name = "WHEN")]
     pub color: ColorWhen,

@@ -27,6 +27,7 @@ fn main() -> ExitCode {
         Command::Search(args) => commands::search::run(args),
         Command::Extract(args) => commands::extract::run(args),
         Command::Facets(args) => commands::search::facets(args),
+        Command::Export(args) => commands::export::run(args),
         Command::Batch(args) => commands::batch::run(args),
         Command::Show(args) => commands::info::show(args),
         Command::Stats(args) => commands::info::stats(args),

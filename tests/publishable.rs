@@ -198,3 +198,73 @@ fn filters_alone_list_reports_without_a_score() {
     let out = fazhi().args(["search", "-y", "2023", "--index"]).arg(bundled_index()).output().unwrap();
     assert!(!String::from_utf8_lossy(&out.stdout).contains("得分"));
 }
+
+#[test]
+fn export_writes_every_report_with_its_metadata_confidence_source_and_text() {
+    let root = scratch("export");
+    let corpus = root.join("corpus");
+    fs::create_dir_all(&corpus).unwrap();
+    for name in [DONGFENG, TAOZHUANG, GUTANG] {
+        fs::copy(bundled_corpus().join(name), corpus.join(name)).unwrap();
+    }
+    // A scraped record with its url, and a repost of 陶庄's report.
+    let panlong = fs::read_to_string(bundled_corpus().join(PANLONG)).unwrap();
+    let line = serde_json::json!({"text": panlong, "url": "https://example.gov.cn/a/1.html"});
+    fs::write(corpus.join("dump.jsonl"), format!("{line}\n")).unwrap();
+    fs::copy(bundled_corpus().join(TAOZHUANG), corpus.join("repost.txt")).unwrap();
+    let index = root.join("index");
+    fazhi().arg("index").arg(&corpus).arg("--index").arg(&index).assert().success();
+
+    let export = |args: &[&str]| -> (i32, Vec<serde_json::Value>) {
+        let out = fazhi().arg("export").args(args).args(["--format", "jsonl", "--index"]).arg(&index).output().unwrap();
+        let lines = String::from_utf8_lossy(&out.stdout).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+        (out.status.code().unwrap(), lines)
+    };
+    // Everything: one record per report (reposts folded in, as in search).
+    let (code, all) = export(&["--text"]);
+    assert_eq!(code, 0);
+    let (_, listed) = search_json(&index, &["--all"]);
+    assert_eq!(all.len() as u64, listed["total"].as_u64().unwrap());
+    assert_eq!(all.len(), 4);
+    for record in &all {
+        // The same report as `show` gives it: metadata, confidence, text.
+        let id = record["id"].as_str().unwrap();
+        let out = fazhi().args(["show", id, "--format", "json", "--index"]).arg(&index).output().unwrap();
+        let shown: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        for field in
+            ["path", "title", "unit", "province", "city", "county", "township", "level", "year", "publish_date"]
+        {
+            assert_eq!(record[field], shown[field], "{id} {field}");
+        }
+        assert_eq!(record["text"], shown["text"]);
+        let confidence = shown["confidence"]["year"].as_f64().unwrap();
+        assert!((record["year_confidence"].as_f64().unwrap() - confidence).abs() < 0.005);
+    }
+    let by_path = |end: &str| all.iter().find(|r| r["path"].as_str().unwrap().ends_with(end)).unwrap().clone();
+    assert_eq!(by_path("dump.jsonl#1")["url"], "https://example.gov.cn/a/1.html");
+    assert!(by_path(TAOZHUANG)["duplicates"].as_array().unwrap()[0].as_str().unwrap().ends_with("repost.txt"));
+    // Search hits carry the url too.
+    let (_, hits) = search_json(&index, &["--all", "-r", "云南"]);
+    assert_eq!(hits["hits"][0]["url"], "https://example.gov.cn/a/1.html");
+
+    // A query: exactly the reports a search finds, all of them.
+    let (_, matched) = export(&["枫桥经验"]);
+    let (_, searched) = search_json(&index, &["枫桥经验"]);
+    let paths = |list: &[serde_json::Value]| -> std::collections::BTreeSet<String> {
+        list.iter().map(|r| r["path"].as_str().unwrap().to_string()).collect()
+    };
+    assert_eq!(paths(&matched), paths(searched["hits"].as_array().unwrap()));
+    // Nothing: exit 1; CSV: the header row only, the JSON names, BOM when asked.
+    let (code, none) = export(&["治镇依法"]);
+    assert_eq!((code, none.len()), (1, 0));
+    let out = fazhi().args(["export", "-y", "2023", "--bom", "--index"]).arg(&index).output().unwrap();
+    assert!(out.stdout.starts_with(b"\xEF\xBB\xBF"));
+    let mut csv = csv::Reader::from_reader(&out.stdout[3..]);
+    let header: Vec<String> = csv.headers().unwrap().iter().map(String::from).collect();
+    assert_eq!(&header[..4], ["id", "path", "url", "title"]);
+    let rows: Vec<csv::StringRecord> = csv.records().map(Result::unwrap).collect();
+    let (_, in_2023) = search_json(&index, &["-y", "2023"]);
+    assert_eq!(rows.len() as u64, in_2023["total"].as_u64().unwrap());
+    let url = header.iter().position(|h| h == "url").unwrap();
+    assert!(rows.iter().all(|r| r[url].is_empty() || r[url].starts_with("https://")), "unknown is an empty cell");
+}

@@ -2,6 +2,7 @@
 //! library; `main` only dispatches and turns results into exit codes.
 
 pub mod batch;
+pub mod export;
 pub mod extract;
 pub mod index;
 pub mod info;

@@ -44,10 +44,13 @@ pub fn run(args: SearchArgs) -> Result<u8> {
             format!("{text}（{}）\n", render::report::DEMO_NOTE)
         }
         Format::Text => render::text::response(&response, args.offset, &Style { color: color(args.color) }),
-        Format::Csv => match &response.pivot {
-            Some(pivot) => Table::from_pivot(pivot).csv(),
-            None => render::hits::csv(&response, args.offset, &args.fields),
-        },
+        Format::Csv => render::with_bom(
+            match &response.pivot {
+                Some(pivot) => Table::from_pivot(pivot).csv(),
+                None => render::hits::csv(&response, args.offset, &args.fields),
+            },
+            args.bom,
+        ),
         Format::Jsonl => render::hits::jsonl(&response, args.offset, &args.fields),
     };
     render::emit(out.as_bytes())?;
@@ -79,7 +82,7 @@ pub fn facets(args: FacetsArgs) -> Result<u8> {
             let scope = if filters.is_empty() { String::new() } else { format!("（{filters}）") };
             format!("{}\n共 {} 篇报告{scope}\n", table.text(), response.total)
         }
-        Format::Csv => table.csv(),
+        Format::Csv => render::with_bom(table.csv(), args.bom),
         Format::Json | Format::Jsonl => {
             let value = serde_json::json!({
                 "query": response.query,
@@ -102,5 +105,12 @@ pub fn say_if_loose(response: &SearchResponse) {
             "fazhi: 没有完全匹配的报告；这是宽松匹配的结果（报告中含有每个检索词的全部分词：{}，不必相连）",
             response.terms.join(" ")
         );
+    }
+}
+
+/// [`say_if_loose`] for an export.
+pub fn say_if_loose_export(mode: MatchMode, total: usize) {
+    if mode == MatchMode::Loose && total > 0 {
+        eprintln!("fazhi: 没有完全匹配的报告；按 --loose 导出了宽松匹配的 {total} 篇（报告中含有每个检索词的全部分词，不必相连）");
     }
 }

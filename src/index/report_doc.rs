@@ -47,6 +47,8 @@ pub struct ReportDoc {
     /// Fingerprint of text and user-supplied metadata: decides re-indexing.
     pub hash: u64,
     pub meta: Metadata,
+    /// Where a scraped record says it came from (a JSON Lines `url`).
+    pub url: Option<String>,
     /// What a repost of the same report shares: title, unit and year (a
     /// title or a unit must be known). `None`: only identical text folds.
     pub dedupe_key: Option<u64>,
@@ -100,6 +102,7 @@ impl ReportDoc {
             text_hash,
             hash,
             meta,
+            url: hints.url.clone(),
             dedupe_key,
             simhash,
             grams,
@@ -172,7 +175,10 @@ impl ReportDoc {
                 [Some(level), m.unit_type.as_ref()].into_iter().flatten().map(String::as_str).collect();
             doc.add_facet(f.level_facet, Facet::from_path(path));
         }
-        let provenance = serde_json::json!({"confidence": m.confidence, "evidence": m.evidence});
+        let mut provenance = serde_json::json!({"confidence": m.confidence, "evidence": m.evidence});
+        if let Some(url) = &self.url {
+            provenance["url"] = url.clone().into();
+        }
         doc.add_text(f.metadata, provenance.to_string());
         // What traditional->simplified folding changes (most bodies: nothing
         // or a few chars), so snippets need not fold the whole body again.

@@ -12,6 +12,7 @@ pub const FIELDS: &[&str] = &[
     "rank",
     "id",
     "path",
+    "url",
     "title",
     "unit",
     "unit_type",

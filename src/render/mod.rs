@@ -17,3 +17,16 @@ pub fn emit(out: &[u8]) -> io::Result<()> {
         other => other,
     }
 }
+
+/// The UTF-8 byte order mark, for CSV that Excel on a Chinese Windows must
+/// not read as GBK (`--bom`).
+pub const BOM: &str = "\u{FEFF}";
+
+/// `csv`, preceded by a BOM when asked.
+pub fn with_bom(csv: String, bom: bool) -> String {
+    if bom {
+        format!("{BOM}{csv}")
+    } else {
+        csv
+    }
+}

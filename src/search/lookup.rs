@@ -60,11 +60,7 @@ impl Engine {
             };
             let doc = crate::index::doc_check::read(&self.handle, &searcher, address)?;
             let text = doc.get_first(f.body).and_then(|v| v.as_str()).unwrap_or_default().to_string();
-            let provenance: serde_json::Value = doc
-                .get_first(f.metadata)
-                .and_then(|v| v.as_str())
-                .and_then(|s| serde_json::from_str(s).ok())
-                .unwrap_or_default();
+            let provenance = super::provenance(&doc, f);
             Ok(Some(Report {
                 hit: self.hit(&searcher, &doc, None, &super::snippet::Highlighter::new(&[]))?,
                 confidence: provenance["confidence"].clone(),

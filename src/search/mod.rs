@@ -2,6 +2,7 @@
 //! snippets, with counts by region, year and level on request.
 
 pub mod counts;
+pub mod export;
 pub mod filter;
 pub mod live_stats;
 pub mod lookup;
@@ -104,6 +105,9 @@ pub struct SearchResponse {
 pub struct Hit {
     pub id: String,
     pub path: String,
+    /// The page a scraped record came from (a JSON Lines `url`), when the input gave one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
     pub title: Option<String>,
     pub unit: Option<String>,
     pub unit_type: Option<String>,
@@ -175,20 +179,27 @@ impl Engine {
         store::reading(&self.handle.dir, || self.run(request, parsed, start))
     }
 
-    fn run(&self, request: &SearchRequest, parsed: ParsedQuery, start: Instant) -> Result<SearchResponse> {
-        let (f, ranking) = (&self.handle.fields, &self.handle.ranking);
-        let mut parsed = parsed;
+    /// The query's words decided against the index (place words held or
+    /// not), and all filters as clauses.
+    fn understand(&self, request: &SearchRequest, mut parsed: ParsedQuery) -> Result<(ParsedQuery, filter::Resolved)> {
         if parsed.needs_places(request.literal) {
             let catalog = self.catalog()?;
             let literal = request.literal;
             parsed.settle_places(|name| catalog.holds(name), |word| (!literal).then(|| catalog.county(word)).flatten());
         }
         let spec = merged(&request.filters, &parsed.filters);
+        let f = &self.handle.fields;
         let resolved = if spec.regions.is_empty() && spec.levels.is_empty() {
             filter::resolve(&spec, &Catalog::default(), f)?
         } else {
             filter::resolve(&spec, self.catalog()?, f)?
         };
+        Ok((parsed, resolved))
+    }
+
+    fn run(&self, request: &SearchRequest, parsed: ParsedQuery, start: Instant) -> Result<SearchResponse> {
+        let (f, ranking) = (&self.handle.fields, &self.handle.ranking);
+        let (parsed, resolved) = self.understand(request, parsed)?;
         let counter = (request.facets || request.pivot.is_some()).then(|| Counter {
             region_root: resolved.region_root.clone(),
             level_root: resolved.level_root.clone(),
@@ -286,6 +297,7 @@ impl Engine {
             duplicates: self.reposts(searcher, &id)?,
             id,
             path: text(f.path).unwrap_or_default(),
+            url: provenance(doc, f)["url"].as_str().map(str::to_string),
             title: text(f.title),
             unit: text(f.unit),
             unit_type: text(f.unit_type),
@@ -306,7 +318,7 @@ impl Engine {
     }
 
     /// Paths of the reposts of report `id`, sorted.
-    fn reposts(&self, searcher: &Searcher, id: &str) -> Result<Vec<String>> {
+    pub(crate) fn reposts(&self, searcher: &Searcher, id: &str) -> Result<Vec<String>> {
         let f = &self.handle.fields;
         let any = *self.has_reposts.get_or_init(|| searcher.doc_freq(f.every_repost().term()).is_ok_and(|n| n > 0));
         if !any || id.is_empty() {
@@ -327,6 +339,11 @@ struct Found {
     total: usize,
     tally: Option<Tally>,
     top: Vec<(f32, DocAddress)>,
+}
+
+/// The confidence, evidence and source a report was indexed with.
+pub(crate) fn provenance(doc: &TantivyDocument, f: &crate::index::Fields) -> serde_json::Value {
+    doc.get_first(f.metadata).and_then(|v| v.as_str()).and_then(|s| serde_json::from_str(s).ok()).unwrap_or_default()
 }
 
 fn score_of(weight: &dyn Weight, searcher: &Searcher, address: DocAddress) -> f32 {

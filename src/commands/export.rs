@@ -1,0 +1,86 @@
+//! `fazhi export`: every report, or every matching one, written as it is
+//! read (CSV or JSON Lines), never held all at once.
+
+use std::io::{self, BufWriter, Write};
+
+use anyhow::Result;
+use serde_json::Value;
+
+use super::{index_dir, search::say_if_loose_export, FOUND, NOT_FOUND};
+use fazhi::cli::{ExportArgs, ExportFormat};
+use fazhi::render;
+use fazhi::search::export::fields;
+use fazhi::search::{Engine, SearchRequest};
+
+pub fn run(args: ExportArgs) -> Result<u8> {
+    let engine = Engine::open(&index_dir(&args.location)?)?;
+    let request = SearchRequest {
+        query: args.filters.query(&args.query),
+        filters: args.filters.spec(),
+        literal: args.filters.literal,
+        loose: args.filters.loose,
+        ..SearchRequest::default()
+    };
+    let progress = indicatif::ProgressBar::new_spinner();
+    if let Ok(style) = indicatif::ProgressStyle::with_template("{spinner} 已导出 {pos} 篇 {per_sec}") {
+        progress.set_style(style);
+    }
+    let mut out = BufWriter::new(io::stdout().lock());
+    let written = write_all(&engine, &request, &args, &mut out, &progress);
+    progress.finish_and_clear();
+    let exported = match written {
+        Ok(exported) => exported,
+        Err(e) if e.downcast_ref::<io::Error>().is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe) => {
+            return Ok(FOUND)
+        }
+        Err(e) => return Err(e),
+    };
+    say_if_loose_export(exported.match_mode, exported.total);
+    Ok(if exported.total > 0 { FOUND } else { NOT_FOUND })
+}
+
+fn write_all(
+    engine: &Engine,
+    request: &SearchRequest,
+    args: &ExportArgs,
+    out: &mut impl Write,
+    progress: &indicatif::ProgressBar,
+) -> Result<fazhi::search::export::Exported> {
+    match args.format {
+        ExportFormat::Jsonl => {
+            let exported = engine.export(request, args.text, |record| {
+                serde_json::to_writer(&mut *out, &record)?;
+                out.write_all(b"\n")?;
+                progress.inc(1);
+                Ok(())
+            })?;
+            out.flush()?;
+            Ok(exported)
+        }
+        ExportFormat::Csv => {
+            if args.bom {
+                out.write_all(render::BOM.as_bytes())?;
+            }
+            let mut csv = csv::Writer::from_writer(out);
+            let names = fields(args.text);
+            csv.write_record(&names)?;
+            let exported = engine.export(request, args.text, |record| {
+                csv.write_record(names.iter().map(|name| cell(&record[name.as_str()])))?;
+                progress.inc(1);
+                Ok(())
+            })?;
+            csv.flush()?;
+            Ok(exported)
+        }
+    }
+}
+
+/// A CSV cell: unknown is empty, a list is joined with `;`.
+fn cell(value: &Value) -> String {
+    match value {
+        Value::Null => String::new(),
+        Value::String(s) => s.clone(),
+        Value::Array(items) => items.iter().map(cell).collect::<Vec<_>>().join(";"),
+        other => other.to_string(),
+    }
+}
