@@ -268,3 +268,24 @@ fn export_writes_every_report_with_its_metadata_confidence_source_and_text() {
     let url = header.iter().position(|h| h == "url").unwrap();
     assert!(rows.iter().all(|r| r[url].is_empty() || r[url].starts_with("https://")), "unknown is an empty cell");
 }
+
+#[test]
+fn facets_csv_has_the_json_names_and_the_json_counts() {
+    let run = |format: &str| {
+        fazhi().args(["facets", "--by", "year", "--format", format, "--index"]).arg(bundled_index()).output().unwrap()
+    };
+    let json: serde_json::Value = serde_json::from_slice(&run("json").stdout).unwrap();
+    let out = run("csv");
+    let mut csv = csv::Reader::from_reader(&out.stdout[..]);
+    assert_eq!(csv.headers().unwrap().iter().collect::<Vec<_>>(), ["value", "count"]);
+    let rows: Vec<(String, u64)> =
+        csv.records().map(|r| r.unwrap()).map(|r| (r[0].to_string(), r[1].parse().unwrap())).collect();
+    let buckets: Vec<(String, u64)> = json["buckets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| (b["value"].as_str().unwrap_or("").to_string(), b["count"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(rows, buckets);
+    assert!(rows.iter().any(|(v, _)| v.is_empty()), "the bundled corpus has a report of unknown year: an empty cell");
+}

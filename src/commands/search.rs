@@ -46,7 +46,7 @@ pub fn run(args: SearchArgs) -> Result<u8> {
         Format::Text => render::text::response(&response, args.offset, &Style { color: color(args.color) }),
         Format::Csv => render::with_bom(
             match &response.pivot {
-                Some(pivot) => Table::from_pivot(pivot).csv(),
+                Some(pivot) => Table::pivot_csv(pivot).csv(),
                 None => render::hits::csv(&response, args.offset, &args.fields),
             },
             args.bom,
@@ -82,7 +82,7 @@ pub fn facets(args: FacetsArgs) -> Result<u8> {
             let scope = if filters.is_empty() { String::new() } else { format!("（{filters}）") };
             format!("{}\n共 {} 篇报告{scope}\n", table.text(), response.total)
         }
-        Format::Csv => render::with_bom(table.csv(), args.bom),
+        Format::Csv => render::with_bom(Table::buckets_csv(list).csv(), args.bom),
         Format::Json | Format::Jsonl => {
             let value = serde_json::json!({
                 "query": response.query,

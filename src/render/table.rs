@@ -39,6 +39,39 @@ impl Table {
         Table { header, rows }
     }
 
+    /// A pivot for a spreadsheet: headers in JSON's words (the row
+    /// dimension's name, the column values, `total`), unknown as empty.
+    pub fn pivot_csv(p: &Pivot) -> Table {
+        let value = |k: &Key| k.clone().unwrap_or_default();
+        let mut header = vec![p.rows.name().to_string()];
+        header.extend(p.column_values.iter().map(value));
+        header.push("total".into());
+        let mut rows: Vec<Vec<String>> = p
+            .row_values
+            .iter()
+            .zip(&p.cells)
+            .zip(&p.row_totals)
+            .map(|((r, cells), total)| {
+                let mut row = vec![value(r)];
+                row.extend(cells.iter().map(u64::to_string));
+                row.push(total.to_string());
+                row
+            })
+            .collect();
+        let mut totals = vec!["total".to_string()];
+        totals.extend(p.column_totals.iter().map(u64::to_string));
+        totals.push(p.total.to_string());
+        rows.push(totals);
+        Table { header, rows }
+    }
+
+    /// Facet buckets for a spreadsheet: `value,count` as in JSON, unknown as
+    /// empty, no total row (JSON's `total` is the number of reports).
+    pub fn buckets_csv(buckets: &[Bucket]) -> Table {
+        let rows = buckets.iter().map(|b| vec![b.value.clone().unwrap_or_default(), b.count.to_string()]).collect();
+        Table { header: vec!["value".into(), "count".into()], rows }
+    }
+
     pub fn from_buckets(dim: Dim, buckets: &[Bucket], total: u64) -> Table {
         let mut rows: Vec<Vec<String>> = buckets.iter().map(|b| vec![shown(&b.value), b.count.to_string()]).collect();
         rows.push(vec!["合计".into(), total.to_string()]);

@@ -24,6 +24,15 @@ pub enum Dim {
 }
 
 impl Dim {
+    /// The name in JSON and CSV headers.
+    pub fn name(self) -> &'static str {
+        match self {
+            Dim::Region => "region",
+            Dim::Year => "year",
+            Dim::Level => "level",
+        }
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Dim::Region => "地区",
