@@ -303,11 +303,25 @@ mod tests {
 
     #[test]
     fn regions_and_inline_filters() {
-        let q = parse("浙江 枫桥经验 region:宁波市 year:2021..2023 level:街道").unwrap();
+        let mut q = parse("浙江 枫桥经验 region:宁波市 year:2021..2023 level:街道").unwrap();
         assert_eq!(keys(&q.must), vec![vec!["枫桥经验"]]);
-        assert_eq!(q.filters.regions, vec!["浙江省", "宁波市"]);
+        // A bare place word waits for the index: a filter where it holds the place …
+        assert_eq!(q.filters.regions, vec!["宁波市"]);
+        q.settle_places(|name| name == "浙江省", |_| None);
+        assert_eq!(q.filters.regions, vec!["宁波市", "浙江省"]);
+        let read: Vec<ReadAs> = q.readings.iter().map(|r| r.read_as).collect();
+        assert_eq!(read, [ReadAs::Region, ReadAs::Text, ReadAs::Region, ReadAs::Year, ReadAs::Level]);
         assert_eq!(q.filters.years[0].to_string(), "2021..2023");
         assert_eq!(q.filters.levels, vec!["街道"]);
+        // … and text where it does not.
+        let mut q = parse("浙江 枫桥经验").unwrap();
+        q.settle_places(|_| false, |_| None);
+        assert_eq!(keys(&q.must), vec![vec!["枫桥经验"], vec!["浙江"]]);
+        assert!(q.filters.regions.is_empty() && q.readings[0].read_as == ReadAs::Text);
+        // A county's full name the index holds, alone as a term, becomes a filter.
+        let mut q = parse("慈溪市 法治").unwrap();
+        q.settle_places(|_| false, |w| (w == "慈溪市").then(|| "慈溪市".to_string()));
+        assert_eq!((keys(&q.must), q.filters.regions.clone()), (vec![vec!["法治"]], vec!["慈溪市".to_string()]));
         assert!(parse("year:2023..2021").is_err());
         // An unknown key is text; --literal interprets nothing.
         assert_eq!(keys(&parse("abc:def").unwrap().must), vec![vec!["abcdef"]]);
