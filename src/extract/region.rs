@@ -268,6 +268,35 @@ fn deepest(g: &Gazetteer, named: &[DivId]) -> Vec<DivId> {
     named.iter().copied().filter(|&d| Some(g.get(d).tier) == tier).collect()
 }
 
+/// A document of the central government (国务院政府工作报告, 中共中央 or
+/// 国务院 documents): level 中央 and no region, whatever places it names.
+/// Told by its title's issuer, or by a speech given for the State Council.
+fn central(o: &Opening) -> Option<Region> {
+    // The title, or a first line that reads like one (意见, 决定 are not 报告).
+    let title = o.title.as_deref().or(o.lines.first().map(String::as_str).filter(|l| l.contains("关于"))).unwrap_or("");
+    let issuer = ["中共中央", "国务院", "中华人民共和国国务院", "中共中央国务院", "中共中央、国务院"]
+        .into_iter()
+        .filter(|i| title.starts_with(i))
+        .max_by_key(|i| i.len());
+    let speech = o.lines.iter().take(12).find(|l| l.contains("我代表国务院"));
+    let (unit, evidence) = match (issuer, speech) {
+        (Some(issuer), _) => (issuer.trim_start_matches("中华人民共和国").to_string(), format!("标题以“{issuer}”开头")),
+        (None, Some(line)) => ("国务院".to_string(), format!("开头：{}", line.chars().take(30).collect::<String>())),
+        _ => return None,
+    };
+    let why = format!("中央文件（{evidence}），不属任何地区");
+    let none = || Field::new(None, 0.9, why.clone());
+    Some(Region {
+        unit: Field::new(Some(unit), 0.9, evidence.clone()),
+        unit_type: Field::new(None, 0.9, why.clone()),
+        level: Field::new(Some("中央".to_string()), 0.9, why.clone()),
+        province: none(),
+        city: none(),
+        county: none(),
+        township: none(),
+    })
+}
+
 fn hint_tier(hint: &str) -> Option<Tier> {
     match hint {
         "镇" | "乡" | "街道" => Some(Tier::Township),
@@ -302,6 +331,9 @@ fn is_department(unit: &str) -> bool {
 }
 
 pub fn resolve(g: &Gazetteer, o: &Opening) -> Region {
+    if let Some(region) = central(o) {
+        return region;
+    }
     let votes = Votes::collect(g, o);
     // A department: its title says so, or, untitled, it speaks of itself as 我局/我委.
     // (A government's own report never calls itself 我局.)
@@ -463,6 +495,20 @@ mod tests {
 
     fn region(text: &str) -> Region {
         resolve(crate::gazetteer::shared(), &opening::read(&normalize(text)))
+    }
+
+    #[test]
+    fn central_documents_are_central_and_of_no_region() {
+        // A national work report names places in passing (快于城镇, 海南自由贸易港).
+        let speech = "政府工作报告\n各位代表：\n现在，我代表国务院，向大会报告政府工作，请予审议。\n农村居民收入增长快于城镇居民，加大城镇棚户区改造力度，海南自由贸易港建设蓬勃展开。";
+        for text in [speech, "国务院关于加强法治政府建设的意见\n各省、自治区、直辖市人民政府，国务院各部委：\n浙江省、江苏省要率先推进。"] {
+            let r = region(text);
+            assert_eq!(r.level.value.as_deref(), Some("中央"), "{text}");
+            assert!(r.province.value.is_none() && r.township.value.is_none(), "{text}");
+        }
+        // A local report that quotes the State Council is local.
+        let local = "青石镇2023年法治政府建设情况报告\n2023年，青石镇认真贯彻国务院决策部署，推进依法行政。";
+        assert_eq!(region(local).level.value.as_deref(), Some("乡镇级"));
     }
 
     #[test]

@@ -158,6 +158,7 @@ impl Gazetteer {
         self.automaton
             .find_iter(text)
             .filter(|m| !suffix_binds_onward(&text[m.start()..m.end()], &text[m.end()..]))
+            .filter(|m| !head_binds_back(&text[..m.start()], &text[m.start()..m.end()]))
             .map(|m| Mention { start: m.start(), end: m.end(), pattern: m.pattern().as_usize() })
             .collect()
     }
@@ -248,9 +249,36 @@ fn suffix_binds_onward(name: &str, rest: &str) -> bool {
     COMPOUNDS.contains(&pair.as_str())
 }
 
+/// Whether a name's first character belongs to the word before it, and
+/// the rest of the name is a word of its own (快于|城镇 is not 于城镇, 加大|城镇
+/// is not 大城镇): then the text does not name that place. Both are asked of
+/// jieba's dictionary.
+fn head_binds_back(before: &str, name: &str) -> bool {
+    let (Some(prev), Some(first)) = (before.chars().next_back(), name.chars().next()) else { return false };
+    let rest = &name[first.len_utf8()..];
+    if !('\u{4e00}'..='\u{9fff}').contains(&prev) || rest.chars().count() < 2 {
+        return false;
+    }
+    let Some(words) = crate::analyze::query_dict::tables() else { return false };
+    let is_word = |w: &str| words.frequency(w).is_some_and(|n| n > 0);
+    is_word(&format!("{prev}{first}")) && is_word(rest)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_name_whose_head_belongs_to_the_word_before_is_not_named() {
+        let g = shared();
+        for text in ["农村居民收入增长快于城镇居民", "加大城镇棚户区改造力度"] {
+            let named = forms_of(g, text);
+            assert!(!named.iter().any(|n| n == "于城镇" || n == "大城镇"), "{text}: {named:?}");
+        }
+        // The same names where they are names.
+        assert!(forms_of(g, "海盐县于城镇人民政府").iter().any(|n| n == "于城镇"));
+        assert!(forms_of(g, "于城镇2023年法治政府建设情况报告").iter().any(|n| n == "于城镇"));
+    }
 
     fn forms_of(g: &Gazetteer, text: &str) -> Vec<String> {
         g.mentions(text).iter().map(|m| g.pattern(m.pattern).0.to_string()).collect()

@@ -144,6 +144,7 @@ pub fn level_name(input: &str) -> Option<&'static str> {
         "县" if input.ends_with('级') => Some("县级"),
         "地市" | "市" if input.ends_with('级') || input == "地市" => Some("地市级"),
         "省" if input.ends_with('级') => Some("省级"),
+        "中央" => Some("中央"),
         _ => None,
     }
 }
