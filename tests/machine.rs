@@ -143,7 +143,7 @@ fn jsonl_and_csv_with_fields() {
     let out = fazhi().args(["search", "枫桥经验", "--format", "csv", "--index"]).arg(bundled_index()).output().unwrap();
     let csv = String::from_utf8(out.stdout).unwrap();
     let mut rows = csv.lines();
-    assert!(rows.next().unwrap().starts_with("id,path,title,unit,unit_type,province"));
+    assert!(rows.next().unwrap().starts_with("id,path,url,title,unit,unit_type,province"));
     assert_eq!(rows.count(), 3);
     fazhi()
         .args(["search", "枫桥经验", "--format", "csv", "--fields", "id,colour", "--index"])
