@@ -437,3 +437,36 @@ fn unknowns_are_selectable_and_agree_with_brute_force() {
         assert!(r["filters"].as_object().unwrap().values().any(|v| v.to_string().contains("未知")), "{}", r["filters"]);
     }
 }
+
+#[test]
+fn years_asked_for_are_all_there_in_time_order_zeros_included() {
+    let s = synth();
+    let years: Vec<i64> = s.reports.iter().filter_map(|r| r.year).collect();
+    let (lo, hi) = (years.iter().min().unwrap() - 3, years.iter().max().unwrap() + 2);
+    let range = format!("{lo}..{hi}");
+    let brute = |y: i64| s.reports.iter().filter(|r| r.year == Some(y)).count() as u64;
+    // facets by year: every asked year, ascending, zeros included, counts as brute force.
+    let out = fazhi()
+        .args(["facets", "--by", "year", "-y", &range, "--format", "json", "--index"])
+        .arg(&s.index)
+        .output()
+        .unwrap();
+    let answer: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let got: Vec<(i64, u64)> = answer["buckets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| (b["value"].as_str().unwrap().parse().unwrap(), b["count"].as_u64().unwrap()))
+        .collect();
+    let want: Vec<(i64, u64)> = (lo..=hi).map(|y| (y, brute(y))).collect();
+    assert_eq!(got, want);
+    assert!(want.iter().any(|(_, n)| *n == 0), "the range reaches past the generated years");
+    // A pivot: the same years as columns.
+    let (_, answer) = search_json(&s.index, &["-y", &range, "--pivot", "level,year", "--all"]);
+    let columns: Vec<String> =
+        answer["pivot"]["column_values"].as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_string()).collect();
+    assert_eq!(columns, (lo..=hi).map(|y| y.to_string()).collect::<Vec<_>>());
+    let totals: Vec<u64> =
+        answer["pivot"]["column_totals"].as_array().unwrap().iter().map(|v| v.as_u64().unwrap()).collect();
+    assert_eq!(totals, (lo..=hi).map(brute).collect::<Vec<_>>());
+}

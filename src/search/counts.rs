@@ -267,6 +267,27 @@ pub fn buckets(counts: &HashMap<Key, u64>) -> Vec<Bucket> {
     out
 }
 
+/// Year buckets in time order (unknown last), with every year in `asked`
+/// present even where it counts zero: a table for 2019..2023 has 2019..2023.
+pub fn year_buckets(counts: &HashMap<Key, u64>, asked: &[i64]) -> Vec<Bucket> {
+    let mut all = counts.clone();
+    for year in asked {
+        all.entry(Some(year.to_string())).or_insert(0);
+    }
+    let mut out: Vec<Bucket> = all.into_iter().map(|(value, count)| Bucket { value, count }).collect();
+    out.sort_by(|a, b| order_key(&a.value).cmp(&order_key(&b.value)));
+    out
+}
+
+/// The single years of closed year ranges (2019..2023 → 2019 … 2023).
+pub fn asked_years(ranges: &[crate::query::filters::YearRange]) -> Vec<i64> {
+    let mut years: Vec<i64> =
+        ranges.iter().filter_map(|r| r.from.zip(r.to)).filter(|(a, b)| b - a <= 200).flat_map(|(a, b)| a..=b).collect();
+    years.sort_unstable();
+    years.dedup();
+    years
+}
+
 /// Sorting of bucket values: known before unknown, then by value.
 fn order_key(k: &Key) -> (bool, &str) {
     (k.is_none(), k.as_deref().unwrap_or(""))
@@ -281,8 +302,10 @@ pub struct FacetCounts {
 }
 
 impl FacetCounts {
-    pub fn from(t: &Tally) -> FacetCounts {
-        FacetCounts { region: buckets(&t.region), year: buckets(&t.year), level: buckets(&t.level) }
+    /// Regions and levels most first; years in time order, with the years
+    /// asked for present even at zero.
+    pub fn from(t: &Tally, asked_years: &[i64]) -> FacetCounts {
+        FacetCounts { region: buckets(&t.region), year: year_buckets(&t.year, asked_years), level: buckets(&t.level) }
     }
 
     pub fn by(&self, dim: Dim) -> &[Bucket] {
@@ -309,11 +332,16 @@ pub struct Pivot {
 }
 
 impl Pivot {
-    pub fn from(t: &Tally, rows: Dim, columns: Dim) -> Pivot {
+    pub fn from(t: &Tally, rows: Dim, columns: Dim, asked_years: &[i64]) -> Pivot {
         let axis = |dim: Dim, pick: &dyn Fn(&(Key, Key)) -> Key| -> Vec<Key> {
             let mut totals: HashMap<Key, u64> = HashMap::new();
             for (k, n) in &t.pivot {
                 *totals.entry(pick(k)).or_default() += n;
+            }
+            if dim == Dim::Year {
+                for year in asked_years {
+                    totals.entry(Some(year.to_string())).or_insert(0);
+                }
             }
             let mut values: Vec<Key> = totals.keys().cloned().collect();
             if dim == Dim::Year {

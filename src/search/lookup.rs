@@ -77,7 +77,7 @@ impl Engine {
             let (documents, tally) = searcher.search(&f.every_report(), &(Count, Counter::default()))?;
             let duplicates = searcher.search(&f.every_repost(), &Count)? as u64;
             let by_level = buckets(&tally.level);
-            let by_year = buckets(&tally.year);
+            let by_year = super::counts::year_buckets(&tally.year, &[]);
             let unknown = |b: &[Bucket]| b.iter().find(|b| b.value.is_none()).map_or(0, |b| b.count);
             Ok(Stats {
                 index: self.handle.dir.display().to_string(),

@@ -226,8 +226,10 @@ impl Engine {
             let doc = doc_check::read(&self.handle, &searcher, address)?;
             hits.push(self.hit(&searcher, &doc, score, &highlighter)?);
         }
-        let facets = found.tally.as_ref().filter(|_| request.facets).map(FacetCounts::from);
-        let pivot = found.tally.as_ref().zip(request.pivot).map(|(t, (rows, columns))| Pivot::from(t, rows, columns));
+        let asked = counts::asked_years(&merged(&request.filters, &parsed.filters).years);
+        let facets = found.tally.as_ref().filter(|_| request.facets).map(|t| FacetCounts::from(t, &asked));
+        let pivot =
+            found.tally.as_ref().zip(request.pivot).map(|(t, (rows, columns))| Pivot::from(t, rows, columns, &asked));
         Ok(SearchResponse {
             query: request.query.clone(),
             interpretation: parsed.readings.clone(),
