@@ -222,7 +222,7 @@ pub struct IndexLocation {
 #[derive(Args, Debug)]
 pub struct IndexArgs {
     /// 报告文件或目录（递归）：.txt、.html/.htm、.docx、.pdf（需有文字层）、.jsonl（每行一篇，text 字段为正文）
-    /// [默认：自带语料 data/reports]
+    /// [省略时：重读此索引建立时给出的文件夹；演示索引为自带语料]
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
     #[command(flatten)]
