@@ -16,7 +16,7 @@ use serde_json::{Map, Value};
 
 use crate::analyze::dictionary;
 use crate::query::filters::{FilterSpec, UnknownYear, YearRange};
-use crate::search::counts::Dim;
+use crate::search::counts::{Dim, Measure};
 use crate::search::{Engine, MatchMode, SearchRequest, SearchResponse, Sort};
 
 /// Fields a JSON input line may have.
@@ -34,6 +34,7 @@ pub const FIELDS: &[&str] = &[
     "loose",
     "unknown_year",
     "pivot",
+    "measure",
 ];
 
 /// Lines answered between two writes: bounds memory on huge inputs.
@@ -228,6 +229,11 @@ fn request_from(o: &Map<String, Value>, mut r: SearchRequest) -> Result<SearchRe
         Some("year") => Sort::Year,
         Some("-year") => Sort::YearDesc,
         Some(other) => bail!("字段 sort 应是 score、year 或 -year，而不是 {other}"),
+    };
+    r.measure = match strings("measure")?.first().map(String::as_str) {
+        None | Some("reports") => Measure::Reports,
+        Some("share") => Measure::Share,
+        Some(other) => bail!("字段 measure 应是 reports 或 share，而不是 {other}"),
     };
     r.pivot = match strings("pivot")?.first() {
         None => None,

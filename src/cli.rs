@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::query::filters::{UnknownYear, YearRange};
-use crate::search::counts::Dim;
+use crate::search::counts::{Dim, Measure};
 use crate::search::Sort;
 
 #[derive(Parser, Debug)]
@@ -178,6 +178,9 @@ pub struct FacetsArgs {
     /// 统计维度；地区在 --region 给定的地区之下逐级下钻
     #[arg(long, value_enum, default_value_t = Dim::Region)]
     pub by: Dim,
+    /// 统计什么：reports（匹配的报告数）或 share（占同一项中全部报告的比例：同样的筛选条件、不加检索词）
+    #[arg(long, value_enum, default_value_t = Measure::Reports)]
+    pub measure: Measure,
     /// 输出格式
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
@@ -303,6 +306,9 @@ pub struct SearchArgs {
     /// 交叉统计表，如 region,year（行为地区、列为年份），带合计
     #[arg(long, value_name = "ROWS,COLUMNS", value_parser = parse_pivot)]
     pub pivot: Option<(Dim, Dim)>,
+    /// --facets 和 --pivot 统计什么：reports（匹配的报告数）或 share（占同一格中全部报告的比例：同样的筛选条件、不加检索词）
+    #[arg(long, value_enum, default_value_t = Measure::Reports)]
+    pub measure: Measure,
     /// 输出格式：text、json（一个对象）、jsonl（每行一篇）、csv（每行一篇，或 --pivot 表）
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,

@@ -470,3 +470,78 @@ fn years_asked_for_are_all_there_in_time_order_zeros_included() {
         answer["pivot"]["column_totals"].as_array().unwrap().iter().map(|v| v.as_u64().unwrap()).collect();
     assert_eq!(totals, (lo..=hi).map(brute).collect::<Vec<_>>());
 }
+
+#[test]
+fn shares_equal_brute_force_in_every_cell_zero_matches_included() {
+    let s = synth();
+    // Three words together are rare enough that some cells hold reports and no match.
+    let words = ["行政执法三项制度", "八五普法", "最多跑一次"];
+    let query = words.join(" ");
+    let in_range = |r: &SynthReport| r.year.is_some_and(|y| (2019..=2023).contains(&y));
+    let key = |r: &SynthReport| (region_key(r, &[]), year_key(r));
+    // (region, year) → reports: matching the query, and all of them.
+    let mut matching: HashMap<(String, String), u64> = HashMap::new();
+    let mut all = matching.clone();
+    for r in s.reports.iter().filter(|r| in_range(r)) {
+        *all.entry(key(r)).or_default() += 1;
+        let text = grep_form(&r.text);
+        if words.iter().all(|w| text.contains(&grep_form(w))) {
+            *matching.entry(key(r)).or_default() += 1;
+        }
+    }
+    let (code, answer) =
+        search_json(&s.index, &[&query, "-y", "2019..2023", "--pivot", "region,year", "--measure", "share"]);
+    assert_eq!(code, 0);
+    let p = &answer["pivot"];
+    let values = |v: &Value| -> Vec<String> {
+        v.as_array().unwrap().iter().map(|x| x.as_str().unwrap_or("未知").to_string()).collect()
+    };
+    let (rows, cols) = (values(&p["row_values"]), values(&p["column_values"]));
+    // Every region that has a report in range is a row, matched or not.
+    let regions: BTreeSet<String> = all.keys().map(|k| k.0.clone()).collect();
+    assert_eq!(rows.iter().cloned().collect::<BTreeSet<_>>(), regions);
+    let mut zero_share = 0;
+    for (i, row) in rows.iter().enumerate() {
+        for (j, col) in cols.iter().enumerate() {
+            let k = (row.clone(), col.clone());
+            let (m, a) = (matching.get(&k).copied().unwrap_or(0), all.get(&k).copied().unwrap_or(0));
+            assert_eq!(p["cells"][i][j].as_u64(), Some(m), "{row} × {col}");
+            assert_eq!(p["all"]["cells"][i][j].as_u64(), Some(a), "{row} × {col}: all");
+            let share = &p["share_cells"][i][j];
+            if a == 0 {
+                assert!(share.is_null(), "{row} × {col}");
+            } else {
+                assert!((share.as_f64().unwrap() - m as f64 / a as f64).abs() < 1e-4, "{row} × {col}: {share}");
+                zero_share += usize::from(m == 0);
+            }
+        }
+    }
+    assert!(zero_share > 0, "some cell has reports but no match: its share is 0, not missing");
+    assert!(!matching.is_empty(), "the query matches somewhere");
+    // Facets: the same, one dimension.
+    let out = fazhi()
+        .args([
+            "facets",
+            &query,
+            "--by",
+            "year",
+            "-y",
+            "2019..2023",
+            "--measure",
+            "share",
+            "--format",
+            "json",
+            "--index",
+        ])
+        .arg(&s.index)
+        .output()
+        .unwrap();
+    let facets: Value = serde_json::from_slice(&out.stdout).unwrap();
+    for b in facets["buckets"].as_array().unwrap() {
+        let year = b["value"].as_str().unwrap();
+        let m: u64 = matching.iter().filter(|(k, _)| k.1 == year).map(|(_, n)| n).sum();
+        let a: u64 = all.iter().filter(|(k, _)| k.1 == year).map(|(_, n)| n).sum();
+        assert_eq!((b["count"].as_u64(), b["all"].as_u64()), (Some(m), Some(a)), "{year}");
+        assert!((b["share"].as_f64().unwrap() - m as f64 / a as f64).abs() < 1e-4);
+    }
+}

@@ -87,6 +87,10 @@ fn batch_equals_search_for_every_option() {
             &["枫桥经验", "-y", "2023", "--unknown-year", "include"],
         ),
         (r#"{"query": "法治", "pivot": "region,year"}"#, &["法治", "--pivot", "region,year"]),
+        (
+            r#"{"query": "枫桥经验", "pivot": "level,year", "facets": true, "measure": "share"}"#,
+            &["枫桥经验", "--pivot", "level,year", "--facets", "--measure", "share"],
+        ),
         (r#"{"query": "江西 枫桥经验", "literal": true}"#, &["江西", "枫桥经验", "--literal"]),
         (r#"{"query": "枫桥经验"}"#, &["枫桥经验", "-n", "10"]),
     ];
@@ -205,6 +209,7 @@ fn output_matches_the_json_schema() {
         &["治镇依法"],
         &["量子力学星际航行"],
         &["朝阳区", "-r", "朝阳区", "-y", "2020.."],
+        &["枫桥经验", "-y", "2015..2023", "--facets", "--pivot", "level,year", "--measure", "share"],
     ] {
         assert_valid(&v, &search(args));
     }
@@ -218,5 +223,8 @@ fn output_matches_the_json_schema() {
     assert!(!v.is_valid(&broken));
     let mut broken = search(&["枫桥经验"]);
     broken["hits"][0]["year"] = Value::from("2023");
+    assert!(!v.is_valid(&broken));
+    let mut broken = search(&["枫桥经验", "--pivot", "level,year", "--measure", "share"]);
+    broken["pivot"]["share_cells"][0][0] = Value::from("1%");
     assert!(!v.is_valid(&broken));
 }

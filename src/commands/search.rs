@@ -22,6 +22,7 @@ pub fn run(args: SearchArgs) -> Result<u8> {
         literal: args.filters.literal,
         facets: args.facets,
         pivot: args.pivot,
+        measure: args.measure,
         sort: args.sort,
         loose: args.filters.loose || for_a_person,
         all_if_empty: args.all,
@@ -67,6 +68,7 @@ pub fn facets(args: FacetsArgs) -> Result<u8> {
         filters: args.filters.spec(),
         literal: args.filters.literal,
         facets: true,
+        measure: args.measure,
         loose: args.filters.loose,
         all_if_empty: true,
         ..SearchRequest::default()

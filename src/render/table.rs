@@ -3,7 +3,7 @@
 
 use unicode_width::UnicodeWidthStr;
 
-use crate::search::counts::{Bucket, Dim, Key, Pivot};
+use crate::search::counts::{share, Bucket, Dim, Key, Pivot};
 
 pub struct Table {
     pub header: Vec<String>,
@@ -15,8 +15,45 @@ pub fn shown(k: &Key) -> String {
     k.clone().unwrap_or_else(|| "未知".to_string())
 }
 
+/// Every cell's share, totals included, row by row as the tables lay them
+/// out: the cells and row total of each row, then the column totals and
+/// grand total.
+fn share_table(p: &Pivot, all: &Pivot) -> Vec<Vec<Option<f64>>> {
+    let mut rows: Vec<Vec<Option<f64>>> = p
+        .cells
+        .iter()
+        .zip(&all.cells)
+        .zip(p.row_totals.iter().zip(&all.row_totals))
+        .map(|((cells, all_cells), (&total, &all_total))| {
+            let mut row: Vec<Option<f64>> = cells.iter().zip(all_cells).map(|(&c, &a)| share(c, a)).collect();
+            row.push(share(total, all_total));
+            row
+        })
+        .collect();
+    let mut totals: Vec<Option<f64>> =
+        p.column_totals.iter().zip(&all.column_totals).map(|(&c, &a)| share(c, a)).collect();
+    totals.push(share(p.total, all.total));
+    rows.push(totals);
+    rows
+}
+
 impl Table {
     pub fn from_pivot(p: &Pivot) -> Table {
+        let mut t = Table::from_pivot_counts(p);
+        if let Some(all) = &p.all {
+            // Shares for people: percentages, — where a cell holds no report at all.
+            let percent = |x: Option<f64>| x.map_or("—".to_string(), |x| format!("{:.1}%", x * 100.0));
+            let shares = share_table(p, all);
+            for (row, shares) in t.rows.iter_mut().zip(shares) {
+                for (cell, share) in row.iter_mut().skip(1).zip(shares) {
+                    *cell = percent(share);
+                }
+            }
+        }
+        t
+    }
+
+    fn from_pivot_counts(p: &Pivot) -> Table {
         let mut header = vec![format!("{}＼{}", p.rows.label(), p.columns.label())];
         header.extend(p.column_values.iter().map(shown));
         header.push("合计".into());
@@ -42,6 +79,20 @@ impl Table {
     /// A pivot for a spreadsheet: headers in JSON's words (the row
     /// dimension's name, the column values, `total`), unknown as empty.
     pub fn pivot_csv(p: &Pivot) -> Table {
+        let mut t = Table::pivot_csv_counts(p);
+        if let Some(all) = &p.all {
+            // Shares as fractions (0.125), empty where a cell holds no report at all.
+            let fraction = |x: Option<f64>| x.map_or(String::new(), |x| x.to_string());
+            for (row, shares) in t.rows.iter_mut().zip(share_table(p, all)) {
+                for (cell, share) in row.iter_mut().skip(1).zip(shares) {
+                    *cell = fraction(share);
+                }
+            }
+        }
+        t
+    }
+
+    fn pivot_csv_counts(p: &Pivot) -> Table {
         let value = |k: &Key| k.clone().unwrap_or_default();
         let mut header = vec![p.rows.name().to_string()];
         header.extend(p.column_values.iter().map(value));
@@ -68,11 +119,37 @@ impl Table {
     /// Facet buckets for a spreadsheet: `value,count` as in JSON, unknown as
     /// empty, no total row (JSON's `total` is the number of reports).
     pub fn buckets_csv(buckets: &[Bucket]) -> Table {
-        let rows = buckets.iter().map(|b| vec![b.value.clone().unwrap_or_default(), b.count.to_string()]).collect();
-        Table { header: vec!["value".into(), "count".into()], rows }
+        let shares = buckets.iter().any(|b| b.all.is_some());
+        let rows = buckets
+            .iter()
+            .map(|b| {
+                let mut row = vec![b.value.clone().unwrap_or_default(), b.count.to_string()];
+                if shares {
+                    row.push(b.all.map(|a| a.to_string()).unwrap_or_default());
+                    row.push(b.share.map(|s| s.to_string()).unwrap_or_default());
+                }
+                row
+            })
+            .collect();
+        let mut header = vec!["value".to_string(), "count".to_string()];
+        if shares {
+            header.extend(["all".to_string(), "share".to_string()]);
+        }
+        Table { header, rows }
     }
 
     pub fn from_buckets(dim: Dim, buckets: &[Bucket], total: u64) -> Table {
+        if buckets.iter().any(|b| b.all.is_some()) {
+            let rows = buckets
+                .iter()
+                .map(|b| {
+                    let share = b.share.map_or("—".to_string(), |s| format!("{:.1}%", s * 100.0));
+                    vec![shown(&b.value), b.count.to_string(), b.all.unwrap_or(0).to_string(), share]
+                })
+                .collect();
+            let header = vec![dim.label().into(), "匹配".into(), "全部".into(), "占比".into()];
+            return Table { header, rows };
+        }
         let mut rows: Vec<Vec<String>> = buckets.iter().map(|b| vec![shown(&b.value), b.count.to_string()]).collect();
         rows.push(vec!["合计".into(), total.to_string()]);
         Table { header: vec![dim.label().into(), "报告数".into()], rows }

@@ -121,14 +121,18 @@ fn write_hit(out: &mut String, rank: usize, hit: &Hit, style: &Style) {
 
 /// `浙江省 3 · 江苏省 2 · 未知 1`, at most 12 buckets.
 fn compact_buckets(buckets: &[Bucket]) -> String {
-    let mut parts: Vec<String> = buckets.iter().take(12).map(|b| format!("{} {}", shown(&b.value), b.count)).collect();
+    let count = |b: &Bucket| match (b.all, b.share) {
+        (Some(all), Some(share)) => format!("{}/{all}（{:.1}%）", b.count, share * 100.0),
+        (Some(all), None) => format!("{}/{all}", b.count),
+        _ => b.count.to_string(),
+    };
+    let mut parts: Vec<String> = buckets.iter().take(12).map(|b| format!("{} {}", shown(&b.value), count(b))).collect();
     if buckets.len() > 12 {
         parts.push(format!("…另 {} 项", buckets.len() - 12));
     }
     parts.join(" · ")
 }
 
-/// Applied filters as shown to people: 年份=2023，地区=浙江省.
 /// `理解为：地区=宁波市；检索词=法治（原样检索请加 --literal）`, when some
 /// word of the query was read as a filter.
 pub fn interpretation(r: &SearchResponse) -> Option<String> {
@@ -153,6 +157,7 @@ pub fn interpretation(r: &SearchResponse) -> Option<String> {
     Some(format!("理解为：{}（原样检索请加 --literal）", parts.join("；")))
 }
 
+/// Applied filters as shown to people: 年份=2023，地区=浙江省.
 pub fn filters_label(r: &SearchResponse) -> String {
     fn names(k: &str) -> &str {
         match k {

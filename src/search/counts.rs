@@ -14,6 +14,19 @@ use tantivy::fastfield::FacetReader;
 use tantivy::schema::Facet;
 use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
 
+/// What a count counts (`--measure`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Measure {
+    /// Matching reports.
+    #[default]
+    Reports,
+    /// Matching reports ÷ all reports of that bucket or cell under the same
+    /// filters with no text query: comparable across places and years of
+    /// different sizes.
+    Share,
+}
+
 /// A dimension to count by.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, clap::ValueEnum, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -253,16 +266,28 @@ impl SegmentCollector for SegmentCounter {
 }
 
 /// One bucket of a facet count, as answered.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Bucket {
     /// The place, year or level; `null` when unknown.
     pub value: Key,
     pub count: u64,
+    /// With `--measure share`: all reports of this bucket under the same
+    /// filters, and `count / all` (`null` where `all` is 0).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub all: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub share: Option<f64>,
+}
+
+/// `count / all`, rounded to 4 places; none of nothing.
+pub fn share(count: u64, all: u64) -> Option<f64> {
+    (all > 0).then(|| (count as f64 / all as f64 * 1e4).round() / 1e4)
 }
 
 /// Buckets by count, most first; ties by value (unknown last).
 pub fn buckets(counts: &HashMap<Key, u64>) -> Vec<Bucket> {
-    let mut out: Vec<Bucket> = counts.iter().map(|(k, &n)| Bucket { value: k.clone(), count: n }).collect();
+    let mut out: Vec<Bucket> =
+        counts.iter().map(|(k, &n)| Bucket { value: k.clone(), count: n, all: None, share: None }).collect();
     out.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| order_key(&a.value).cmp(&order_key(&b.value))));
     out
 }
@@ -274,9 +299,28 @@ pub fn year_buckets(counts: &HashMap<Key, u64>, asked: &[i64]) -> Vec<Bucket> {
     for year in asked {
         all.entry(Some(year.to_string())).or_insert(0);
     }
-    let mut out: Vec<Bucket> = all.into_iter().map(|(value, count)| Bucket { value, count }).collect();
+    let mut out: Vec<Bucket> =
+        all.into_iter().map(|(value, count)| Bucket { value, count, all: None, share: None }).collect();
     out.sort_by(|a, b| order_key(&a.value).cmp(&order_key(&b.value)));
     out
+}
+
+/// `matching` with a zero for every key of `all` that nothing matched:
+/// a share of 0 is an answer, not a missing bucket.
+fn with_zeros(mut matching: HashMap<Key, u64>, all: &HashMap<Key, u64>) -> HashMap<Key, u64> {
+    for key in all.keys() {
+        matching.entry(key.clone()).or_insert(0);
+    }
+    matching
+}
+
+/// Each bucket's `all` and `share`.
+fn fill_share(buckets: &mut [Bucket], all: &HashMap<Key, u64>) {
+    for b in buckets {
+        let of = all.get(&b.value).copied().unwrap_or(0);
+        b.all = Some(of);
+        b.share = share(b.count, of);
+    }
 }
 
 /// The single years of closed year ranges (2019..2023 → 2019 … 2023).
@@ -308,6 +352,18 @@ impl FacetCounts {
         FacetCounts { region: buckets(&t.region), year: year_buckets(&t.year, asked_years), level: buckets(&t.level) }
     }
 
+    /// [`FacetCounts::from`] with each bucket's share of `all` (the same
+    /// counts with no text query), buckets with no match included.
+    pub fn with_shares(t: &Tally, all: &Tally, asked_years: &[i64]) -> FacetCounts {
+        let mut region = buckets(&with_zeros(t.region.clone(), &all.region));
+        let mut year = year_buckets(&with_zeros(t.year.clone(), &all.year), asked_years);
+        let mut level = buckets(&with_zeros(t.level.clone(), &all.level));
+        fill_share(&mut region, &all.region);
+        fill_share(&mut year, &all.year);
+        fill_share(&mut level, &all.level);
+        FacetCounts { region, year, level }
+    }
+
     pub fn by(&self, dim: Dim) -> &[Bucket] {
         match dim {
             Dim::Region => &self.region,
@@ -329,13 +385,40 @@ pub struct Pivot {
     pub row_totals: Vec<u64>,
     pub column_totals: Vec<u64>,
     pub total: u64,
+    /// With `--measure share`: the same table over all reports under the
+    /// same filters (no text query), and `cells / all_cells`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub all: Option<Box<Pivot>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub share_cells: Option<Vec<Vec<Option<f64>>>>,
 }
 
 impl Pivot {
+    /// With `all`, the table of shares: rows and columns of every cell
+    /// that holds a report, matching or not.
+    pub fn with_shares(t: &Tally, all: &Tally, rows: Dim, columns: Dim, asked_years: &[i64]) -> Pivot {
+        let mut matching = Pivot::over(t, all, rows, columns, asked_years);
+        let whole = Pivot::over(all, all, rows, columns, asked_years);
+        let shares = matching
+            .cells
+            .iter()
+            .zip(&whole.cells)
+            .map(|(m, a)| m.iter().zip(a).map(|(&m, &a)| share(m, a)).collect())
+            .collect();
+        matching.share_cells = Some(shares);
+        matching.all = Some(Box::new(whole));
+        matching
+    }
+
     pub fn from(t: &Tally, rows: Dim, columns: Dim, asked_years: &[i64]) -> Pivot {
+        Pivot::over(t, t, rows, columns, asked_years)
+    }
+
+    /// `t`'s table on the axes of `axes` (itself, or a larger tally).
+    fn over(t: &Tally, axes: &Tally, rows: Dim, columns: Dim, asked_years: &[i64]) -> Pivot {
         let axis = |dim: Dim, pick: &dyn Fn(&(Key, Key)) -> Key| -> Vec<Key> {
             let mut totals: HashMap<Key, u64> = HashMap::new();
-            for (k, n) in &t.pivot {
+            for (k, n) in &axes.pivot {
                 *totals.entry(pick(k)).or_default() += n;
             }
             if dim == Dim::Year {
@@ -360,6 +443,17 @@ impl Pivot {
             .collect();
         let row_totals = cells.iter().map(|r| r.iter().sum()).collect();
         let column_totals = (0..column_values.len()).map(|c| cells.iter().map(|r| r[c]).sum()).collect();
-        Pivot { rows, columns, row_values, column_values, cells, row_totals, column_totals, total: t.total }
+        Pivot {
+            rows,
+            columns,
+            row_values,
+            column_values,
+            cells,
+            row_totals,
+            column_totals,
+            total: t.total,
+            all: None,
+            share_cells: None,
+        }
     }
 }

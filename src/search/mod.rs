@@ -25,7 +25,7 @@ use crate::index::store::{self, Reader};
 use crate::index::IndexHandle;
 use crate::query::filters::FilterSpec;
 use crate::query::{self, plan, ParsedQuery};
-use counts::{Counter, Dim, FacetCounts, Pivot, Tally};
+use counts::{Counter, Dim, FacetCounts, Measure, Pivot, Tally};
 use filter::Catalog;
 use live_stats::LiveTotals;
 use snippet::Snippet;
@@ -48,6 +48,8 @@ pub struct SearchRequest {
     pub facets: bool,
     /// Count the matches in a two-way table.
     pub pivot: Option<(Dim, Dim)>,
+    /// What counts count: matching reports, or their share of all reports.
+    pub measure: Measure,
     pub sort: Sort,
     /// When nothing matches exactly, may the looser fallback (all jieba
     /// words of each term, anywhere) answer? Only a person reading text
@@ -227,9 +229,23 @@ impl Engine {
             hits.push(self.hit(&searcher, &doc, score, &highlighter)?);
         }
         let asked = counts::asked_years(&merged(&request.filters, &parsed.filters).years);
-        let facets = found.tally.as_ref().filter(|_| request.facets).map(|t| FacetCounts::from(t, &asked));
-        let pivot =
-            found.tally.as_ref().zip(request.pivot).map(|(t, (rows, columns))| Pivot::from(t, rows, columns, &asked));
+        // Shares: the same counts over every report the filters keep, text aside.
+        let all = match (&counter, request.measure) {
+            (Some(counter), Measure::Share) => {
+                let filters_only = ParsedQuery::default();
+                let everything = plan::exact(&filters_only, f, ranking, &resolved.clauses);
+                Some(searcher.search(everything.query.as_ref(), counter).context("检索失败")?)
+            }
+            _ => None,
+        };
+        let facets = found.tally.as_ref().filter(|_| request.facets).map(|t| match &all {
+            Some(all) => FacetCounts::with_shares(t, all, &asked),
+            None => FacetCounts::from(t, &asked),
+        });
+        let pivot = found.tally.as_ref().zip(request.pivot).map(|(t, (rows, columns))| match &all {
+            Some(all) => Pivot::with_shares(t, all, rows, columns, &asked),
+            None => Pivot::from(t, rows, columns, &asked),
+        });
         Ok(SearchResponse {
             query: request.query.clone(),
             interpretation: parsed.readings.clone(),
