@@ -233,7 +233,8 @@ fn request_from(o: &Map<String, Value>, mut r: SearchRequest) -> Result<SearchRe
     r.measure = match strings("measure")?.first().map(String::as_str) {
         None | Some("reports") => Measure::Reports,
         Some("share") => Measure::Share,
-        Some(other) => bail!("字段 measure 应是 reports 或 share，而不是 {other}"),
+        Some("occurrences") => Measure::Occurrences,
+        Some(other) => bail!("字段 measure 应是 reports、share 或 occurrences，而不是 {other}"),
     };
     r.pivot = match strings("pivot")?.first() {
         None => None,

@@ -178,7 +178,7 @@ pub struct FacetsArgs {
     /// 统计维度；地区在 --region 给定的地区之下逐级下钻
     #[arg(long, value_enum, default_value_t = Dim::Region)]
     pub by: Dim,
-    /// 统计什么：reports（匹配的报告数）或 share（占同一项中全部报告的比例：同样的筛选条件、不加检索词）
+    /// 统计什么：reports（匹配的报告数）、share（占同一项中全部报告的比例：同样的筛选条件、不加检索词）或 occurrences（检索词出现的次数）
     #[arg(long, value_enum, default_value_t = Measure::Reports)]
     pub measure: Measure,
     /// 输出格式
@@ -306,9 +306,12 @@ pub struct SearchArgs {
     /// 交叉统计表，如 region,year（行为地区、列为年份），带合计
     #[arg(long, value_name = "ROWS,COLUMNS", value_parser = parse_pivot)]
     pub pivot: Option<(Dim, Dim)>,
-    /// --facets 和 --pivot 统计什么：reports（匹配的报告数）或 share（占同一格中全部报告的比例：同样的筛选条件、不加检索词）
+    /// --facets 和 --pivot 统计什么：reports（匹配的报告数）、share（占同一格中全部报告的比例：同样的筛选条件、不加检索词）或 occurrences（检索词出现的次数）
     #[arg(long, value_enum, default_value_t = Measure::Reports)]
     pub measure: Measure,
+    /// 与 --pivot 和 --format csv 同用：长表，每格一行（row,column,reports,all_reports,share,occurrences），便于 pandas、R 读入
+    #[arg(long, requires = "pivot")]
+    pub long: bool,
     /// 输出格式：text、json（一个对象）、jsonl（每行一篇）、csv（每行一篇，或 --pivot 表）
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,

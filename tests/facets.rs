@@ -545,3 +545,119 @@ fn shares_equal_brute_force_in_every_cell_zero_matches_included() {
         assert!((b["share"].as_f64().unwrap() - m as f64 / a as f64).abs() < 1e-4);
     }
 }
+
+/// `export`'s reports, each as (region, year, normalized text) with the
+/// title counted where the text lacks it: the brute force's own input.
+fn exported(index: &std::path::Path, extra: &[&str]) -> Vec<(String, String, String)> {
+    let out =
+        fazhi().args(["export", "--format", "jsonl", "--text"]).args(extra).arg("--index").arg(index).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|line| {
+            let r: Value = serde_json::from_str(line).unwrap();
+            let field = |k: &str| match &r[k] {
+                Value::Null => String::new(),
+                Value::String(s) => s.clone(),
+                v => v.to_string(),
+            };
+            let (text, title) = (grep_form(&field("text")), grep_form(&field("title")));
+            let text = if text.contains(&title) { text } else { format!("{text}\n{title}") };
+            (field("province"), field("year"), text)
+        })
+        .collect()
+}
+
+#[test]
+fn long_pivot_equals_brute_force_over_the_export_in_every_cell() {
+    let s = synth();
+    let words = ["行政执法三项制度", "最多跑一次"];
+    let query = words.join(" ");
+    let years = 2019..=2026;
+    // (region, year) → (matching reports, all reports, occurrences), from what export prints.
+    let mut want: BTreeMap<(String, String), (u64, u64, u64)> = BTreeMap::new();
+    let mut provinces = BTreeSet::new();
+    for (province, year, text) in exported(&s.index, &[]) {
+        if !year.parse::<i64>().is_ok_and(|y| years.contains(&y)) {
+            continue;
+        }
+        provinces.insert(province.clone());
+        let cell = want.entry((province, year)).or_default();
+        cell.1 += 1;
+        if words.iter().all(|w| text.contains(&grep_form(w))) {
+            cell.0 += 1;
+            cell.2 += words.iter().map(|w| text.matches(&grep_form(w)).count() as u64).sum::<u64>();
+        }
+    }
+    let out = fazhi()
+        .args(["search", &query, "-y", "2019..2026", "--pivot", "region,year", "--format", "csv", "--long", "--index"])
+        .arg(&s.index)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let mut csv = csv::Reader::from_reader(&out.stdout[..]);
+    assert_eq!(
+        csv.headers().unwrap().iter().collect::<Vec<_>>(),
+        ["row", "column", "reports", "all_reports", "share", "occurrences"]
+    );
+    let mut seen = BTreeSet::new();
+    let (mut zero_match, mut empty) = (0, 0);
+    for row in csv.records() {
+        let row = row.unwrap();
+        let key = (row[0].to_string(), row[1].to_string());
+        let (m, a, o) = want.get(&key).copied().unwrap_or_default();
+        assert_eq!((&row[2], &row[3], &row[5]), (&*m.to_string(), &*a.to_string(), &*o.to_string()), "{key:?}");
+        if a == 0 {
+            assert_eq!(&row[4], "", "{key:?}: no report, no share");
+            empty += 1;
+        } else {
+            assert!((row[4].parse::<f64>().unwrap() - m as f64 / a as f64).abs() < 1e-4, "{key:?}");
+            zero_match += usize::from(m == 0);
+        }
+        assert!(seen.insert(key.clone()), "{key:?} twice");
+    }
+    // Every region × every asked year is a row, those with nothing included.
+    let grid: BTreeSet<(String, String)> =
+        provinces.iter().flat_map(|p| years.clone().map(move |y| (p.clone(), y.to_string()))).collect();
+    assert_eq!(seen, grid);
+    assert!(empty > 0 && zero_match > 0, "the grid has cells with no report and cells with reports but no match");
+    // The wide occurrences table and `facets` agree with the same brute force.
+    let (_, answer) =
+        search_json(&s.index, &[&query, "-y", "2019..2026", "--pivot", "region,year", "--measure", "occurrences"]);
+    let p = &answer["pivot"]["occurrences"];
+    for (i, row) in p["row_values"].as_array().unwrap().iter().enumerate() {
+        for (j, col) in p["column_values"].as_array().unwrap().iter().enumerate() {
+            let key = (row.as_str().unwrap_or("").to_string(), col.as_str().unwrap_or("").to_string());
+            assert_eq!(p["cells"][i][j].as_u64(), Some(want.get(&key).map_or(0, |c| c.2)), "{key:?}");
+        }
+    }
+    let out = fazhi()
+        .args(["facets", &query, "--by", "year", "-y", "2019..2026", "--measure", "occurrences", "--format", "csv"])
+        .arg("--index")
+        .arg(&s.index)
+        .output()
+        .unwrap();
+    let mut csv = csv::Reader::from_reader(&out.stdout[..]);
+    assert_eq!(csv.headers().unwrap().iter().collect::<Vec<_>>(), ["value", "count", "occurrences"]);
+    for row in csv.records() {
+        let row = row.unwrap();
+        let o: u64 = want.iter().filter(|(k, _)| k.1 == row[0]).map(|(_, c)| c.2).sum();
+        assert_eq!(row[2].parse::<u64>().unwrap(), o, "{}", &row[0]);
+    }
+}
+
+#[test]
+fn occurrences_need_text_and_long_needs_csv() {
+    let s = synth();
+    for (args, says) in [
+        (&["-y", "2020", "--pivot", "region,year", "--measure", "occurrences"][..], "没有检索词"),
+        (&["法治", "--pivot", "region,year", "--long"], "--format csv"),
+        (&["法治", "--long", "--format", "csv"], "--pivot"),
+    ] {
+        let out = fazhi().arg("search").args(args).arg("--index").arg(&s.index).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(out.stdout.is_empty(), "{args:?}");
+        assert!(String::from_utf8_lossy(&out.stderr).contains(says), "{args:?}");
+    }
+}

@@ -91,6 +91,10 @@ fn batch_equals_search_for_every_option() {
             r#"{"query": "枫桥经验", "pivot": "level,year", "facets": true, "measure": "share"}"#,
             &["枫桥经验", "--pivot", "level,year", "--facets", "--measure", "share"],
         ),
+        (
+            r#"{"query": "枫桥经验", "pivot": "region,year", "facets": true, "measure": "occurrences"}"#,
+            &["枫桥经验", "--pivot", "region,year", "--facets", "--measure", "occurrences"],
+        ),
         (r#"{"query": "江西 枫桥经验", "literal": true}"#, &["江西", "枫桥经验", "--literal"]),
         (r#"{"query": "枫桥经验"}"#, &["枫桥经验", "-n", "10"]),
     ];
@@ -210,6 +214,7 @@ fn output_matches_the_json_schema() {
         &["量子力学星际航行"],
         &["朝阳区", "-r", "朝阳区", "-y", "2020.."],
         &["枫桥经验", "-y", "2015..2023", "--facets", "--pivot", "level,year", "--measure", "share"],
+        &["枫桥经验 OR 法治", "--facets", "--pivot", "region,level", "--measure", "occurrences"],
     ] {
         assert_valid(&v, &search(args));
     }

@@ -10,6 +10,9 @@ use fazhi::search::{Engine, MatchMode, SearchRequest, SearchResponse};
 
 pub fn run(args: SearchArgs) -> Result<u8> {
     render::hits::check_fields(&args.fields)?;
+    if args.long && args.format != Format::Csv {
+        anyhow::bail!("--long 是 --pivot 表的 CSV 长表形式，请同时加 --format csv");
+    }
     let engine = Engine::open(&index_dir(&args.location)?)?;
     // A person reading a list may get the looser match, announced; a count
     // or a machine format gets it only when asked for.
@@ -23,6 +26,7 @@ pub fn run(args: SearchArgs) -> Result<u8> {
         facets: args.facets,
         pivot: args.pivot,
         measure: args.measure,
+        every_measure: args.long,
         sort: args.sort,
         loose: args.filters.loose || for_a_person,
         all_if_empty: args.all,
@@ -47,6 +51,7 @@ pub fn run(args: SearchArgs) -> Result<u8> {
         Format::Text => render::text::response(&response, args.offset, &Style { color: color(args.color) }),
         Format::Csv => render::with_bom(
             match &response.pivot {
+                Some(pivot) if args.long => Table::pivot_long(pivot).csv(),
                 Some(pivot) => Table::pivot_csv(pivot).csv(),
                 None => render::hits::csv(&response, args.offset, &args.fields),
             },

@@ -39,6 +39,9 @@ fn share_table(p: &Pivot, all: &Pivot) -> Vec<Vec<Option<f64>>> {
 
 impl Table {
     pub fn from_pivot(p: &Pivot) -> Table {
+        if let Some(occurrences) = &p.occurrences {
+            return Table::from_pivot_counts(occurrences);
+        }
         let mut t = Table::from_pivot_counts(p);
         if let Some(all) = &p.all {
             // Shares for people: percentages, — where a cell holds no report at all.
@@ -79,6 +82,9 @@ impl Table {
     /// A pivot for a spreadsheet: headers in JSON's words (the row
     /// dimension's name, the column values, `total`), unknown as empty.
     pub fn pivot_csv(p: &Pivot) -> Table {
+        if let Some(occurrences) = &p.occurrences {
+            return Table::pivot_csv_counts(occurrences);
+        }
         let mut t = Table::pivot_csv_counts(p);
         if let Some(all) = &p.all {
             // Shares as fractions (0.125), empty where a cell holds no report at all.
@@ -116,10 +122,37 @@ impl Table {
         Table { header, rows }
     }
 
+    /// A pivot in tidy (long) form, one row per cell, every measure:
+    /// `row,column,reports,all_reports,share,occurrences` (a measure the
+    /// answer lacks, as occurrences of a query with no text, is empty).
+    pub fn pivot_long(p: &Pivot) -> Table {
+        let value = |k: &Key| k.clone().unwrap_or_default();
+        let header = ["row", "column", "reports", "all_reports", "share", "occurrences"].map(String::from).to_vec();
+        let mut rows = Vec::with_capacity(p.row_values.len() * p.column_values.len());
+        for (r, row) in p.row_values.iter().enumerate() {
+            for (c, column) in p.column_values.iter().enumerate() {
+                let reports = p.cells[r][c];
+                let all = p.all.as_ref().map(|a| a.cells[r][c]);
+                let occurrences = p.occurrences.as_ref().map(|o| o.cells[r][c]);
+                let optional = |n: Option<u64>| n.map(|n| n.to_string()).unwrap_or_default();
+                rows.push(vec![
+                    value(row),
+                    value(column),
+                    reports.to_string(),
+                    optional(all),
+                    all.and_then(|a| share(reports, a)).map(|s| s.to_string()).unwrap_or_default(),
+                    optional(occurrences),
+                ]);
+            }
+        }
+        Table { header, rows }
+    }
+
     /// Facet buckets for a spreadsheet: `value,count` as in JSON, unknown as
     /// empty, no total row (JSON's `total` is the number of reports).
     pub fn buckets_csv(buckets: &[Bucket]) -> Table {
         let shares = buckets.iter().any(|b| b.all.is_some());
+        let occurrences = buckets.iter().any(|b| b.occurrences.is_some());
         let rows = buckets
             .iter()
             .map(|b| {
@@ -128,12 +161,18 @@ impl Table {
                     row.push(b.all.map(|a| a.to_string()).unwrap_or_default());
                     row.push(b.share.map(|s| s.to_string()).unwrap_or_default());
                 }
+                if occurrences {
+                    row.push(b.occurrences.map(|n| n.to_string()).unwrap_or_default());
+                }
                 row
             })
             .collect();
         let mut header = vec!["value".to_string(), "count".to_string()];
         if shares {
             header.extend(["all".to_string(), "share".to_string()]);
+        }
+        if occurrences {
+            header.push("occurrences".to_string());
         }
         Table { header, rows }
     }
@@ -149,6 +188,16 @@ impl Table {
                 .collect();
             let header = vec![dim.label().into(), "匹配".into(), "全部".into(), "占比".into()];
             return Table { header, rows };
+        }
+        if buckets.iter().any(|b| b.occurrences.is_some()) {
+            let occurrences = |b: &Bucket| b.occurrences.unwrap_or(0);
+            let mut rows: Vec<Vec<String>> = buckets
+                .iter()
+                .map(|b| vec![shown(&b.value), b.count.to_string(), occurrences(b).to_string()])
+                .collect();
+            let sum: u64 = buckets.iter().map(occurrences).sum();
+            rows.push(vec!["合计".into(), total.to_string(), sum.to_string()]);
+            return Table { header: vec![dim.label().into(), "报告数".into(), "出现次数".into()], rows };
         }
         let mut rows: Vec<Vec<String>> = buckets.iter().map(|b| vec![shown(&b.value), b.count.to_string()]).collect();
         rows.push(vec!["合计".into(), total.to_string()]);

@@ -36,6 +36,11 @@ pub fn response(r: &SearchResponse, offset: usize, style: &Style) -> String {
     if let Some(pivot) = &r.pivot {
         // A pivot answers with its table; hits are in the JSON form.
         out.push_str(&Table::from_pivot(pivot).text());
+        if pivot.occurrences.is_some() {
+            out.push_str("（表中为检索词出现的次数）\n");
+        } else if pivot.all.is_some() {
+            out.push_str("（表中为匹配报告占该格全部报告的比例；—：该格没有报告）\n");
+        }
         out.push('\n');
         out.push_str(&closing(r, offset));
         out.push('\n');
@@ -121,9 +126,10 @@ fn write_hit(out: &mut String, rank: usize, hit: &Hit, style: &Style) {
 
 /// `浙江省 3 · 江苏省 2 · 未知 1`, at most 12 buckets.
 fn compact_buckets(buckets: &[Bucket]) -> String {
-    let count = |b: &Bucket| match (b.all, b.share) {
-        (Some(all), Some(share)) => format!("{}/{all}（{:.1}%）", b.count, share * 100.0),
-        (Some(all), None) => format!("{}/{all}", b.count),
+    let count = |b: &Bucket| match (b.all, b.share, b.occurrences) {
+        (Some(all), Some(share), _) => format!("{}/{all}（{:.1}%）", b.count, share * 100.0),
+        (Some(all), None, _) => format!("{}/{all}", b.count),
+        (None, _, Some(n)) => format!("{}（{n} 次）", b.count),
         _ => b.count.to_string(),
     };
     let mut parts: Vec<String> = buckets.iter().take(12).map(|b| format!("{} {}", shown(&b.value), count(b))).collect();

@@ -6,13 +6,14 @@
 //! province's cities, …; levels, or a level's unit types.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use serde::Serialize;
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::Column;
 use tantivy::fastfield::FacetReader;
 use tantivy::schema::Facet;
-use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
+use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader};
 
 /// What a count counts (`--measure`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum, Serialize)]
@@ -25,6 +26,8 @@ pub enum Measure {
     /// filters with no text query: comparable across places and years of
     /// different sizes.
     Share,
+    /// How many times the query's terms occur in the matching reports.
+    Occurrences,
 }
 
 /// A dimension to count by.
@@ -58,12 +61,18 @@ impl Dim {
 /// A bucket: a place, year or level; `None` for unknown.
 pub type Key = Option<String>;
 
+/// Each report's weight when counting occurrences; a report not in the
+/// map weighs 0.
+pub type Weights = HashMap<DocAddress, u64>;
+
 /// What to count, and under which roots.
 #[derive(Clone, Default)]
 pub struct Counter {
     pub region_root: Vec<String>,
     pub level_root: Vec<String>,
     pub pivot: Option<(Dim, Dim)>,
+    /// Count each report as its weight instead of 1 (occurrences).
+    pub weights: Option<Arc<Weights>>,
 }
 
 #[derive(Default, Debug)]
@@ -105,6 +114,7 @@ pub struct SegmentCounter {
     year_counts: Vec<u64>,
     pivot: HashMap<(u64, u64), u64>,
     total: u64,
+    segment: SegmentOrdinal,
 }
 
 const FIRST_YEAR: i64 = 1900;
@@ -114,7 +124,7 @@ impl Collector for Counter {
     type Fruit = Tally;
     type Child = SegmentCounter;
 
-    fn for_segment(&self, _: SegmentOrdinal, segment: &SegmentReader) -> tantivy::Result<SegmentCounter> {
+    fn for_segment(&self, ordinal: SegmentOrdinal, segment: &SegmentReader) -> tantivy::Result<SegmentCounter> {
         let regions = segment.facet_reader("region")?;
         let levels = segment.facet_reader("level_facet")?;
         Ok(SegmentCounter {
@@ -127,6 +137,7 @@ impl Collector for Counter {
             counter: self.clone(),
             pivot: HashMap::new(),
             total: 0,
+            segment: ordinal,
         })
     }
 
@@ -200,23 +211,27 @@ impl SegmentCollector for SegmentCounter {
     type Fruit = Tally;
 
     fn collect(&mut self, doc: DocId, _: Score) {
+        let n = match &self.counter.weights {
+            Some(w) => w.get(&DocAddress::new(self.segment, doc)).copied().unwrap_or(0),
+            None => 1,
+        };
         let region = Self::slot(&self.regions, doc);
         let level = Self::slot(&self.levels, doc);
         let year = match self.years.first(doc) {
             Some(y) if (FIRST_YEAR..FIRST_YEAR + YEAR_SLOTS as i64).contains(&y) => (y - FIRST_YEAR) as u64,
             _ => YEAR_SLOTS as u64,
         };
-        self.total += 1;
-        self.region_counts[region as usize] += 1;
-        self.level_counts[level as usize] += 1;
-        self.year_counts[year as usize] += 1;
+        self.total += n;
+        self.region_counts[region as usize] += n;
+        self.level_counts[level as usize] += n;
+        self.year_counts[year as usize] += n;
         if let Some((a, b)) = self.counter.pivot {
             let pick = |d: Dim| match d {
                 Dim::Region => region,
                 Dim::Year => year,
                 Dim::Level => level,
             };
-            *self.pivot.entry((pick(a), pick(b))).or_default() += 1;
+            *self.pivot.entry((pick(a), pick(b))).or_default() += n;
         }
     }
 
@@ -277,6 +292,10 @@ pub struct Bucket {
     pub all: Option<u64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub share: Option<f64>,
+    /// With `--measure occurrences`: how many times the terms occur in
+    /// this bucket's matching reports.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub occurrences: Option<u64>,
 }
 
 /// `count / all`, rounded to 4 places; none of nothing.
@@ -286,8 +305,10 @@ pub fn share(count: u64, all: u64) -> Option<f64> {
 
 /// Buckets by count, most first; ties by value (unknown last).
 pub fn buckets(counts: &HashMap<Key, u64>) -> Vec<Bucket> {
-    let mut out: Vec<Bucket> =
-        counts.iter().map(|(k, &n)| Bucket { value: k.clone(), count: n, all: None, share: None }).collect();
+    let mut out: Vec<Bucket> = counts
+        .iter()
+        .map(|(k, &n)| Bucket { value: k.clone(), count: n, all: None, share: None, occurrences: None })
+        .collect();
     out.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| order_key(&a.value).cmp(&order_key(&b.value))));
     out
 }
@@ -299,8 +320,10 @@ pub fn year_buckets(counts: &HashMap<Key, u64>, asked: &[i64]) -> Vec<Bucket> {
     for year in asked {
         all.entry(Some(year.to_string())).or_insert(0);
     }
-    let mut out: Vec<Bucket> =
-        all.into_iter().map(|(value, count)| Bucket { value, count, all: None, share: None }).collect();
+    let mut out: Vec<Bucket> = all
+        .into_iter()
+        .map(|(value, count)| Bucket { value, count, all: None, share: None, occurrences: None })
+        .collect();
     out.sort_by(|a, b| order_key(&a.value).cmp(&order_key(&b.value)));
     out
 }
@@ -364,6 +387,19 @@ impl FacetCounts {
         FacetCounts { region, year, level }
     }
 
+    /// Adds each bucket's occurrences.
+    pub fn add_occurrences(&mut self, occurrences: &Tally) {
+        for (buckets, counts) in [
+            (&mut self.region, &occurrences.region),
+            (&mut self.year, &occurrences.year),
+            (&mut self.level, &occurrences.level),
+        ] {
+            for b in buckets.iter_mut() {
+                b.occurrences = Some(counts.get(&b.value).copied().unwrap_or(0));
+            }
+        }
+    }
+
     pub fn by(&self, dim: Dim) -> &[Bucket] {
         match dim {
             Dim::Region => &self.region,
@@ -391,14 +427,24 @@ pub struct Pivot {
     pub all: Option<Box<Pivot>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub share_cells: Option<Vec<Vec<Option<f64>>>>,
+    /// With `--measure occurrences`: the same table counting how many
+    /// times the query's terms occur.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub occurrences: Option<Box<Pivot>>,
 }
 
 impl Pivot {
+    pub fn from(t: &Tally, rows: Dim, columns: Dim, asked_years: &[i64]) -> Pivot {
+        let (row_values, column_values) = axes(t, rows, columns, asked_years);
+        Pivot::filled(t, rows, columns, row_values, column_values)
+    }
+
     /// With `all`, the table of shares: rows and columns of every cell
     /// that holds a report, matching or not.
     pub fn with_shares(t: &Tally, all: &Tally, rows: Dim, columns: Dim, asked_years: &[i64]) -> Pivot {
-        let mut matching = Pivot::over(t, all, rows, columns, asked_years);
-        let whole = Pivot::over(all, all, rows, columns, asked_years);
+        let (row_values, column_values) = axes(all, rows, columns, asked_years);
+        let mut matching = Pivot::filled(t, rows, columns, row_values.clone(), column_values.clone());
+        let whole = Pivot::filled(all, rows, columns, row_values, column_values);
         let shares = matching
             .cells
             .iter()
@@ -410,33 +456,14 @@ impl Pivot {
         matching
     }
 
-    pub fn from(t: &Tally, rows: Dim, columns: Dim, asked_years: &[i64]) -> Pivot {
-        Pivot::over(t, t, rows, columns, asked_years)
+    /// Adds the occurrences table on this table's rows and columns.
+    pub fn add_occurrences(&mut self, occurrences: &Tally) {
+        let (rows, columns) = (self.row_values.clone(), self.column_values.clone());
+        self.occurrences = Some(Box::new(Pivot::filled(occurrences, self.rows, self.columns, rows, columns)));
     }
 
-    /// `t`'s table on the axes of `axes` (itself, or a larger tally).
-    fn over(t: &Tally, axes: &Tally, rows: Dim, columns: Dim, asked_years: &[i64]) -> Pivot {
-        let axis = |dim: Dim, pick: &dyn Fn(&(Key, Key)) -> Key| -> Vec<Key> {
-            let mut totals: HashMap<Key, u64> = HashMap::new();
-            for (k, n) in &axes.pivot {
-                *totals.entry(pick(k)).or_default() += n;
-            }
-            if dim == Dim::Year {
-                for year in asked_years {
-                    totals.entry(Some(year.to_string())).or_insert(0);
-                }
-            }
-            let mut values: Vec<Key> = totals.keys().cloned().collect();
-            if dim == Dim::Year {
-                // Years read left to right in time; unknown last.
-                values.sort_by(|a, b| order_key(a).cmp(&order_key(b)));
-            } else {
-                values.sort_by(|a, b| totals[b].cmp(&totals[a]).then_with(|| order_key(a).cmp(&order_key(b))));
-            }
-            values
-        };
-        let row_values = axis(rows, &|k| k.0.clone());
-        let column_values = axis(columns, &|k| k.1.clone());
+    /// `t`'s counts on the given rows and columns, with totals.
+    fn filled(t: &Tally, rows: Dim, columns: Dim, row_values: Vec<Key>, column_values: Vec<Key>) -> Pivot {
         let cells: Vec<Vec<u64>> = row_values
             .iter()
             .map(|r| column_values.iter().map(|c| t.pivot.get(&(r.clone(), c.clone())).copied().unwrap_or(0)).collect())
@@ -454,6 +481,31 @@ impl Pivot {
             total: t.total,
             all: None,
             share_cells: None,
+            occurrences: None,
         }
     }
+}
+
+/// The row and column values of `t`'s table: years in time order (every
+/// year asked for included), other values most first; unknown last.
+fn axes(t: &Tally, rows: Dim, columns: Dim, asked_years: &[i64]) -> (Vec<Key>, Vec<Key>) {
+    let axis = |dim: Dim, pick: &dyn Fn(&(Key, Key)) -> Key| -> Vec<Key> {
+        let mut totals: HashMap<Key, u64> = HashMap::new();
+        for (k, n) in &t.pivot {
+            *totals.entry(pick(k)).or_default() += n;
+        }
+        if dim == Dim::Year {
+            for year in asked_years {
+                totals.entry(Some(year.to_string())).or_insert(0);
+            }
+        }
+        let mut values: Vec<Key> = totals.keys().cloned().collect();
+        if dim == Dim::Year {
+            values.sort_by(|a, b| order_key(a).cmp(&order_key(b)));
+        } else {
+            values.sort_by(|a, b| totals[b].cmp(&totals[a]).then_with(|| order_key(a).cmp(&order_key(b))));
+        }
+        values
+    };
+    (axis(rows, &|k| k.0.clone()), axis(columns, &|k| k.1.clone()))
 }

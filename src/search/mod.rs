@@ -6,16 +6,17 @@ pub mod export;
 pub mod filter;
 pub mod live_stats;
 pub mod lookup;
+pub mod occurrences;
 pub mod snippet;
 
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 use std::time::Instant;
 
 use anyhow::{Context, Result};
 use serde::Serialize;
-use tantivy::collector::{Count, TopDocs};
+use tantivy::collector::{Count, DocSetCollector, TopDocs};
 use tantivy::query::{EnableScoring, Query, TermQuery, Weight};
 use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::{DocAddress, Order, Searcher, TantivyDocument, Term};
@@ -48,8 +49,11 @@ pub struct SearchRequest {
     pub facets: bool,
     /// Count the matches in a two-way table.
     pub pivot: Option<(Dim, Dim)>,
-    /// What counts count: matching reports, or their share of all reports.
+    /// What counts count: matching reports, their share of all reports, or
+    /// the terms' occurrences.
     pub measure: Measure,
+    /// Every measure at once (`--pivot … --long`).
+    pub every_measure: bool,
     pub sort: Sort,
     /// When nothing matches exactly, may the looser fallback (all jieba
     /// words of each term, anywhere) answer? Only a person reading text
@@ -206,6 +210,7 @@ impl Engine {
             region_root: resolved.region_root.clone(),
             level_root: resolved.level_root.clone(),
             pivot: request.pivot,
+            weights: None,
         });
 
         let mut plan = plan::exact(&parsed, f, ranking, &resolved.clauses);
@@ -229,22 +234,47 @@ impl Engine {
             hits.push(self.hit(&searcher, &doc, score, &highlighter)?);
         }
         let asked = counts::asked_years(&merged(&request.filters, &parsed.filters).years);
+        let wants = |m: Measure| request.measure == m || request.every_measure;
         // Shares: the same counts over every report the filters keep, text aside.
-        let all = match (&counter, request.measure) {
-            (Some(counter), Measure::Share) => {
+        let all = match &counter {
+            Some(counter) if wants(Measure::Share) => {
                 let filters_only = ParsedQuery::default();
                 let everything = plan::exact(&filters_only, f, ranking, &resolved.clauses);
                 Some(searcher.search(everything.query.as_ref(), counter).context("检索失败")?)
             }
             _ => None,
         };
-        let facets = found.tally.as_ref().filter(|_| request.facets).map(|t| match &all {
-            Some(all) => FacetCounts::with_shares(t, all, &asked),
-            None => FacetCounts::from(t, &asked),
+        if request.measure == Measure::Occurrences && plan.highlight.is_empty() {
+            anyhow::bail!("--measure occurrences 要数检索词出现的次数，但这个查询没有检索词（只有筛选条件）");
+        }
+        // Occurrences: the same counts, each report weighing its number of occurrences.
+        let occurrences = match &counter {
+            Some(counter) if wants(Measure::Occurrences) && !plan.highlight.is_empty() => {
+                let weights = self.occurrences(&searcher, plan.query.as_ref(), &plan.highlight)?;
+                let weighted = Counter { weights: Some(Arc::new(weights)), ..counter.clone() };
+                Some(searcher.search(plan.query.as_ref(), &weighted).context("检索失败")?)
+            }
+            _ => None,
+        };
+        let facets = found.tally.as_ref().filter(|_| request.facets).map(|t| {
+            let mut facets = match &all {
+                Some(all) => FacetCounts::with_shares(t, all, &asked),
+                None => FacetCounts::from(t, &asked),
+            };
+            if let Some(occurrences) = &occurrences {
+                facets.add_occurrences(occurrences);
+            }
+            facets
         });
-        let pivot = found.tally.as_ref().zip(request.pivot).map(|(t, (rows, columns))| match &all {
-            Some(all) => Pivot::with_shares(t, all, rows, columns, &asked),
-            None => Pivot::from(t, rows, columns, &asked),
+        let pivot = found.tally.as_ref().zip(request.pivot).map(|(t, (rows, columns))| {
+            let mut pivot = match &all {
+                Some(all) => Pivot::with_shares(t, all, rows, columns, &asked),
+                None => Pivot::from(t, rows, columns, &asked),
+            };
+            if let Some(occurrences) = &occurrences {
+                pivot.add_occurrences(occurrences);
+            }
+            pivot
         });
         Ok(SearchResponse {
             query: request.query.clone(),
@@ -258,6 +288,27 @@ impl Engine {
             facets,
             pivot,
         })
+    }
+
+    /// Each matching report's number of occurrences of `keys`, read from
+    /// its stored (and checked) text on all cores.
+    fn occurrences(&self, searcher: &Searcher, query: &dyn Query, keys: &[String]) -> Result<counts::Weights> {
+        let mut addresses: Vec<DocAddress> =
+            searcher.search(query, &DocSetCollector).context("检索失败")?.into_iter().collect();
+        // In store order: neighbours share a compressed block in the store's cache.
+        addresses.sort_unstable();
+        let f = &self.handle.fields;
+        let counted = crate::parallel::map(
+            &addresses,
+            crate::parallel::cores(8),
+            |&address| -> Result<u64> {
+                let doc = doc_check::read(&self.handle, searcher, address)?;
+                let text = |field: Field| doc.get_first(field).and_then(|v| v.as_str());
+                Ok(occurrences::in_report(keys, text(f.title), text(f.body).unwrap_or_default()))
+            },
+            || {},
+        );
+        addresses.into_iter().zip(counted).map(|(a, n)| Ok((a, n?))).collect()
     }
 
     /// Runs one query: the total, the requested page, and counts if asked.
