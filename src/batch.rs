@@ -15,7 +15,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::analyze::dictionary;
-use crate::query::filters::{FilterSpec, UnknownYear, YearRange};
+use crate::query::filters::{parse_confidence, FilterSpec, UnknownYear, YearRange};
 use crate::search::counts::{Dim, Measure};
 use crate::search::{Engine, MatchMode, SearchRequest, SearchResponse, Sort};
 
@@ -35,6 +35,7 @@ pub const FIELDS: &[&str] = &[
     "unknown_year",
     "pivot",
     "measure",
+    "min_confidence",
 ];
 
 /// Lines answered between two writes: bounds memory on huge inputs.
@@ -217,6 +218,10 @@ fn request_from(o: &Map<String, Value>, mut r: SearchRequest) -> Result<SearchRe
             None | Some("exclude") => UnknownYear::Exclude,
             Some("include") => UnknownYear::Include,
             Some(other) => bail!("字段 unknown_year 应是 include 或 exclude，而不是 {other}"),
+        },
+        min_confidence: match o.get("min_confidence") {
+            None | Some(Value::Null) => None,
+            Some(v) => Some(parse_confidence(&v.to_string())?),
         },
     };
     r.limit = count("limit", r.limit)?;

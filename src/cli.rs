@@ -130,6 +130,9 @@ pub struct FilterArgs {
     /// 年份筛选时，年份不明的报告是否保留
     #[arg(long, value_enum, default_value_t = UnknownYear::Exclude, value_name = "WHAT")]
     pub unknown_year: UnknownYear,
+    /// 只保留地区、级别、年份的置信度都不低于此值（0–1）的报告；任一不明即为 0
+    #[arg(long, value_name = "X", value_parser = parse_confidence)]
+    pub min_confidence: Option<f32>,
     /// 不解释查询中的年份、地名和 key:value，全部当作检索词
     #[arg(long)]
     pub literal: bool,
@@ -140,6 +143,10 @@ pub struct FilterArgs {
     /// Terms given as `-词` (rewritten from argv, see `exclusions_to_flags`).
     #[arg(long = "not", hide = true, value_name = "TERM")]
     pub not: Vec<String>,
+}
+
+fn parse_confidence(s: &str) -> Result<f32, String> {
+    crate::query::filters::parse_confidence(s).map_err(|e| e.to_string())
 }
 
 fn parse_years(s: &str) -> Result<YearRange, String> {
@@ -162,6 +169,7 @@ impl FilterArgs {
             years: self.years.clone(),
             levels: self.levels.clone(),
             unknown_year: self.unknown_year,
+            min_confidence: self.min_confidence,
         }
     }
 }

@@ -87,6 +87,7 @@ fn batch_equals_search_for_every_option() {
             &["枫桥经验", "-y", "2023", "--unknown-year", "include"],
         ),
         (r#"{"query": "法治", "pivot": "region,year"}"#, &["法治", "--pivot", "region,year"]),
+        (r#"{"query": "法治", "min_confidence": 0.8}"#, &["法治", "--min-confidence", "0.8"]),
         (
             r#"{"query": "枫桥经验", "pivot": "level,year", "facets": true, "measure": "share"}"#,
             &["枫桥经验", "--pivot", "level,year", "--facets", "--measure", "share"],
@@ -215,6 +216,7 @@ fn output_matches_the_json_schema() {
         &["朝阳区", "-r", "朝阳区", "-y", "2020.."],
         &["枫桥经验", "-y", "2015..2023", "--facets", "--pivot", "level,year", "--measure", "share"],
         &["枫桥经验 OR 法治", "--facets", "--pivot", "region,level", "--measure", "occurrences"],
+        &["法治", "--min-confidence", "0.9", "-y", "2023"],
     ] {
         assert_valid(&v, &search(args));
     }

@@ -289,3 +289,79 @@ fn facets_csv_has_the_json_names_and_the_json_counts() {
     assert_eq!(rows, buckets);
     assert!(rows.iter().any(|(v, _)| v.is_empty()), "the bundled corpus has a report of unknown year: an empty cell");
 }
+
+/// A folder of the bundled reports and the extraction fixtures: texts
+/// whose metadata is found with varied confidence.
+fn varied_index() -> std::path::PathBuf {
+    let dir = scratch("varied");
+    let docs = dir.join("docs");
+    fs::create_dir_all(&docs).unwrap();
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/extract");
+    for from in [bundled_corpus(), fixtures] {
+        for entry in fs::read_dir(from).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == "txt") {
+                fs::copy(&path, docs.join(path.file_name().unwrap())).unwrap();
+            }
+        }
+    }
+    let index = dir.join("index");
+    fazhi().arg("index").arg(&docs).arg("--index").arg(&index).assert().success();
+    index
+}
+
+#[test]
+fn min_confidence_keeps_exactly_the_reports_whose_region_level_and_year_are_that_sure() {
+    let index = varied_index();
+    // The brute force reads what export prints: each field and its confidence.
+    let out = fazhi().args(["export", "--format", "jsonl", "--index"]).arg(&index).output().unwrap();
+    let records: Vec<serde_json::Value> =
+        String::from_utf8(out.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let sure = |r: &serde_json::Value, field: &str| -> f64 {
+        if r[field].is_null() {
+            0.0
+        } else {
+            r[format!("{field}_confidence")].as_f64().unwrap()
+        }
+    };
+    let least = |r: &serde_json::Value| -> f64 {
+        let region = if r["province"].is_null() {
+            0.0
+        } else {
+            ["province", "city", "county", "township"]
+                .iter()
+                .filter(|f| !r[**f].is_null())
+                .map(|f| sure(r, f))
+                .fold(1.0, f64::min)
+        };
+        region.min(sure(r, "level")).min(sure(r, "year"))
+    };
+    let mut kept_sizes = std::collections::BTreeSet::new();
+    for threshold in [0.0, 0.3, 0.5, 0.75, 0.8, 0.9, 0.95, 1.0] {
+        let want: std::collections::BTreeSet<String> = records
+            .iter()
+            .filter(|r| least(r) >= threshold - 1e-6)
+            .map(|r| r["path"].as_str().unwrap().to_string())
+            .collect();
+        let arg = threshold.to_string();
+        let (code, answer) = search_json(&index, &["--all", "--min-confidence", &arg]);
+        let got: std::collections::BTreeSet<String> =
+            answer["hits"].as_array().unwrap().iter().map(|h| h["path"].as_str().unwrap().to_string()).collect();
+        assert_eq!(got, want, "--min-confidence {threshold}");
+        assert_eq!(code, if want.is_empty() { 1 } else { 0 });
+        assert_eq!(answer["filters"]["min_confidence"][0].as_str(), Some(arg.as_str()));
+        // export and facets keep the same reports.
+        let out = fazhi()
+            .args(["export", "--format", "jsonl", "--min-confidence", &arg, "--index"])
+            .arg(&index)
+            .output()
+            .unwrap();
+        assert_eq!(String::from_utf8(out.stdout).unwrap().lines().count(), want.len());
+        kept_sizes.insert(want.len());
+    }
+    assert!(kept_sizes.len() >= 3, "the thresholds split the reports in several ways: {kept_sizes:?}");
+    for bad in ["1.5", "-0.1", "高"] {
+        let out = fazhi().args(["search", "法治", "--min-confidence", bad, "--index"]).arg(&index).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{bad}");
+    }
+}

@@ -95,6 +95,24 @@ impl Metadata {
     }
 }
 
+/// How sure a report's place in a count is: the least confidence of its
+/// region (the least of its region fields that have a value), level and
+/// year, each 0 when unknown (`--min-confidence`).
+pub fn sureness(m: &Metadata) -> f32 {
+    let of = |name: &str| m.confidence.get(name).copied().unwrap_or(0.0);
+    let region = match &m.province {
+        None => 0.0,
+        Some(_) => [("province", &m.province), ("city", &m.city), ("county", &m.county), ("township", &m.township)]
+            .into_iter()
+            .filter(|(_, v)| v.is_some())
+            .map(|(name, _)| of(name))
+            .fold(1.0, f32::min),
+    };
+    let level = if m.level.is_some() { of("level") } else { 0.0 };
+    let year = if m.year.is_some() { of("year") } else { 0.0 };
+    region.min(level).min(year)
+}
+
 /// Metadata of a report from its cleaned text.
 pub fn extract(text: &str) -> Metadata {
     extract_with(text, &Hints::default())

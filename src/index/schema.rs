@@ -147,6 +147,7 @@ pub struct Fields {
     pub metadata: Field,
     pub region: Field,
     pub level_facet: Field,
+    pub sure: Field,
     pub check: Field,
 }
 
@@ -183,6 +184,7 @@ impl Fields {
             metadata: f("metadata")?,
             region: f("region")?,
             level_facet: f("level_facet")?,
+            sure: f("sure")?,
             check: f("check")?,
         })
     }

@@ -91,6 +91,14 @@ impl std::fmt::Display for YearRange {
     }
 }
 
+/// A confidence threshold as typed: a number from 0 to 1.
+pub fn parse_confidence(s: &str) -> Result<f32> {
+    match s.trim().parse::<f32>() {
+        Ok(x) if (0.0..=1.0).contains(&x) => Ok(x),
+        _ => bail!("置信度“{s}”无效：应为 0 到 1 之间的数，如 0.8"),
+    }
+}
+
 /// Whether reports whose covered year is unknown pass a year filter.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -109,11 +117,14 @@ pub struct FilterSpec {
     /// Levels (乡镇, 县级 …) or unit types (街道, 部门 …).
     pub levels: Vec<String>,
     pub unknown_year: UnknownYear,
+    /// Keep only reports whose region, level and year are each at least
+    /// this sure (0–1).
+    pub min_confidence: Option<f32>,
 }
 
 impl FilterSpec {
     pub fn is_empty(&self) -> bool {
-        self.regions.is_empty() && self.years.is_empty() && self.levels.is_empty()
+        self.regions.is_empty() && self.years.is_empty() && self.levels.is_empty() && self.min_confidence.is_none()
     }
 
     /// Adds an inline `key:value` filter and says of which kind; `None` if

@@ -172,6 +172,7 @@ pub fn filters_label(r: &SearchResponse) -> String {
             "region_unmatched" => "索引中没有的地区",
             "level" => "级别",
             "unknown_year" => "年份不明",
+            "min_confidence" => "置信度不低于",
             other => other,
         }
     }

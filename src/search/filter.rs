@@ -165,6 +165,12 @@ pub fn resolve(spec: &FilterSpec, catalog: &Catalog, f: &Fields) -> Result<Resol
             Box::new(BooleanQuery::new(ranges.into_iter().map(|q| (Occur::Should, q)).collect()))
         });
     }
+    if let Some(least) = spec.min_confidence {
+        // Stored in thousandths, as the index keeps it.
+        let from = Term::from_field_u64(f.sure, (least * 1000.0).round() as u64);
+        r.clauses.push(Box::new(RangeQuery::new(Bound::Included(from), Bound::Unbounded)));
+        r.echo.insert("min_confidence".into(), vec![least.to_string()]);
+    }
     if !spec.levels.is_empty() {
         let mut paths: Vec<Vec<String>> = Vec::new();
         let level_unknown = spec.levels.iter().any(|l| is_unknown(l));
