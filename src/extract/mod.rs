@@ -7,6 +7,7 @@
 //! gazetteer; [`year`] finds the covered year and the publish date;
 //! [`sidecar`] lets a REPORT.json or a manifest override any field.
 
+pub mod doc_type;
 pub mod opening;
 pub mod region;
 pub mod sidecar;
