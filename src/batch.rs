@@ -36,6 +36,7 @@ pub const FIELDS: &[&str] = &[
     "pivot",
     "measure",
     "min_confidence",
+    "type",
 ];
 
 /// Lines answered between two writes: bounds memory on huge inputs.
@@ -214,6 +215,7 @@ fn request_from(o: &Map<String, Value>, mut r: SearchRequest) -> Result<SearchRe
         regions: strings("region")?,
         years: strings("year")?.iter().map(|y| YearRange::parse(y)).collect::<Result<_>>()?,
         levels: strings("level")?,
+        types: strings("type")?,
         unknown_year: match strings("unknown_year")?.first().map(String::as_str) {
             None | Some("exclude") => UnknownYear::Exclude,
             Some("include") => UnknownYear::Include,
@@ -251,7 +253,8 @@ fn request_from(o: &Map<String, Value>, mut r: SearchRequest) -> Result<SearchRe
 /// `region,year` → the two dimensions.
 pub fn parse_pivot(s: &str) -> Result<(Dim, Dim)> {
     use clap::ValueEnum;
-    let dim = |d: &str| Dim::from_str(d.trim(), true).map_err(|_| anyhow!("未知维度“{d}”：可用 region、year、level"));
+    let dim =
+        |d: &str| Dim::from_str(d.trim(), true).map_err(|_| anyhow!("未知维度“{d}”：可用 region、year、level、type"));
     let (a, b) = s.split_once(',').ok_or_else(|| anyhow!("pivot 应为两个维度，如 region,year"))?;
     let (a, b) = (dim(a)?, dim(b)?);
     if a == b {

@@ -127,6 +127,9 @@ pub struct FilterArgs {
     /// 按级别（乡镇 乡镇级 县级 地市级 省级）或单位类型（街道 部门 …）筛选，unknown 为级别不明的报告；可重复
     #[arg(short = 'l', long = "level", value_name = "LEVEL")]
     pub levels: Vec<String>,
+    /// 按报告类型筛选：法治政府建设报告（简称 法治）、政府工作报告（工作报告）、政策解读（解读）、其他，unknown 为类型不明的报告；可重复
+    #[arg(short = 't', long = "type", value_name = "TYPE")]
+    pub types: Vec<String>,
     /// 年份筛选时，年份不明的报告是否保留
     #[arg(long, value_enum, default_value_t = UnknownYear::Exclude, value_name = "WHAT")]
     pub unknown_year: UnknownYear,
@@ -168,6 +171,7 @@ impl FilterArgs {
             regions: self.regions.clone(),
             years: self.years.clone(),
             levels: self.levels.clone(),
+            types: self.types.clone(),
             unknown_year: self.unknown_year,
             min_confidence: self.min_confidence,
         }
@@ -308,10 +312,10 @@ pub struct SearchArgs {
     /// 排序：score（相关度）、year（年份从早到晚）、-year（从晚到早）
     #[arg(long, value_enum, default_value_t = Sort::Score, allow_hyphen_values = true)]
     pub sort: Sort,
-    /// 附上按地区、年份、级别的报告数统计
+    /// 附上按地区、年份、级别、类型的报告数统计
     #[arg(long)]
     pub facets: bool,
-    /// 交叉统计表，如 region,year（行为地区、列为年份），带合计
+    /// 交叉统计表，如 region,year（行为地区、列为年份），带合计；维度可用 region、year、level、type
     #[arg(long, value_name = "ROWS,COLUMNS", value_parser = parse_pivot)]
     pub pivot: Option<(Dim, Dim)>,
     /// --facets 和 --pivot 统计什么：reports（匹配的报告数）、share（占同一格中全部报告的比例：同样的筛选条件、不加检索词）或 occurrences（检索词出现的次数）

@@ -365,3 +365,66 @@ fn min_confidence_keeps_exactly_the_reports_whose_region_level_and_year_are_that
         assert_eq!(out.status.code(), Some(2), "{bad}");
     }
 }
+
+/// The type a fixture of tests/fixtures/doc_type is, by its name's prefix.
+fn fixture_type(file: &str) -> &'static str {
+    match file.split('_').next() {
+        Some("rol") => "法治政府建设报告",
+        Some("gwr") => "政府工作报告",
+        Some("interp") => "政策解读",
+        Some("other") => "其他",
+        _ => panic!("fixture {file} has no type prefix"),
+    }
+}
+
+#[test]
+fn report_type_is_a_field_a_filter_a_facet_and_a_pivot_dimension() {
+    let docs = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/doc_type");
+    let index = scratch("doc-type").join("index");
+    fazhi().arg("index").arg(&docs).arg("--index").arg(&index).assert().success();
+    // Every fixture gets the type its name says, in export and in hits.
+    let out = fazhi().args(["export", "--format", "jsonl", "--index"]).arg(&index).output().unwrap();
+    let records: Vec<serde_json::Value> =
+        String::from_utf8(out.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let mut by_type: std::collections::BTreeMap<String, std::collections::BTreeSet<String>> = Default::default();
+    for r in &records {
+        let path = r["path"].as_str().unwrap();
+        let file = Path::new(path).file_name().unwrap().to_str().unwrap();
+        assert_eq!(r["type"].as_str(), Some(fixture_type(file)), "{file}");
+        assert!(r["type_confidence"].as_f64().unwrap() > 0.0, "{file}");
+        by_type.entry(fixture_type(file).to_string()).or_default().insert(path.to_string());
+    }
+    assert_eq!(by_type.len(), 4, "fixtures of every type");
+    for (kind, paths) in &by_type {
+        // -t, its short form and inline type: keep exactly those reports.
+        let short = match kind.as_str() {
+            "法治政府建设报告" => "法治",
+            "政府工作报告" => "工作报告",
+            "政策解读" => "解读",
+            _ => "其他",
+        };
+        let inline = format!("type:{kind}");
+        for args in [vec!["--all", "-t", kind.as_str()], vec!["--all", "-t", short], vec!["--all", inline.as_str()]] {
+            let (code, answer) = search_json(&index, &args);
+            assert_eq!(code, 0, "{args:?}");
+            let got: std::collections::BTreeSet<String> =
+                answer["hits"].as_array().unwrap().iter().map(|h| h["path"].as_str().unwrap().to_string()).collect();
+            assert_eq!(&got, paths, "{args:?}");
+            assert!(answer["hits"].as_array().unwrap().iter().all(|h| h["type"] == kind.as_str()));
+            assert_eq!(answer["filters"]["type"][0].as_str(), Some(kind.as_str()), "{args:?}");
+        }
+    }
+    // Facets and a pivot count the same.
+    let (_, answer) = search_json(&index, &["--all", "--facets", "--pivot", "type,year"]);
+    for b in answer["facets"]["type"].as_array().unwrap() {
+        assert_eq!(b["count"].as_u64().unwrap() as usize, by_type[b["value"].as_str().unwrap()].len());
+    }
+    let p = &answer["pivot"];
+    for (i, kind) in p["row_values"].as_array().unwrap().iter().enumerate() {
+        assert_eq!(p["row_totals"][i].as_u64().unwrap() as usize, by_type[kind.as_str().unwrap()].len());
+    }
+    // A type that is none of them is refused, naming the four.
+    let out = fazhi().args(["search", "法治", "-t", "新闻", "--index"]).arg(&index).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(one_line(&out.stderr).contains("政策解读"));
+}

@@ -46,6 +46,9 @@ impl<T> Field<T> {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Metadata {
     pub title: Option<String>,
+    /// What the document is: one of [`doc_type::TYPES`].
+    #[serde(rename = "type", default)]
+    pub doc_type: Option<String>,
     pub unit: Option<String>,
     pub unit_type: Option<String>,
     pub level: Option<String>,
@@ -63,7 +66,7 @@ pub struct Metadata {
 
 /// The names of the metadata fields, in output order.
 pub const FIELDS: &[&str] =
-    &["title", "unit", "unit_type", "level", "province", "city", "county", "township", "year", "publish_date"];
+    &["title", "type", "unit", "unit_type", "level", "province", "city", "county", "township", "year", "publish_date"];
 
 impl Metadata {
     fn set<T: Clone + Into<serde_json::Value>>(&mut self, name: &str, field: Field<T>) {
@@ -81,6 +84,9 @@ impl Metadata {
         let ok_text = value.is_null() || value.is_string();
         match name {
             "title" if ok_text => self.title = text(),
+            "type" if value.is_null() || value.as_str().is_some_and(|t| doc_type::TYPES.contains(&t)) => {
+                self.doc_type = text()
+            }
             "unit" if ok_text => self.unit = text(),
             "unit_type" if ok_text => self.unit_type = text(),
             "level" if ok_text => self.level = text(),
@@ -172,12 +178,14 @@ fn from_head(text: &str, normalized: &str, hints: &Hints) -> Metadata {
     if let (Some(norm), Some(orig)) = (opening.title.as_deref(), title.as_deref()) {
         covered.evidence = covered.evidence.replace(norm, orig);
     }
+    let kind = doc_type::classify(title.as_deref(), normalized);
     let title_field = match (&title, &hinted_title) {
         (_, Some(_)) => Field::new(title, 0.7, hints.title_source.clone()),
         (Some(_), None) => Field::new(title, 0.8, "开头几行中像标题的一行".into()),
         (None, None) => Field::new(None, 0.0, "开头几行中像标题的一行".into()),
     };
     m.set("title", title_field);
+    m.set("type", kind);
     m.set("unit", region.unit);
     m.set("unit_type", region.unit_type);
     m.set("level", region.level);

@@ -175,6 +175,10 @@ impl ReportDoc {
                 [Some(level), m.unit_type.as_ref()].into_iter().flatten().map(String::as_str).collect();
             doc.add_facet(f.level_facet, Facet::from_path(path));
         }
+        if let Some(kind) = &m.doc_type {
+            doc.add_text(f.doc_type, kind);
+            doc.add_facet(f.type_facet, Facet::from_path([kind]));
+        }
         doc.add_u64(f.sure, (extract::sureness(m) * 1000.0).round() as u64);
         let mut provenance = serde_json::json!({"confidence": m.confidence, "evidence": m.evidence});
         if let Some(url) = &self.url {

@@ -147,6 +147,8 @@ pub struct Fields {
     pub metadata: Field,
     pub region: Field,
     pub level_facet: Field,
+    pub doc_type: Field,
+    pub type_facet: Field,
     pub sure: Field,
     pub check: Field,
 }
@@ -184,6 +186,8 @@ impl Fields {
             metadata: f("metadata")?,
             region: f("region")?,
             level_facet: f("level_facet")?,
+            doc_type: f("type")?,
+            type_facet: f("type_facet")?,
             sure: f("sure")?,
             check: f("check")?,
         })

@@ -10,7 +10,7 @@ use std::path::Path;
 use serde_json::Value;
 
 use super::{clean, Hints, Part, SkipReason};
-use crate::extract::FIELDS;
+use crate::extract::{doc_type, FIELDS};
 
 /// Longest line read, in bytes; a longer one is skipped, not loaded.
 const MAX_LINE_BYTES: u64 = 64 << 20;
@@ -90,8 +90,11 @@ fn record(line: &str, number: usize, file: &str) -> Part {
     };
     hints.url = map.remove("url").and_then(as_text);
     hints.id = map.remove("id").and_then(as_text);
-    // Metadata fields are overrides; other fields a scraper adds are ignored.
-    map.retain(|k, _| FIELDS.contains(&k.as_str()));
+    // Metadata fields are overrides; other fields a scraper adds are ignored,
+    // and so is a scraper's own `type` (栏目, 通知公告 …) that is none of ours.
+    map.retain(|k, v| {
+        FIELDS.contains(&k.as_str()) && (k != "type" || v.as_str().is_some_and(|t| doc_type::TYPES.contains(&t)))
+    });
     if !map.is_empty() {
         hints.overrides = Some((map, format!("{file} 第 {number} 行")));
     }
@@ -132,5 +135,14 @@ mod tests {
             assert!(matches!(&reason, SkipReason::BadLine(7, e) if e.contains(why)), "{line}: {reason}");
             assert!(reason.to_string().starts_with("第 7 行无效"), "{reason}");
         }
+    }
+
+    #[test]
+    fn a_scrapers_own_type_is_ignored_ours_overrides() {
+        let theirs = record(r#"{"text": "正文", "type": "通知公告"}"#, 1, "d.jsonl");
+        assert!(theirs.text.is_ok() && theirs.hints.overrides.is_none());
+        let ours = record(r#"{"text": "正文", "type": "政策解读"}"#, 1, "d.jsonl");
+        let (overrides, _) = ours.hints.overrides.unwrap();
+        assert_eq!(overrides["type"], "政策解读");
     }
 }

@@ -116,6 +116,8 @@ pub struct FilterSpec {
     pub years: Vec<YearRange>,
     /// Levels (乡镇, 县级 …) or unit types (街道, 部门 …).
     pub levels: Vec<String>,
+    /// Report types (法治政府建设报告 …), or unknown.
+    pub types: Vec<String>,
     pub unknown_year: UnknownYear,
     /// Keep only reports whose region, level and year are each at least
     /// this sure (0–1).
@@ -124,7 +126,11 @@ pub struct FilterSpec {
 
 impl FilterSpec {
     pub fn is_empty(&self) -> bool {
-        self.regions.is_empty() && self.years.is_empty() && self.levels.is_empty() && self.min_confidence.is_none()
+        self.regions.is_empty()
+            && self.years.is_empty()
+            && self.levels.is_empty()
+            && self.types.is_empty()
+            && self.min_confidence.is_none()
     }
 
     /// Adds an inline `key:value` filter and says of which kind; `None` if
@@ -142,6 +148,10 @@ impl FilterSpec {
             "level" | "级别" => {
                 self.levels.push(value.to_string());
                 ReadAs::Level
+            }
+            "type" | "类型" => {
+                self.types.push(value.to_string());
+                ReadAs::Type
             }
             _ => return Ok(None),
         }))

@@ -69,6 +69,7 @@ pub enum ReadAs {
     Region,
     Year,
     Level,
+    Type,
 }
 
 impl ParsedQuery {

@@ -26,6 +26,8 @@ pub const FIELDS: &[&str] = &[
     "duplicates",
     "score",
     "snippet",
+    // Added after the others: scripts that read columns by position keep working.
+    "type",
     "snippets",
 ];
 

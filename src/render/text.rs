@@ -57,7 +57,9 @@ pub fn response(r: &SearchResponse, offset: usize, style: &Style) -> String {
     }
     if let Some(f) = &r.facets {
         let _ = writeln!(out, "{}", style.paint(BOLD, &format!("分面统计（{} 篇匹配报告）", r.total)));
-        for (dim, buckets) in [(Dim::Region, &f.region), (Dim::Year, &f.year), (Dim::Level, &f.level)] {
+        for (dim, buckets) in
+            [(Dim::Region, &f.region), (Dim::Year, &f.year), (Dim::Level, &f.level), (Dim::Type, &f.doc_type)]
+        {
             let _ = writeln!(out, "  {}：{}", style.paint(DIM, dim.label()), compact_buckets(buckets));
         }
         out.push('\n');
@@ -156,6 +158,7 @@ pub fn interpretation(r: &SearchResponse) -> Option<String> {
                 ReadAs::Region => "地区",
                 ReadAs::Year => "年份",
                 ReadAs::Level => "级别",
+                ReadAs::Type => "类型",
             };
             format!("{kind}={}", if w.read_as == ReadAs::Text { &w.word } else { &w.value })
         })
@@ -173,6 +176,7 @@ pub fn filters_label(r: &SearchResponse) -> String {
             "level" => "级别",
             "unknown_year" => "年份不明",
             "min_confidence" => "置信度不低于",
+            "type" => "类型",
             other => other,
         }
     }

@@ -37,6 +37,7 @@ pub enum Dim {
     Region,
     Year,
     Level,
+    Type,
 }
 
 impl Dim {
@@ -46,6 +47,7 @@ impl Dim {
             Dim::Region => "region",
             Dim::Year => "year",
             Dim::Level => "level",
+            Dim::Type => "type",
         }
     }
 
@@ -54,6 +56,7 @@ impl Dim {
             Dim::Region => "地区",
             Dim::Year => "年份",
             Dim::Level => "级别",
+            Dim::Type => "类型",
         }
     }
 }
@@ -80,15 +83,19 @@ pub struct Tally {
     pub region: HashMap<Key, u64>,
     pub year: HashMap<Key, u64>,
     pub level: HashMap<Key, u64>,
+    pub doc_type: HashMap<Key, u64>,
     pub pivot: HashMap<(Key, Key), u64>,
     pub total: u64,
 }
 
 impl Tally {
     fn merge(&mut self, other: Tally) {
-        for (mine, theirs) in
-            [(&mut self.region, other.region), (&mut self.year, other.year), (&mut self.level, other.level)]
-        {
+        for (mine, theirs) in [
+            (&mut self.region, other.region),
+            (&mut self.year, other.year),
+            (&mut self.level, other.level),
+            (&mut self.doc_type, other.doc_type),
+        ] {
             for (k, n) in theirs {
                 *mine.entry(k).or_default() += n;
             }
@@ -105,11 +112,13 @@ impl Tally {
 pub struct SegmentCounter {
     regions: FacetReader,
     levels: FacetReader,
+    types: FacetReader,
     years: Column<i64>,
     counter: Counter,
     /// Per region facet ordinal, plus one slot for "no region".
     region_counts: Vec<u64>,
     level_counts: Vec<u64>,
+    type_counts: Vec<u64>,
     /// Per year from [`FIRST_YEAR`], plus one slot for unknown.
     year_counts: Vec<u64>,
     pivot: HashMap<(u64, u64), u64>,
@@ -127,9 +136,12 @@ impl Collector for Counter {
     fn for_segment(&self, ordinal: SegmentOrdinal, segment: &SegmentReader) -> tantivy::Result<SegmentCounter> {
         let regions = segment.facet_reader("region")?;
         let levels = segment.facet_reader("level_facet")?;
+        let types = segment.facet_reader("type_facet")?;
         Ok(SegmentCounter {
             region_counts: vec![0; regions.num_facets() + 1],
             level_counts: vec![0; levels.num_facets() + 1],
+            type_counts: vec![0; types.num_facets() + 1],
+            types,
             year_counts: vec![0; YEAR_SLOTS + 1],
             regions,
             levels,
@@ -217,6 +229,7 @@ impl SegmentCollector for SegmentCounter {
         };
         let region = Self::slot(&self.regions, doc);
         let level = Self::slot(&self.levels, doc);
+        let doc_type = Self::slot(&self.types, doc);
         let year = match self.years.first(doc) {
             Some(y) if (FIRST_YEAR..FIRST_YEAR + YEAR_SLOTS as i64).contains(&y) => (y - FIRST_YEAR) as u64,
             _ => YEAR_SLOTS as u64,
@@ -224,12 +237,14 @@ impl SegmentCollector for SegmentCounter {
         self.total += n;
         self.region_counts[region as usize] += n;
         self.level_counts[level as usize] += n;
+        self.type_counts[doc_type as usize] += n;
         self.year_counts[year as usize] += n;
         if let Some((a, b)) = self.counter.pivot {
             let pick = |d: Dim| match d {
                 Dim::Region => region,
                 Dim::Year => year,
                 Dim::Level => level,
+                Dim::Type => doc_type,
             };
             *self.pivot.entry((pick(a), pick(b))).or_default() += n;
         }
@@ -239,26 +254,30 @@ impl SegmentCollector for SegmentCounter {
         let mut t = Tally { total: self.total, ..Tally::default() };
         let mut region_slots = used(&self.region_counts);
         let mut level_slots = used(&self.level_counts);
+        let mut type_slots = used(&self.type_counts);
         if let Some((a, b)) = self.counter.pivot {
             for &(x, y) in self.pivot.keys() {
                 for (dim, slot) in [(a, x), (b, y)] {
                     match dim {
                         Dim::Region => region_slots.push(slot),
                         Dim::Level => level_slots.push(slot),
+                        Dim::Type => type_slots.push(slot),
                         Dim::Year => {}
                     }
                 }
             }
-            for slots in [&mut region_slots, &mut level_slots] {
+            for slots in [&mut region_slots, &mut level_slots, &mut type_slots] {
                 slots.sort_unstable();
                 slots.dedup();
             }
         }
         let regions = keys_under(&self.regions, &region_slots, &self.counter.region_root);
         let levels = keys_under(&self.levels, &level_slots, &self.counter.level_root);
+        let types = keys_under(&self.types, &type_slots, &[]);
         let key = |dim: Dim, slot: u64| match dim {
             Dim::Region => regions.get(&slot).cloned().flatten(),
             Dim::Level => levels.get(&slot).cloned().flatten(),
+            Dim::Type => types.get(&slot).cloned().flatten(),
             Dim::Year => Self::year_key(slot),
         };
         // Several ordinals may fall in one bucket (a city's counties under a province root).
@@ -267,6 +286,9 @@ impl SegmentCollector for SegmentCounter {
         }
         for (slot, &n) in self.level_counts.iter().enumerate().filter(|(_, &n)| n > 0) {
             *t.level.entry(key(Dim::Level, slot as u64)).or_default() += n;
+        }
+        for (slot, &n) in self.type_counts.iter().enumerate().filter(|(_, &n)| n > 0) {
+            *t.doc_type.entry(key(Dim::Type, slot as u64)).or_default() += n;
         }
         for (slot, &n) in self.year_counts.iter().enumerate().filter(|(_, &n)| n > 0) {
             *t.year.entry(Self::year_key(slot as u64)).or_default() += n;
@@ -366,13 +388,20 @@ pub struct FacetCounts {
     pub region: Vec<Bucket>,
     pub year: Vec<Bucket>,
     pub level: Vec<Bucket>,
+    #[serde(rename = "type")]
+    pub doc_type: Vec<Bucket>,
 }
 
 impl FacetCounts {
     /// Regions and levels most first; years in time order, with the years
     /// asked for present even at zero.
     pub fn from(t: &Tally, asked_years: &[i64]) -> FacetCounts {
-        FacetCounts { region: buckets(&t.region), year: year_buckets(&t.year, asked_years), level: buckets(&t.level) }
+        FacetCounts {
+            region: buckets(&t.region),
+            year: year_buckets(&t.year, asked_years),
+            level: buckets(&t.level),
+            doc_type: buckets(&t.doc_type),
+        }
     }
 
     /// [`FacetCounts::from`] with each bucket's share of `all` (the same
@@ -381,10 +410,12 @@ impl FacetCounts {
         let mut region = buckets(&with_zeros(t.region.clone(), &all.region));
         let mut year = year_buckets(&with_zeros(t.year.clone(), &all.year), asked_years);
         let mut level = buckets(&with_zeros(t.level.clone(), &all.level));
+        let mut doc_type = buckets(&with_zeros(t.doc_type.clone(), &all.doc_type));
         fill_share(&mut region, &all.region);
         fill_share(&mut year, &all.year);
         fill_share(&mut level, &all.level);
-        FacetCounts { region, year, level }
+        fill_share(&mut doc_type, &all.doc_type);
+        FacetCounts { region, year, level, doc_type }
     }
 
     /// Adds each bucket's occurrences.
@@ -393,6 +424,7 @@ impl FacetCounts {
             (&mut self.region, &occurrences.region),
             (&mut self.year, &occurrences.year),
             (&mut self.level, &occurrences.level),
+            (&mut self.doc_type, &occurrences.doc_type),
         ] {
             for b in buckets.iter_mut() {
                 b.occurrences = Some(counts.get(&b.value).copied().unwrap_or(0));
@@ -405,6 +437,7 @@ impl FacetCounts {
             Dim::Region => &self.region,
             Dim::Year => &self.year,
             Dim::Level => &self.level,
+            Dim::Type => &self.doc_type,
         }
     }
 }

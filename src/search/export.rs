@@ -98,6 +98,7 @@ impl Engine {
 fn metadata_field(f: &crate::index::Fields, name: &str) -> Option<tantivy::schema::Field> {
     Some(match name {
         "title" => f.title,
+        "type" => f.doc_type,
         "unit" => f.unit,
         "unit_type" => f.unit_type,
         "level" => f.level,

@@ -14,6 +14,7 @@ use tantivy::schema::{Facet, Field, IndexRecordOption};
 use tantivy::{Searcher, Term};
 
 use crate::analyze::{compact, normalize};
+use crate::extract::doc_type::TYPES;
 use crate::gazetteer::upper;
 use crate::index::Fields;
 use crate::query::filters::{is_unknown, level_name, FilterSpec, UnknownYear, YearRange};
@@ -165,6 +166,24 @@ pub fn resolve(spec: &FilterSpec, catalog: &Catalog, f: &Fields) -> Result<Resol
             Box::new(BooleanQuery::new(ranges.into_iter().map(|q| (Occur::Should, q)).collect()))
         });
     }
+    if !spec.types.is_empty() {
+        let mut kinds: Vec<Vec<String>> = Vec::new();
+        for input in spec.types.iter().filter(|t| !is_unknown(t)) {
+            match type_name(input) {
+                Some(kind) => kinds.push(vec![kind.to_string()]),
+                None => bail!("未知的报告类型“{}”；可用：{}、unknown", input.trim(), TYPES.join("、")),
+            }
+        }
+        let mut echo: Vec<String> = kinds.iter().map(|k| k[0].clone()).collect();
+        let mut clauses = vec![any_facet(f.type_facet, &kinds)];
+        if spec.types.iter().any(|t| is_unknown(t)) {
+            echo.push("未知".into());
+            let every: Vec<Vec<String>> = TYPES.iter().map(|t| vec![t.to_string()]).collect();
+            clauses.push(lacking(f.type_facet, &every, f));
+        }
+        r.echo.insert("type".into(), echo);
+        r.clauses.push(either(clauses));
+    }
     if let Some(least) = spec.min_confidence {
         // Stored in thousandths, as the index keeps it.
         let from = Term::from_field_u64(f.sure, (least * 1000.0).round() as u64);
@@ -203,6 +222,18 @@ pub fn resolve(spec: &FilterSpec, catalog: &Catalog, f: &Fields) -> Result<Resol
         r.clauses.push(either(clauses));
     }
     Ok(r)
+}
+
+/// The type a user typed: its full name, or the short forms 法治 (法治政府建设报告),
+/// 工作报告 (政府工作报告) and 解读 (政策解读).
+fn type_name(input: &str) -> Option<&'static str> {
+    let typed = input.trim();
+    TYPES.iter().copied().find(|t| *t == typed).or(match typed {
+        "法治" | "法治报告" | "法治政府" => Some(TYPES[0]),
+        "工作报告" => Some(TYPES[1]),
+        "解读" => Some(TYPES[2]),
+        _ => None,
+    })
 }
 
 /// Reports with no value in a facet field: none of the top-level values

@@ -115,6 +115,9 @@ pub struct Hit {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     pub title: Option<String>,
+    /// What the document is (法治政府建设报告, 政府工作报告, 政策解读, 其他).
+    #[serde(rename = "type")]
+    pub doc_type: Option<String>,
     pub unit: Option<String>,
     pub unit_type: Option<String>,
     pub province: Option<String>,
@@ -368,6 +371,7 @@ impl Engine {
             path: text(f.path).unwrap_or_default(),
             url: provenance(doc, f)["url"].as_str().map(str::to_string),
             title: text(f.title),
+            doc_type: text(f.doc_type),
             unit: text(f.unit),
             unit_type: text(f.unit_type),
             province: text(f.province),
@@ -426,5 +430,6 @@ fn merged(flags: &FilterSpec, in_query: &FilterSpec) -> FilterSpec {
     all.regions.extend(in_query.regions.iter().cloned());
     all.years.extend(in_query.years.iter().copied());
     all.levels.extend(in_query.levels.iter().cloned());
+    all.types.extend(in_query.types.iter().cloned());
     all
 }
