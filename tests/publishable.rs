@@ -428,3 +428,34 @@ fn report_type_is_a_field_a_filter_a_facet_and_a_pivot_dimension() {
     assert_eq!(out.status.code(), Some(2));
     assert!(one_line(&out.stderr).contains("政策解读"));
 }
+
+/// Sets the fingerprint in an index's marker, as an older fazhi wrote it.
+fn age(index: &Path) {
+    let marker = index.join("fazhi-index.json");
+    let mut m: serde_json::Value = serde_json::from_slice(&fs::read(&marker).unwrap()).unwrap();
+    m["fingerprint"] = "an-older-fazhi".into();
+    fs::write(&marker, m.to_string()).unwrap();
+}
+
+#[test]
+fn a_demo_from_an_older_fazhi_is_built_again_a_users_index_never() {
+    let home = scratch("old-demo-home");
+    let out = fresh(&home).args(["search", "法治"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let demo = home.join("data/fazhi/index");
+    age(&demo);
+    let out = fresh(&home).args(["search", "法治", "--format", "json"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("旧版"));
+    let answer: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(answer["total"].as_u64().unwrap() > 0);
+    // A user's own index from an older fazhi is theirs: it asks for a rebuild, untouched.
+    let own = home.join("own");
+    fazhi().arg("index").arg(bundled_corpus()).arg("--index").arg(&own).assert().success();
+    age(&own);
+    let before = fs::read(own.join("fazhi-index.json")).unwrap();
+    let out = fazhi().args(["search", "法治", "--index"]).arg(&own).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(one_line(&out.stderr).contains("--rebuild"));
+    assert_eq!(fs::read(own.join("fazhi-index.json")).unwrap(), before);
+}

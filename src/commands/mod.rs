@@ -36,12 +36,26 @@ pub fn index_dir(location: &cli::IndexLocation) -> Result<PathBuf> {
 /// The default index, built from the bundled corpus the first time.
 pub fn default_index_built_on_first_use() -> Result<PathBuf> {
     let dir = paths::default_index_dir();
-    if !layout::is_index(&dir) {
+    // A demo built by an older fazhi is fazhi's own: it is built again, not
+    // left for the user to rebuild.
+    let stale_demo = layout::current(&dir)
+        .ok()
+        .flatten()
+        .is_some_and(|(_, marker)| marker.demo && marker.fingerprint != fazhi::index::store::fingerprint());
+    if !layout::is_index(&dir) || stale_demo {
         let corpus = paths::bundled_corpus();
-        eprintln!("fazhi: 首次使用：正在用自带语料 {} 建立默认索引 {} …", corpus.display(), dir.display());
+        if stale_demo {
+            eprintln!(
+                "fazhi: 示例索引 {} 由旧版 fazhi 建立，正在用自带语料 {} 重建 …",
+                dir.display(),
+                corpus.display()
+            );
+        } else {
+            eprintln!("fazhi: 首次使用：正在用自带语料 {} 建立默认索引 {} …", corpus.display(), dir.display());
+        }
         let request = BuildRequest {
             paths: vec![corpus],
-            rebuild: false,
+            rebuild: stale_demo,
             prune: false,
             progress: true,
             manifest: None,
