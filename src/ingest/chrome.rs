@@ -6,8 +6,10 @@
 //! A line is judged as a whole, so a report sentence that mentions 打印 or
 //! 分享, or reports 打击网络赌博, stays: chrome words only condemn a line
 //! when nothing else is on it, and footer or spam phrases only short lines
-//! without the context of a report. Publishing lines (来源：… 发布时间：…)
-//! are metadata: they stay, with the buttons on them cut out.
+//! without the context of a report; a short line that reads like an ad by
+//! its cues goes whatever its brand ([`super::ads`]). Publishing lines
+//! (来源：… 发布时间：…) are metadata: they stay, with the buttons on them
+//! cut out.
 //! The phrase lists are `index-schema/page-chrome.txt`.
 
 use std::borrow::Cow;
@@ -33,6 +35,8 @@ pub enum Rule {
     Urls,
     /// Advertising or contact numbers.
     Spam,
+    /// Reads like an ad, whatever its brand ([`super::ads`]).
+    Ad,
 }
 
 pub enum Verdict<'a> {
@@ -173,6 +177,9 @@ pub fn judge(line: &str) -> Verdict<'_> {
     }
     if URL.is_match(t) && han_count(&URL.replace_all(t, "")) < 4 {
         return Verdict::Drop(Rule::Urls);
+    }
+    if chars <= SHORT && super::ads::reads_like_ad(t) {
+        return Verdict::Drop(Rule::Ad);
     }
     if chars <= PARAGRAPH {
         let residue = COUNTER.replace_all(t, "");
@@ -344,6 +351,17 @@ mod tests {
     }
 
     #[test]
+    fn ads_of_unknown_brands_go_by_what_they_sell() {
+        for line in ["青柠直播 英超西甲免费高清直播 无插件", "速来贷 无抵押 秒批 当天到账 电话：13900001111"]
+        {
+            assert!(matches!(judge(line), Verdict::Drop(Rule::Ad)), "{line}");
+        }
+        // Too long for an ad line: a paragraph stays whatever it says.
+        let paragraph = format!("{}青柠直播 英超西甲免费高清直播 无插件", "我镇推进法治政府建设。".repeat(10));
+        assert_eq!(kept(&paragraph).as_deref(), Some(paragraph.as_str()));
+    }
+
+    #[test]
     fn report_lines_stay() {
         for line in [
             "一是严格落实行政执法三项制度，执法文书统一打印、统一编号。",
@@ -360,6 +378,10 @@ mod tests {
             "（一）",
             "1.",
             "开通“12345”热线，登录www.example.gov.cn可查询办事指南和办理进度。",
+            "严厉打击网络赌博、电信诈骗违法犯罪活动",
+            "开展打击整治养老诈骗专项行动",
+            "推广国家反诈中心APP下载注册2.3万人次。",
+            "联系电话：13912345678",
         ] {
             assert_eq!(kept(line).as_deref(), Some(line), "{line}");
         }
