@@ -191,7 +191,11 @@ pub fn judge(line: &str) -> Verdict<'_> {
                 return Verdict::Drop(Rule::Chrome);
             }
             if METADATA.is_match(t) {
-                return Verdict::Keep(Cow::Owned(strip_buttons(t)));
+                let stripped = strip_buttons(t);
+                // Only whole tokens are cut: a paragraph holding 加大力度 stays as written.
+                if stripped.split_whitespace().ne(t.split_whitespace()) {
+                    return Verdict::Keep(Cow::Owned(stripped));
+                }
             }
         }
     }
@@ -322,6 +326,10 @@ mod tests {
             "赣ICP备05004208号-1 赣公网安备 36112302000123号",
             "政府网站标识码：3611230001",
             "扫一扫在手机打开当前页",
+            "下载 全屏 加大 还原 减小",
+            "下载 打印 全屏 收藏 【字号：加大 还原 减小】",
+            "加大",
+            "还原",
             "您当前的位置:首页 >政务公开 >法治政府建设年报",
             "首页 >> 信息公开 >> 总结报告 >> 正文",
             ">> 政务公开 >> 信息公开目录 >> 县政府部门",
@@ -369,6 +377,9 @@ mod tests {
             "开展打击网络赌博专项行动，查处赌博案件12起。",
             "依法查处非法代孕广告3起，开展医疗市场专项整治。",
             "一、2023年法治政府建设主要举措和成效",
+            "加大执法力度，还原事实真相。",
+            "　　2023年3月，加大执法力度。",
+            "附件下载：2023年度法治政府建设情况报告.docx",
             "2023-03-27 17:05",
             "日期:2022-03-31",
             "索引号: 11330727350242958L/2023-62663 公开形式: 主动公开",
