@@ -90,3 +90,42 @@ fn rerun_does_no_work_and_changed_files_are_reindexed() {
     let (_, r) = search_json(&idx, &["三项制度"]);
     assert_eq!(r["total"], 1, "the old version of the file is gone");
 }
+
+/// The same 乡镇 page saved as text (a reading toolbar 下载 全屏 加大 还原 减小
+/// above its title) and as HTML: indexed, both get the title and year of the page.
+#[test]
+fn a_page_saved_as_text_and_as_html_gets_one_title_and_year() {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/ingest");
+    let root = scratch("page-pair");
+    let mut found = Vec::new();
+    // One index each: in one index the second would be merged into the first as a reprint.
+    for name in ["qingxi_page.txt", "qingxi_page.html"] {
+        let (corpus, idx) = (root.join(name).join("corpus"), root.join(name).join("index"));
+        fs::create_dir_all(&corpus).unwrap();
+        fs::copy(fixtures.join(name), corpus.join(name)).unwrap();
+        index(&corpus, &idx);
+        let (_, r) = search_json(&idx, &["调解成功率"]);
+        assert_eq!(hit_files(&r), set(&[name]));
+        let hit = &r["hits"][0];
+        found.push((hit["title"].clone(), hit["year"].clone()));
+        let (_, r) = search_json(&idx, &["--literal", "全屏"]);
+        assert!(r["total"] == 0 || r["match"] == "loose", "the toolbar of {name} was indexed: {r}");
+    }
+    assert_eq!(found[0], found[1]);
+    assert_eq!(found[0].0, "关于2023年度法治政府建设情况的报告");
+    assert_eq!(found[0].1, 2023);
+
+    // fazhi extract reads the files as the indexer does.
+    let out = fazhi()
+        .arg("extract")
+        .args([fixtures.join("qingxi_page.txt"), fixtures.join("qingxi_page.html")])
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let reports: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let [txt, html] = [&reports[0], &reports[1]];
+    assert!(txt["path"].as_str().unwrap().ends_with(".txt"), "{reports}");
+    assert_eq!((&txt["title"], &txt["year"]), (&html["title"], &html["year"]), "{reports}");
+    assert_eq!(txt["year"], 2023);
+}

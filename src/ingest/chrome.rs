@@ -6,8 +6,10 @@
 //! A line is judged as a whole, so a report sentence that mentions 打印 or
 //! 分享, or reports 打击网络赌博, stays: chrome words only condemn a line
 //! when nothing else is on it, and footer or spam phrases only short lines
-//! without the context of a report. Publishing lines (来源：… 发布时间：…)
-//! are metadata: they stay, with the buttons on them cut out.
+//! without the context of a report; a short line that reads like an ad by
+//! its cues goes whatever its brand ([`super::ads`]). Publishing lines
+//! (来源：… 发布时间：…) are metadata: they stay, with the buttons on them
+//! cut out.
 //! The phrase lists are `index-schema/page-chrome.txt`.
 
 use std::borrow::Cow;
@@ -33,6 +35,8 @@ pub enum Rule {
     Urls,
     /// Advertising or contact numbers.
     Spam,
+    /// Reads like an ad, whatever its brand ([`super::ads`]).
+    Ad,
 }
 
 pub enum Verdict<'a> {
@@ -174,6 +178,9 @@ pub fn judge(line: &str) -> Verdict<'_> {
     if URL.is_match(t) && han_count(&URL.replace_all(t, "")) < 4 {
         return Verdict::Drop(Rule::Urls);
     }
+    if chars <= SHORT && super::ads::reads_like_ad(t) {
+        return Verdict::Drop(Rule::Ad);
+    }
     if chars <= PARAGRAPH {
         let residue = COUNTER.replace_all(t, "");
         let residue = FONT.replace_all(&residue, "");
@@ -184,7 +191,11 @@ pub fn judge(line: &str) -> Verdict<'_> {
                 return Verdict::Drop(Rule::Chrome);
             }
             if METADATA.is_match(t) {
-                return Verdict::Keep(Cow::Owned(strip_buttons(t)));
+                let stripped = strip_buttons(t);
+                // Only whole tokens are cut: a paragraph holding 加大力度 stays as written.
+                if stripped.split_whitespace().ne(t.split_whitespace()) {
+                    return Verdict::Keep(Cow::Owned(stripped));
+                }
             }
         }
     }
@@ -315,6 +326,10 @@ mod tests {
             "赣ICP备05004208号-1 赣公网安备 36112302000123号",
             "政府网站标识码：3611230001",
             "扫一扫在手机打开当前页",
+            "下载 全屏 加大 还原 减小",
+            "下载 打印 全屏 收藏 【字号：加大 还原 减小】",
+            "加大",
+            "还原",
             "您当前的位置:首页 >政务公开 >法治政府建设年报",
             "首页 >> 信息公开 >> 总结报告 >> 正文",
             ">> 政务公开 >> 信息公开目录 >> 县政府部门",
@@ -344,6 +359,17 @@ mod tests {
     }
 
     #[test]
+    fn ads_of_unknown_brands_go_by_what_they_sell() {
+        for line in ["青柠直播 英超西甲免费高清直播 无插件", "速来贷 无抵押 秒批 当天到账 电话：13900001111"]
+        {
+            assert!(matches!(judge(line), Verdict::Drop(Rule::Ad)), "{line}");
+        }
+        // Too long for an ad line: a paragraph stays whatever it says.
+        let paragraph = format!("{}青柠直播 英超西甲免费高清直播 无插件", "我镇推进法治政府建设。".repeat(10));
+        assert_eq!(kept(&paragraph).as_deref(), Some(paragraph.as_str()));
+    }
+
+    #[test]
     fn report_lines_stay() {
         for line in [
             "一是严格落实行政执法三项制度，执法文书统一打印、统一编号。",
@@ -351,6 +377,9 @@ mod tests {
             "开展打击网络赌博专项行动，查处赌博案件12起。",
             "依法查处非法代孕广告3起，开展医疗市场专项整治。",
             "一、2023年法治政府建设主要举措和成效",
+            "加大执法力度，还原事实真相。",
+            "　　2023年3月，加大执法力度。",
+            "附件下载：2023年度法治政府建设情况报告.docx",
             "2023-03-27 17:05",
             "日期:2022-03-31",
             "索引号: 11330727350242958L/2023-62663 公开形式: 主动公开",
@@ -360,6 +389,10 @@ mod tests {
             "（一）",
             "1.",
             "开通“12345”热线，登录www.example.gov.cn可查询办事指南和办理进度。",
+            "严厉打击网络赌博、电信诈骗违法犯罪活动",
+            "开展打击整治养老诈骗专项行动",
+            "推广国家反诈中心APP下载注册2.3万人次。",
+            "联系电话：13912345678",
         ] {
             assert_eq!(kept(line).as_deref(), Some(line), "{line}");
         }

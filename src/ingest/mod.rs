@@ -1,8 +1,9 @@
 //! From files on disk to clean report text: find files ([`walk`]), read
 //! each format ([`decode`] for plain text, [`html`], [`docx`], [`pdf`],
 //! [`jsonl`]), and tidy the text, keeping page chrome and spam out
-//! ([`clean`], [`chrome`]).
+//! ([`clean`], [`chrome`], [`ads`]).
 
+pub mod ads;
 pub mod chrome;
 pub mod clean;
 pub mod decode;
