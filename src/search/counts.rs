@@ -19,14 +19,17 @@ use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader};
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Measure {
-    /// Matching reports.
+    // Matching reports.
     #[default]
+    #[value(help = "匹配的报告数")]
     Reports,
-    /// Matching reports ÷ all reports of that bucket or cell under the same
-    /// filters with no text query: comparable across places and years of
-    /// different sizes.
+    // Matching reports ÷ all reports of that bucket or cell under the same
+    // filters with no text query: comparable across places and years of
+    // different sizes.
+    #[value(help = "匹配的报告占同一项全部报告（同样的筛选条件、不加检索词）的比例")]
     Share,
-    /// How many times the query's terms occur in the matching reports.
+    // How many times the query's terms occur in the matching reports.
+    #[value(help = "检索词在匹配报告中出现的次数")]
     Occurrences,
 }
 

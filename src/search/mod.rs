@@ -67,13 +67,12 @@ pub struct SearchRequest {
 /// Order of the hits.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
 pub enum Sort {
-    /// Best match first.
     #[default]
+    #[value(help = "相关度最高的在前")]
     Score,
-    /// Oldest covered year first.
+    #[value(help = "所涉年份从早到晚")]
     Year,
-    /// Newest covered year first.
-    #[value(name = "-year")]
+    #[value(name = "-year", help = "所涉年份从晚到早")]
     YearDesc,
 }
 
