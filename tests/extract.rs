@@ -166,6 +166,11 @@ fn region_confidence_follows_the_evidence() {
     for field in ["province", "city", "county", "township", "level"] {
         assert!(confidence(&m, field) >= 0.9, "{field}: {m}");
     }
+    // A province named only by a short form it shares with its city (吉林):
+    // the province, not the city, and not fully sure.
+    let m = one(fixture("province_short_form_subject.txt"));
+    assert_fields(&m, json!({"province": "吉林省", "city": null, "level": "省级"}));
+    assert!(confidence(&m, "province") < 0.9, "{m}");
 }
 
 #[test]

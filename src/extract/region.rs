@@ -202,6 +202,11 @@ impl<'g> Votes<'g> {
                         rivals.push(other.div);
                     }
                 }
+                // A form that names a place above or below more surely (吉林:
+                // the province before the city of that name) places only that one.
+                if candidates.iter().any(|o| related(&o) && o.strength > c.strength) {
+                    continue;
+                }
                 let list = match zone {
                     Zone::Unit => &mut self.in_unit,
                     Zone::Subject => &mut self.in_subject,
