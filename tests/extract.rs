@@ -174,6 +174,23 @@ fn region_confidence_follows_the_evidence() {
 }
 
 #[test]
+fn year_confidence_follows_the_evidence() {
+    // Weak: the only year stands on next year's plan.
+    let m = one(fixture("year_plan_heading.txt"));
+    assert!(confidence(&m, "year") < 0.6, "{m}");
+    assert!(m["evidence"]["year"].as_str().unwrap().contains("工作打算"), "{m}");
+    // Weak: two paragraphs open on different years.
+    let m = one(fixture("year_rivals.txt"));
+    assert!(confidence(&m, "year") < 0.7, "{m}");
+    // Strong: the first paragraph's year is the year before the publish date.
+    let m = one(fixture("year_agrees.txt"));
+    assert_fields(&m, json!({"year": 2023, "publish_date": "2024-03-12"}));
+    assert!(confidence(&m, "year") >= 0.9, "{m}");
+    // Strong: the title's year.
+    assert!(confidence(&one(fixture("strong_title.txt")), "year") >= 0.9);
+}
+
+#[test]
 fn output_formats() {
     let files = [fixture("county.txt"), fixture("department.txt")];
     let json_out = fazhi().arg("extract").args(["--format", "json"]).args(&files).output().unwrap();
