@@ -140,6 +140,56 @@ fn an_unresolvable_namesake_is_a_low_confidence_guess() {
     assert!(m["confidence"]["province"].as_f64().unwrap() > 0.7, "{m}");
 }
 
+fn confidence(m: &Value, field: &str) -> f64 {
+    m["confidence"][field].as_f64().unwrap_or_else(|| panic!("no confidence for {field}: {m}"))
+}
+
+#[test]
+fn region_confidence_follows_the_evidence() {
+    // Weak: the province is named once, by an abbreviation (来闽考察).
+    let m = one(fixture("weak_abbreviation.txt"));
+    assert_fields(&m, json!({"province": "福建省", "level": "省级"}));
+    assert!(confidence(&m, "province") < 0.6, "{m}");
+    // Weak: 永平镇 is in five provinces; one short-form mention of 上饶 in a
+    // later line barely tells them apart. Its level is sure all the same.
+    let m = one(fixture("weak_namesake.txt"));
+    assert_fields(&m, json!({"province": "江西省", "county": "铅山县", "township": "永平镇"}));
+    for field in ["province", "city", "county", "township"] {
+        assert!(confidence(&m, field) < 0.6, "{field}: {m}");
+    }
+    assert!(confidence(&m, "level") >= 0.9, "{m}");
+    assert!(m["evidence"]["township"].as_str().unwrap().contains("只领先"), "{m}");
+    // Strong: the title places its unit down from the province, which rules
+    // out its namesakes elsewhere.
+    let m = one(fixture("strong_title.txt"));
+    assert_fields(&m, json!({"province": "江西省", "city": "上饶市", "county": "铅山县", "township": "永平镇"}));
+    for field in ["province", "city", "county", "township", "level"] {
+        assert!(confidence(&m, field) >= 0.9, "{field}: {m}");
+    }
+    // A province named only by a short form it shares with its city (吉林):
+    // the province, not the city, and not fully sure.
+    let m = one(fixture("province_short_form_subject.txt"));
+    assert_fields(&m, json!({"province": "吉林省", "city": null, "level": "省级"}));
+    assert!(confidence(&m, "province") < 0.9, "{m}");
+}
+
+#[test]
+fn year_confidence_follows_the_evidence() {
+    // Weak: the only year stands on next year's plan.
+    let m = one(fixture("year_plan_heading.txt"));
+    assert!(confidence(&m, "year") < 0.6, "{m}");
+    assert!(m["evidence"]["year"].as_str().unwrap().contains("工作打算"), "{m}");
+    // Weak: two paragraphs open on different years.
+    let m = one(fixture("year_rivals.txt"));
+    assert!(confidence(&m, "year") < 0.7, "{m}");
+    // Strong: the first paragraph's year is the year before the publish date.
+    let m = one(fixture("year_agrees.txt"));
+    assert_fields(&m, json!({"year": 2023, "publish_date": "2024-03-12"}));
+    assert!(confidence(&m, "year") >= 0.9, "{m}");
+    // Strong: the title's year.
+    assert!(confidence(&one(fixture("strong_title.txt")), "year") >= 0.9);
+}
+
 #[test]
 fn output_formats() {
     let files = [fixture("county.txt"), fixture("department.txt")];

@@ -9,6 +9,14 @@
 //! best-supported place of the type the text calls itself (我镇, 全县 …).
 //! A tie between same-named places that nothing in the text separates is
 //! broken by a prior and reported with low confidence.
+//!
+//! Confidence says how strong that evidence is ([`How::ceiling`], then
+//! [`Votes::sureness`]): the title's unit 0.9, the first paragraph's subject
+//! 0.85, the type the text calls itself 0.8, a place merely named 0.55; at
+//! most 0.5 when the place is named once by a short form, or only by a form
+//! that names a place above it more surely, and 0.75 when only short forms
+//! name it; +0.05 where title, publishing line and first paragraph agree. A
+//! namesake close behind lowers the fields where the two differ (a tie 0.3).
 
 use std::collections::HashMap;
 use std::sync::LazyLock;
@@ -91,6 +99,14 @@ struct Votes<'g> {
     in_source: Vec<DivId>,
     /// For each candidate, the other places of the same name it was found with.
     rivals: HashMap<DivId, Vec<DivId>>,
+    /// Votes cast by a place's official name (strength 1), not a short form.
+    official: HashMap<DivId, f32>,
+    /// Votes cast by forms that name no place above or below the candidate
+    /// as surely (吉林 names 吉林省, and 吉林市 less surely: it is the
+    /// province's own, not the city's).
+    exclusive: HashMap<DivId, f32>,
+    /// How many times the opening names each place (any form).
+    named: HashMap<DivId, usize>,
 }
 
 impl<'g> Votes<'g> {
@@ -129,53 +145,73 @@ impl<'g> Votes<'g> {
             in_subject: Vec::new(),
             in_source: Vec::new(),
             rivals: HashMap::new(),
+            official: HashMap::new(),
+            exclusive: HashMap::new(),
+            named: HashMap::new(),
         };
         let head = o.lines.join("\n");
-        let mut zones: Vec<(&str, f32)> = vec![(head.as_str(), 1.0)];
+        v.add(&head, 1.0, Zone::Head);
         if let Some(t) = &o.title {
-            zones.push((t, 3.0));
-        }
-        for (text, weight) in zones {
-            v.add(text, weight, None);
+            v.add(t, 3.0, Zone::Title);
         }
         for s in &o.sources {
-            v.add(s, 2.0, Some(Zone::Source));
+            v.add(s, 2.0, Zone::Source);
         }
         if let Some(s) = &o.subject {
-            v.add(s, 2.5, Some(Zone::Subject));
+            v.add(s, 2.5, Zone::Subject);
         }
         if let Some(u) = &o.unit {
-            v.add(u, 4.0, Some(Zone::Unit));
+            v.add(u, 4.0, Zone::Unit);
         }
         for c in ABBREVIATION.captures_iter(&head) {
             let abbr = c.get(1).or_else(|| c.get(2)).map_or("", |m| m.as_str());
             for &p in g.named(abbreviation_province(abbr)) {
                 *v.direct.entry(p).or_default() += 1.0;
+                *v.exclusive.entry(p).or_default() += 1.0;
+                *v.named.entry(p).or_default() += 1;
             }
         }
         v
     }
 
-    fn add(&mut self, text: &str, weight: f32, zone: Option<Zone>) {
+    fn add(&mut self, text: &str, weight: f32, zone: Zone) {
         let mut mentions = self.g.mentions(text);
-        if matches!(zone, Some(Zone::Unit | Zone::Source)) {
+        if matches!(zone, Zone::Unit | Zone::Source) {
             mentions = tiling(text, mentions);
         }
         for m in mentions {
             let (_, candidates) = self.g.pattern(m.pattern);
             for c in candidates {
-                *self.direct.entry(c.div).or_default() += weight * c.strength;
+                let vote = weight * c.strength;
+                *self.direct.entry(c.div).or_default() += vote;
+                if c.strength >= 1.0 {
+                    *self.official.entry(c.div).or_default() += vote;
+                }
+                let related = |o: &&crate::gazetteer::Candidate| {
+                    o.div != c.div && (self.g.is_within(o.div, c.div) || self.g.is_within(c.div, o.div))
+                };
+                if !candidates.iter().any(|o| related(&o) && o.strength >= c.strength) {
+                    *self.exclusive.entry(c.div).or_default() += vote;
+                }
+                if matches!(zone, Zone::Head) {
+                    *self.named.entry(c.div).or_default() += 1;
+                }
                 let rivals = self.rivals.entry(c.div).or_default();
                 for other in candidates.iter().filter(|o| o.div != c.div) {
                     if !rivals.contains(&other.div) {
                         rivals.push(other.div);
                     }
                 }
+                // A form that names a place above or below more surely (吉林:
+                // the province before the city of that name) places only that one.
+                if candidates.iter().any(|o| related(&o) && o.strength > c.strength) {
+                    continue;
+                }
                 let list = match zone {
-                    Some(Zone::Unit) => &mut self.in_unit,
-                    Some(Zone::Subject) => &mut self.in_subject,
-                    Some(Zone::Source) => &mut self.in_source,
-                    None => continue,
+                    Zone::Unit => &mut self.in_unit,
+                    Zone::Subject => &mut self.in_subject,
+                    Zone::Source => &mut self.in_source,
+                    Zone::Head | Zone::Title => continue,
                 };
                 if !list.contains(&c.div) {
                     list.push(c.div);
@@ -232,9 +268,167 @@ impl<'g> Votes<'g> {
 
 #[derive(Clone, Copy)]
 enum Zone {
+    /// The whole opening, title included.
+    Head,
+    Title,
     Unit,
     Subject,
     Source,
+}
+
+/// The path that chose the unit, strongest evidence first.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum How {
+    /// The unit the title names.
+    Title,
+    /// The first paragraph's subject (2022年，某街道坚持…).
+    Subject,
+    /// The best-named place of the type the text calls itself (我县, 全省).
+    SelfReference,
+    /// The place the publishing metadata names, the title's namesake being elsewhere.
+    Source,
+    /// A place of the type the text speaks as, within the subject's place.
+    WithinSubject,
+    /// Only the most-named place of the opening.
+    Mentioned,
+}
+
+impl How {
+    /// The most a place chosen this way can be trusted.
+    fn ceiling(self) -> f32 {
+        match self {
+            How::Title => 0.9,
+            How::Subject => 0.85,
+            How::SelfReference => 0.8,
+            How::Source => 0.75,
+            How::WithinSubject => 0.7,
+            How::Mentioned => 0.55,
+        }
+    }
+}
+
+/// How sure a chosen place is, field by field.
+struct Sureness {
+    /// Province, city, county, township.
+    tiers: [f32; 4],
+    /// The level and the unit's name: same-named places mostly share them.
+    level: f32,
+    /// The unit's type (乡 or 民族乡 …).
+    unit_type: f32,
+    /// What lowered or raised it, for the evidence.
+    notes: Vec<String>,
+    /// Same-named places elsewhere (not those above or below that share a form).
+    namesakes: Vec<DivId>,
+}
+
+impl Votes<'_> {
+    fn has_official(&self, id: DivId) -> bool {
+        self.official.get(&id).is_some_and(|&w| w > 0.0)
+    }
+
+    /// The path sets a ceiling; a place named only by a short form, or only
+    /// by a form that names a place above or below it too, is less sure;
+    /// zones that agree raise it; a namesake close behind lowers the fields
+    /// where the two differ (a tie: a guess by the prior).
+    fn sureness(&self, div: DivId, how: How) -> Sureness {
+        let g = self.g;
+        let chain = g.chain(div);
+        let mut notes = Vec::new();
+        let mut c = how.ceiling();
+        let named = self.named.get(&div).copied().unwrap_or(0);
+        // Namesakes elsewhere (not the places above or below that share a form, as 吉林).
+        let mut namesakes: Vec<DivId> = self
+            .rivals
+            .get(&div)
+            .map_or(&[][..], Vec::as_slice)
+            .iter()
+            .copied()
+            .filter(|&r| !g.is_within(div, r) && !g.is_within(r, div))
+            .collect();
+        let thin = if self.exclusive.get(&div).is_none_or(|&w| w <= 0.0) {
+            notes.push(format!("“{}”的写法也指其上下级地名", g.get(div).name));
+            Some(0.5)
+        } else if !self.has_official(div) {
+            // Another vote agrees: a place above it is named too (巴州 with 治疆).
+            let corroborated = chain.iter().any(|&a| a != div && self.own(a) > 0.0);
+            if named <= 1 && !corroborated {
+                notes.push("仅一处简称或短名".to_string());
+                Some(0.5)
+            } else {
+                notes.push("只见简称或短名".to_string());
+                Some(0.75)
+            }
+        } else {
+            None
+        };
+        match thin {
+            Some(cap) => c = c.min(cap),
+            None => {
+                // Zones that agree, beyond what told namesakes apart: the title
+                // places its unit (兴化市陶庄镇), or the publishing metadata or
+                // first paragraph names it or a place above it.
+                let in_zone = |zone: &[DivId]| chain.iter().filter(|a| zone.contains(a)).count();
+                let agree = match how {
+                    How::Title => {
+                        in_zone(&self.in_unit) >= 2 || in_zone(&self.in_source) + in_zone(&self.in_subject) > 0
+                    }
+                    How::Subject => in_zone(&self.in_source) > 0,
+                    _ => false,
+                };
+                if agree && namesakes.is_empty() {
+                    notes.push("标题、发布信息或首段互证".to_string());
+                    c = (c + 0.05).min(0.95);
+                }
+            }
+        }
+        // Each field takes the worst of what its namesakes leave it: a tie is
+        // a guess; less than one passing mention of the official name ahead
+        // (1.0) is barely ahead; less than a mention in a strong place (3.0)
+        // is somewhat ahead.
+        let lower = |margin: f32| {
+            if margin.abs() < 1e-3 {
+                c.min(0.3)
+            } else if margin < 1.0 {
+                c.min(0.55)
+            } else if margin < 3.0 {
+                c - 0.15
+            } else {
+                c
+            }
+        };
+        let mut tiers = [c; 4];
+        let (mut level, mut unit_type) = (c, c);
+        let support = self.support(div);
+        let d = g.get(div);
+        let mut closest: Option<f32> = None;
+        for &r in &namesakes {
+            let margin = support - self.support(r);
+            let theirs = g.chain(r);
+            for (at, field) in tiers.iter_mut().enumerate() {
+                let tier = [Tier::Province, Tier::Prefecture, Tier::County, Tier::Township][at];
+                let at_tier = |ch: &[DivId]| ch.iter().copied().find(|&x| g.get(x).tier == tier);
+                if at_tier(&chain) != at_tier(&theirs) {
+                    *field = field.min(lower(margin));
+                }
+            }
+            let o = g.get(r);
+            if o.tier != d.tier {
+                level = level.min(lower(margin));
+            }
+            if o.tier != d.tier || o.unit_type != d.unit_type {
+                unit_type = unit_type.min(lower(margin));
+            }
+            closest = Some(closest.map_or(margin, |m: f32| m.min(margin)));
+        }
+        match closest {
+            Some(m) if m < 0.0 => notes.push("另有同名地名得票更多".to_string()),
+            Some(m) if (1e-3..3.0).contains(&m) => notes.push(format!("同名地名只领先 {m:.1}")),
+            _ => {}
+        }
+        // Closest first, for the evidence.
+        namesakes.sort_by(|&a, &b| self.support(b).total_cmp(&self.support(a)).then(a.cmp(&b)));
+        Sureness { tiers, level, unit_type, notes, namesakes }
+    }
 }
 
 /// Words a unit's name may have between its places (某区人民政府某街道).
@@ -390,21 +584,26 @@ pub fn resolve(g: &Gazetteer, o: &Opening) -> Region {
     let unit_contradicted = !votes.in_unit.is_empty()
         && !source_places.is_empty()
         && !votes.in_unit.iter().any(|&u| source_places.iter().any(|&s| g.is_within(u, s) || g.is_within(s, u)));
-    let (chosen, how) = if unit_contradicted {
-        (votes.best(source_places.into_iter()), "发布信息中的地区".to_string())
+    let (chosen, how, said) = if unit_contradicted {
+        (votes.best(source_places.into_iter()), How::Source, "发布信息中的地区".to_string())
     } else if !votes.in_unit.is_empty() {
         (
             votes.best(deepest(g, &votes.in_unit).into_iter()),
+            How::Title,
             format!("标题中的单位“{}”", o.unit.as_deref().unwrap_or("")),
         )
     } else if let Some(inner) = subject_is_superior.then(within_subject).flatten() {
-        (Some(inner), format!("正文自称“{}”，在首段所说地区之内", type_hint.unwrap_or("")))
+        (Some(inner), How::WithinSubject, format!("正文自称“{}”，在首段所说地区之内", type_hint.unwrap_or("")))
     } else if !subject.is_empty() {
-        (votes.best(subject.into_iter()), "首段主语".to_string())
+        (votes.best(subject.into_iter()), How::Subject, "首段主语".to_string())
     } else {
         match by_hint() {
-            Some(pick) => (Some(pick), format!("正文自称“{}”", type_hint.unwrap_or(""))),
-            None => (votes.most_mentioned(votes.direct.keys().copied().filter(eligible)), "正文提及".to_string()),
+            Some(pick) => (Some(pick), How::SelfReference, format!("正文自称“{}”", type_hint.unwrap_or(""))),
+            None => (
+                votes.most_mentioned(votes.direct.keys().copied().filter(eligible)),
+                How::Mentioned,
+                "正文提及".to_string(),
+            ),
         }
     };
 
@@ -423,18 +622,11 @@ pub fn resolve(g: &Gazetteer, o: &Opening) -> Region {
     let d = g.get(div);
     let chain = g.chain(div);
     let path: Vec<&str> = chain.iter().rev().map(|&c| g.get(c).name.as_str()).collect();
-    let rivals = votes.rivals.get(&div).map_or(0, Vec::len);
-    let confidence = if by_prior {
-        0.3
-    } else if rivals == 0 {
-        0.9
-    } else {
-        0.75
-    };
-    let mut evidence = format!("{how}：{}", path.join(" → "));
+    let sure = votes.sureness(div, how);
+    let mut notes = Vec::new();
     if by_prior {
-        let rivals = votes.rivals.get(&div).map_or(&[][..], Vec::as_slice);
-        let names: Vec<String> = rivals
+        let names: Vec<String> = sure
+            .namesakes
             .iter()
             .take(4)
             .map(|&r| {
@@ -442,19 +634,24 @@ pub fn resolve(g: &Gazetteer, o: &Opening) -> Region {
                 p.join("")
             })
             .collect();
-        evidence.push_str(&format!("（同名地名无法区分：{}；按先验选择）", names.join("、")));
-    } else if rivals > 0 {
-        evidence.push_str(&format!("（由同文上下级地名排除 {rivals} 处同名地名）"));
+        notes.push(format!("同名地名无法区分：{}；按先验选择", names.join("、")));
+    } else if !sure.namesakes.is_empty() {
+        notes.push(format!("由同文上下级地名排除 {} 处同名地名", sure.namesakes.len()));
+    }
+    notes.extend(sure.notes.iter().cloned());
+    let mut evidence = format!("{said}：{}", path.join(" → "));
+    if !notes.is_empty() {
+        evidence.push_str(&format!("（{}）", notes.join("；")));
     }
     for &c in &chain {
         let place = g.get(c);
-        let field = match place.tier {
-            Tier::Province => &mut r.province,
-            Tier::Prefecture => &mut r.city,
-            Tier::County => &mut r.county,
-            Tier::Township => &mut r.township,
+        let (field, at) = match place.tier {
+            Tier::Province => (&mut r.province, 0),
+            Tier::Prefecture => (&mut r.city, 1),
+            Tier::County => (&mut r.county, 2),
+            Tier::Township => (&mut r.township, 3),
         };
-        *field = Field::new(Some(place.name.clone()), confidence, evidence.clone());
+        *field = Field::new(Some(place.name.clone()), sure.tiers[at], evidence.clone());
     }
     // The text speaks as a lower unit than any place it names (an unknown or
     // new 乡 under a known city): the level is the text's, the region as far
@@ -470,6 +667,9 @@ pub fn resolve(g: &Gazetteer, o: &Opening) -> Region {
         r.unit = Field::new(o.unit.clone(), 0.5, "标题".into());
         for field in [&mut r.province, &mut r.city, &mut r.county, &mut r.township] {
             field.confidence = field.confidence.min(0.5);
+            if field.value.is_some() {
+                field.evidence.push_str(&format!("；单位本身不在地名库中，只定位到 {}", d.name));
+            }
         }
         return r;
     }
@@ -477,12 +677,13 @@ pub fn resolve(g: &Gazetteer, o: &Opening) -> Region {
     if department {
         r.unit_type =
             Field::new(Some("部门".into()), 0.8, format!("单位名以部门结尾：{}", o.unit.as_deref().unwrap_or("我局")));
-        r.level = Field::new(Some(level), confidence, format!("部门，所属政府 {}（{}）", d.name, d.tier.level()));
+        r.level = Field::new(Some(level), sure.level, format!("部门，所属政府 {}（{}）", d.name, d.tier.level()));
         r.unit = Field::new(o.unit.clone(), 0.8, "标题".into());
     } else {
-        r.unit_type = Field::new(Some(d.unit_type.to_string()), confidence, format!("{} 是{}", d.name, d.unit_type));
-        r.level = Field::new(Some(level), confidence, format!("{} 是{}（{}）", d.name, d.unit_type, d.tier.level()));
-        r.unit = Field::new(Some(d.name.clone()), confidence, evidence.clone());
+        r.unit_type =
+            Field::new(Some(d.unit_type.to_string()), sure.unit_type, format!("{} 是{}", d.name, d.unit_type));
+        r.level = Field::new(Some(level), sure.level, format!("{} 是{}（{}）", d.name, d.unit_type, d.tier.level()));
+        r.unit = Field::new(Some(d.name.clone()), sure.level, evidence.clone());
     }
     r
 }
@@ -509,6 +710,27 @@ mod tests {
         // A local report that quotes the State Council is local.
         let local = "青石镇2023年法治政府建设情况报告\n2023年，青石镇认真贯彻国务院决策部署，推进依法行政。";
         assert_eq!(region(local).level.value.as_deref(), Some("乡镇级"));
+    }
+
+    #[test]
+    fn confidence_follows_the_evidence() {
+        // Named only in a later line, with no title unit, subject or self-reference.
+        let r = region("法治政府建设情况报告\n一年来，各项工作稳步推进，依法行政水平不断提高，群众满意度持续上升。\n一、主要做法。学习借鉴了绍兴市的经验做法，建立健全矛盾纠纷多元化解机制。");
+        assert_eq!(r.city.value.as_deref(), Some("绍兴市"));
+        assert!(r.city.confidence < 0.6 && r.province.confidence < 0.6);
+        // Namesakes left tied within one province: the province is sure, the rest a guess.
+        let r = region("新华乡2023年法治政府建设情况报告\n2023年，新华乡在云南省委、省政府的坚强领导下，坚持依法行政，全乡法治政府建设稳步推进。");
+        assert_eq!(r.province.value.as_deref(), Some("云南省"));
+        assert!(r.province.confidence >= 0.9, "{}", r.province.confidence);
+        assert!(r.county.confidence <= 0.3 && r.township.confidence <= 0.3);
+        assert!(r.level.confidence >= 0.9);
+        // A title that names the unit with its county, unique in the gazetteer.
+        let r = region("兴化市陶庄镇人民政府2023年度法治政府建设情况报告\n2023年，陶庄镇坚持依法行政。");
+        assert!(r.township.confidence >= 0.9 && r.province.confidence >= 0.9);
+        // The unit is not in the gazetteer: only its municipality is known.
+        let r = region("明口镇2021年法治政府建设情况报告\n来源：天津市长河区明口镇\n2021年，明口镇在天津市委、市政府的坚强领导下，全镇依法行政。");
+        assert_eq!(r.province.value.as_deref(), Some("天津市"));
+        assert!(r.province.confidence <= 0.5);
     }
 
     #[test]

@@ -5,6 +5,11 @@
 //! then 2023年度法治政府建设 anywhere in the head. Page clocks, citations in
 //! 《》, plan ranges (2021-2025年) and next year's plans are not evidence.
 //! Last resort: the publish date's year minus one, with low confidence.
+//!
+//! Confidence: the title 0.95; a body cue 0.9 (现将…报告) or 0.85 (段首), a
+//! bare mention 0.6, each lowered when it stands on a plan heading, when
+//! another paragraph opens on a different year, or when the publish date
+//! disagrees, and raised a little when the publish date is the year after.
 
 use std::sync::LazyLock;
 
@@ -41,20 +46,26 @@ pub fn covered_year(o: &Opening, publish_date: Option<&str>) -> Field<i64> {
     }
     let body: Vec<&str> = o.lines.iter().map(String::as_str).filter(|l| !is_chrome(l)).collect();
     let body: Vec<String> = body.iter().map(|l| strip_citations(l)).collect();
+    let published = publish_date.and_then(|d| d.get(..4)).and_then(|y| y.parse::<i64>().ok());
     for (re, confidence, what) in [
         (&*REPORT_CUE, 0.9, "正文“现将…年…报告”"),
         (&*PARAGRAPH_OPENING, 0.85, "段首年份"),
-        (&*HEAD_MENTION, 0.7, "开头提到“…年法治政府建设”"),
+        (&*HEAD_MENTION, 0.6, "开头提到“…年法治政府建设”"),
     ] {
         for line in &body {
             if let Some(c) = re.captures(line) {
-                let y = c[1].parse().ok();
+                let y: Option<i64> = c[1].parse().ok();
                 let shown: String = line.chars().take(24).collect();
-                return Field::new(y, confidence, format!("{what}：{shown}…"));
+                let mut evidence = format!("{what}：{shown}…");
+                let confidence = match y {
+                    Some(y) => checked(confidence, y, line, &body, published, &mut evidence),
+                    None => confidence,
+                };
+                return Field::new(y, confidence, evidence);
             }
         }
     }
-    if let Some(y) = publish_date.and_then(|d| d.get(..4)).and_then(|y| y.parse::<i64>().ok()) {
+    if let Some(y) = published {
         return Field::new(
             Some(y - 1),
             0.3,
@@ -63,6 +74,59 @@ pub fn covered_year(o: &Opening, publish_date: Option<&str>) -> Field<i64> {
     }
     Field::new(None, 0.5, "标题和开头都没有写明年份".to_string())
 }
+
+/// A year found in the body, weighed against the other votes: a plan
+/// heading (2024年工作打算) says little of the year reported on, another
+/// paragraph opening on a different year is a close rival, and the publish
+/// date should fall in the year after (reports are due by the end of
+/// March); agreeing with it raises the confidence a little.
+fn checked(confidence: f32, y: i64, line: &str, body: &[String], published: Option<i64>, evidence: &mut String) -> f32 {
+    let mut c = confidence;
+    let mut notes = Vec::new();
+    if PLAN.is_match(line) {
+        c = c.min(0.5);
+        notes.push("所在行是工作打算".to_string());
+    }
+    let rival = body
+        .iter()
+        .filter(|l| !PLAN.is_match(l))
+        .filter_map(|l| REPORT_CUE.captures(l).or_else(|| PARAGRAPH_OPENING.captures(l)))
+        .filter_map(|c| c[1].parse::<i64>().ok())
+        .find(|&other| other != y && other != y + 1);
+    if let Some(other) = rival {
+        c = c.min(0.6);
+        notes.push(format!("另有段首年份 {other}"));
+    }
+    match published {
+        Some(p) if y == p - 1 && notes.is_empty() => {
+            c = (c + 0.05).min(0.9);
+            notes.push(format!("与发布年份 {p} 相符"));
+        }
+        Some(p) if y == p - 1 => {}
+        Some(p) if y > p => {
+            c = c.min(0.5);
+            notes.push(format!("晚于发布年份 {p}"));
+        }
+        Some(p) if y == p => {
+            c -= 0.15;
+            notes.push(format!("与发布年份 {p} 同年"));
+        }
+        Some(p) => {
+            c = c.min(0.6);
+            notes.push(format!("比发布年份 {p} 早 {} 年", p - y));
+        }
+        None => {}
+    }
+    if !notes.is_empty() {
+        evidence.push_str(&format!("（{}）", notes.join("；")));
+    }
+    c
+}
+
+/// A heading of next year's plans: 三、2024年工作打算, 2024年法治政府建设工作计划.
+static PLAN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^[^\p{Han}\d]{0,3}(?:[一二三四五六七八九十]+、)?(?:19|20)\d\d\s*年[^，。,；;]{0,12}?(?:打算|计划|安排|思路|要点|展望)").unwrap()
+});
 
 fn first_year(re: &Regex, text: &str) -> Option<i64> {
     re.captures(text).and_then(|c| c[1].parse().ok())
@@ -146,5 +210,26 @@ mod tests {
         assert_eq!(year("某区近五年法治政府建设情况报告\n五年来，我区……"), None);
         // Only the publish date: the year before it, as a guess.
         assert_eq!(year("某镇法治政府建设工作报告\n发布时间：2024-01-15\n一年来，我镇……"), Some(2023));
+    }
+
+    fn confidence(text: &str) -> f32 {
+        let o = opening::read(text);
+        covered_year(&o, publish_date(&o).value.as_deref()).confidence
+    }
+
+    #[test]
+    fn confidence_weighs_the_other_votes() {
+        assert!(confidence("某镇2023年法治政府建设情况报告\n正文") >= 0.9);
+        // The paragraph's year agrees with the publish date: a little surer.
+        let agrees = "某镇法治政府建设工作报告\n发布时间：2024-03-01\n2023年，我镇坚持依法行政。";
+        assert!(confidence(agrees) >= 0.9);
+        // Published the same year it covers, or before it: doubtful.
+        assert!(confidence(&agrees.replace("2024-03-01", "2023-12-20")) < 0.85);
+        assert!(confidence(&agrees.replace("2024-03-01", "2022-12-20")) <= 0.5);
+        // The year of next year's plan; two paragraphs on different years.
+        assert!(confidence("某镇法治政府建设工作报告\n一年来，我镇坚持依法行政。\n三、2024年工作打算") < 0.6);
+        assert!(confidence("某镇法治政府建设工作报告\n2019年，我镇启动创建。\n2023年，我镇坚持依法行政。") <= 0.6);
+        // A year merely mentioned beside 法治政府建设.
+        assert!(confidence("某镇法治政府建设工作报告\n按照2023年法治政府建设要点要求，我镇坚持依法行政。") < 0.7);
     }
 }
