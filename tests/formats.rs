@@ -169,7 +169,7 @@ fn every_format_is_indexed_and_every_skip_named() {
         ("attachments.zip", "不支持的格式（.zip）"),
         ("really_binary.txt", "二进制文件"),
         ("dump.jsonl#3", "第 3 行无效（不是有效的 JSON"),
-        ("dump.jsonl#5", "第 5 行无效（缺少 text 字段）"),
+        ("dump.jsonl#5", "第 5 行无效（缺少正文字段（text、content、full_text））"),
     ] {
         assert!(reason_of(file).contains(reason), "{file}: {}", reason_of(file));
     }

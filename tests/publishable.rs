@@ -459,3 +459,50 @@ fn a_demo_from_an_older_fazhi_is_built_again_a_users_index_never() {
     assert!(one_line(&out.stderr).contains("--rebuild"));
     assert_eq!(fs::read(own.join("fazhi-index.json")).unwrap(), before);
 }
+
+#[test]
+fn a_dump_with_years_as_text_and_its_text_under_other_names_loses_no_line() {
+    let dir = scratch("string-years");
+    let docs = dir.join("docs");
+    fs::create_dir_all(&docs).unwrap();
+    // Lines of the bundled reports, each record a different way of writing the year and text.
+    let sentences: Vec<String> = fs::read_dir(bundled_corpus())
+        .unwrap()
+        .flat_map(|e| fs::read_to_string(e.unwrap().path()).unwrap().lines().map(str::to_string).collect::<Vec<_>>())
+        .filter(|l| l.chars().count() > 30)
+        .take(24)
+        .collect();
+    let mut dump = String::new();
+    let mut want = Vec::new();
+    for (i, text) in sentences.iter().enumerate() {
+        let year = 2018 + (i % 6) as i64;
+        let year_value = match i % 3 {
+            0 => serde_json::json!(year),
+            1 => serde_json::json!(year.to_string()),
+            _ => serde_json::json!(format!("{year}年")),
+        };
+        let field = ["text", "content", "full_text"][i % 3];
+        dump.push_str(
+            &serde_json::json!({ field: text, "year": year_value, "url": format!("http://x/{i}") }).to_string(),
+        );
+        dump.push('\n');
+        want.push((format!("http://x/{i}"), year));
+    }
+    fs::write(docs.join("dump.jsonl"), dump).unwrap();
+    let index = dir.join("index");
+    let out = fazhi().arg("index").arg(&docs).arg("--index").arg(&index).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("跳过 1"), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = fazhi().args(["export", "--format", "jsonl", "--index"]).arg(&index).output().unwrap();
+    let mut got: Vec<(String, i64)> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| {
+            let r: serde_json::Value = serde_json::from_str(l).unwrap();
+            (r["url"].as_str().unwrap().to_string(), r["year"].as_i64().unwrap())
+        })
+        .collect();
+    got.sort();
+    want.sort();
+    assert_eq!(got, want, "every line indexed, each with the year it gave");
+}

@@ -95,7 +95,7 @@ impl Metadata {
             "county" if ok_text => self.county = text(),
             "township" if ok_text => self.township = text(),
             "publish_date" if ok_text => self.publish_date = text(),
-            "year" if value.is_null() || value.is_i64() => self.year = value.as_i64(),
+            "year" if value.is_null() || year_of(&value).is_some() => self.year = year_of(&value),
             _ => return false,
         }
         true
@@ -118,6 +118,17 @@ pub fn sureness(m: &Metadata) -> f32 {
     let level = if m.level.is_some() { of("level") } else { 0.0 };
     let year = if m.year.is_some() { of("year") } else { 0.0 };
     region.min(level).min(year)
+}
+
+/// A year given as data: `2025`, `"2025"` or `"2025年"` (scrapers and
+/// spreadsheets write years as text).
+fn year_of(value: &serde_json::Value) -> Option<i64> {
+    let year = match value {
+        serde_json::Value::Number(n) => n.as_i64()?,
+        serde_json::Value::String(s) => s.trim().trim_end_matches('年').trim().parse().ok()?,
+        _ => return None,
+    };
+    (1949..=2100).contains(&year).then_some(year)
 }
 
 /// Metadata of a report from its cleaned text.

@@ -57,12 +57,19 @@ pub fn read(path: &Path) -> Result<Vec<Part>, SkipReason> {
     if parts.is_empty() {
         return Err(SkipReason::Empty);
     }
-    if with_text == 0 && parts.iter().all(|p| matches!(&p.text, Err(SkipReason::BadLine(_, e)) if e.contains("text"))) {
+    if with_text == 0
+        && parts.iter().all(|p| matches!(&p.text, Err(SkipReason::BadLine(_, e)) if e.contains("正文字段")))
+    {
         // Not a dump of reports at all (a manifest, a config): one reason, not one per line.
-        return Err(SkipReason::Corrupt("JSON Lines 中没有一行带 text 字段，不是报告数据".into()));
+        return Err(SkipReason::Corrupt(
+            "JSON Lines 中没有一行带正文字段（text、content 或 full_text），不是报告数据".into(),
+        ));
     }
     Ok(parts)
 }
+
+/// Where a record's text may be: scrapers and dumps name it differently.
+const TEXT_FIELDS: &[&str] = &["text", "content", "full_text"];
 
 /// One line: its cleaned text, or why it is skipped.
 fn record(line: &str, number: usize, file: &str) -> Part {
@@ -77,10 +84,13 @@ fn record(line: &str, number: usize, file: &str) -> Part {
         Err(e) => return bad(format!("不是有效的 JSON：{e}")),
     };
     let Value::Object(mut map) = value else { return bad("应是 JSON 对象".into()) };
-    let text = match map.remove("text") {
+    // The text under the first of its usual names a record has.
+    let Some(field) = TEXT_FIELDS.iter().find(|f| map.contains_key(**f)) else {
+        return bad(format!("缺少正文字段（{}）", TEXT_FIELDS.join("、")));
+    };
+    let text = match map.remove(*field) {
         Some(Value::String(text)) => text,
-        Some(_) => return bad("text 字段应是字符串".into()),
-        None => return bad("缺少 text 字段".into()),
+        _ => return bad(format!("{field} 字段应是字符串")),
     };
     let mut hints = Hints::default();
     let as_text = |v: Value| match v {
@@ -127,13 +137,29 @@ mod tests {
         for (line, why) in [
             ("{not json", "不是有效的 JSON"),
             ("[1, 2]", "应是 JSON 对象"),
-            (r#"{"title": "无正文"}"#, "缺少 text 字段"),
+            (r#"{"title": "无正文"}"#, "缺少正文字段（text、content、full_text）"),
             (r#"{"text": 5}"#, "text 字段应是字符串"),
             (r#"{"text": "  "}"#, "text 为空"),
         ] {
             let reason = record(line, 7, "d.jsonl").text.unwrap_err();
             assert!(matches!(&reason, SkipReason::BadLine(7, e) if e.contains(why)), "{line}: {reason}");
             assert!(reason.to_string().starts_with("第 7 行无效"), "{reason}");
+        }
+    }
+
+    #[test]
+    fn text_under_its_usual_names_and_years_as_text() {
+        for line in [r#"{"content": "正文", "year": "2025"}"#, r#"{"full_text": "正文", "year": "2025年"}"#] {
+            let part = record(line, 1, "d.jsonl");
+            assert_eq!(part.text.as_deref(), Ok("正文"), "{line}");
+            let mut m = crate::extract::Metadata::default();
+            let (overrides, _) = part.hints.overrides.unwrap();
+            assert!(m.set_value("year", overrides["year"].clone()), "{line}");
+            assert_eq!(m.year, Some(2025));
+        }
+        let mut m = crate::extract::Metadata::default();
+        for bad in [r#""二〇二五""#, r#""1800""#, "2025.5", "true"] {
+            assert!(!m.set_value("year", serde_json::from_str(bad).unwrap()), "{bad}");
         }
     }
 
