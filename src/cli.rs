@@ -74,8 +74,8 @@ pub struct BatchArgs {
 
 #[derive(Args, Debug)]
 pub struct ShowArgs {
-    /// 报告 ID（检索结果中的 id）
-    #[arg(value_name = "ID")]
+    /// 报告 ID（检索结果中的 id），或其至少 6 位的唯一前缀，或索引中的文件路径
+    #[arg(value_name = "ID|PATH")]
     pub id: String,
     #[command(flatten)]
     pub location: IndexLocation,

@@ -506,3 +506,58 @@ fn a_dump_with_years_as_text_and_its_text_under_other_names_loses_no_line() {
     want.sort();
     assert_eq!(got, want, "every line indexed, each with the year it gave");
 }
+
+#[test]
+fn show_takes_an_id_prefix_or_a_path_and_an_ambiguous_prefix_lists_its_reports() {
+    // 8,000 short records: some six-digit id prefixes are shared.
+    let dir = scratch("show-prefix");
+    let docs = dir.join("docs");
+    fs::create_dir_all(&docs).unwrap();
+    let dump: String = (0..8000)
+        .map(|i| {
+            serde_json::json!({ "text": format!("第{i}号报告：推进法治政府建设，编号{}。", i * 7919) }).to_string()
+                + "\n"
+        })
+        .collect();
+    fs::write(docs.join("many.jsonl"), dump).unwrap();
+    fs::copy(bundled_corpus().join(DONGFENG), docs.join(DONGFENG)).unwrap();
+    let index = dir.join("index");
+    fazhi().arg("index").arg(&docs).arg("--index").arg(&index).assert().success();
+    let out = fazhi().args(["export", "--format", "jsonl", "--index"]).arg(&index).output().unwrap();
+    let records: Vec<serde_json::Value> =
+        String::from_utf8(out.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let show = |key: &str| fazhi().args(["show", key, "--format", "json", "--index"]).arg(&index).output().unwrap();
+    let mut by_prefix: std::collections::BTreeMap<&str, Vec<&str>> = Default::default();
+    for r in &records {
+        let id = r["id"].as_str().unwrap();
+        by_prefix.entry(&id[..6]).or_default().push(id);
+    }
+    // A unique prefix, the whole id and the path (as indexed and as a file) name one report.
+    let report = records.iter().find(|r| r["path"].as_str().unwrap().ends_with(DONGFENG)).unwrap();
+    let id = report["id"].as_str().unwrap();
+    assert_eq!(by_prefix[&id[..6]].len(), 1, "the bundled report's prefix is its own");
+    let file = docs.join(DONGFENG);
+    for key in [&id[..6], &id[..10], id, report["path"].as_str().unwrap(), file.to_str().unwrap()] {
+        let out = show(key);
+        assert_eq!(out.status.code(), Some(0), "{key}: {}", String::from_utf8_lossy(&out.stderr));
+        let shown: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(shown["id"].as_str(), Some(id), "{key}");
+    }
+    // A record of the dump by its path (FILE#LINE).
+    let line = &records.iter().find(|r| r["path"].as_str().unwrap().ends_with("#17")).unwrap();
+    let out = show(line["path"].as_str().unwrap());
+    let shown: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(shown["id"], line["id"]);
+    // A shared prefix: exit 2, one line naming every report that has it.
+    let (prefix, ids) = by_prefix.iter().find(|(_, ids)| ids.len() > 1).expect("8,000 ids share some prefix");
+    let out = show(prefix);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    let line = one_line(&out.stderr);
+    for id in ids {
+        assert!(line.contains(id), "{line} lacks {id}");
+    }
+    // Too short, or nothing by that name.
+    assert_eq!(show(&id[..5]).status.code(), Some(2));
+    assert_eq!(show("no/such/report.txt").status.code(), Some(1));
+}

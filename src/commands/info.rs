@@ -5,13 +5,27 @@ use anyhow::Result;
 use super::{index_dir, FOUND, NOT_FOUND};
 use fazhi::cli::{Cli, CompletionsArgs, Format, ShowArgs, StatsArgs};
 use fazhi::render;
+use fazhi::search::lookup::{Found, MIN_PREFIX};
 use fazhi::search::Engine;
 
 pub fn show(args: ShowArgs) -> Result<u8> {
     let engine = Engine::open(&index_dir(&args.location)?)?;
-    let Some(report) = engine.report(&args.id)? else {
-        eprintln!("fazhi: 索引中没有 ID 为 {} 的报告", args.id);
-        return Ok(NOT_FOUND);
+    let report = match engine.find_report(&args.id)? {
+        Found::One(report) => report,
+        Found::None if args.id.len() < MIN_PREFIX && args.id.bytes().all(|b| b.is_ascii_hexdigit()) => {
+            anyhow::bail!("ID 前缀 {} 太短：至少给出 {MIN_PREFIX} 位", args.id);
+        }
+        Found::None => {
+            eprintln!("fazhi: 索引中没有 ID（或 ID 前缀、路径）为 {} 的报告", args.id);
+            return Ok(NOT_FOUND);
+        }
+        Found::Several(candidates) => {
+            let listed: Vec<String> = candidates
+                .iter()
+                .map(|(id, title)| format!("{id}（{}）", title.as_deref().unwrap_or("无标题")))
+                .collect();
+            anyhow::bail!("ID 前缀 {} 对应多篇报告，请多给几位：{}", args.id, listed.join("、"));
+        }
     };
     let out = match args.format {
         Format::Json | Format::Jsonl => serde_json::to_string(&report)? + "\n",

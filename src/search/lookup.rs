@@ -5,7 +5,7 @@ use std::path::Path;
 use anyhow::Result;
 use serde::Serialize;
 use tantivy::collector::{Count, TopDocs};
-use tantivy::query::TermQuery;
+use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::Term;
 
@@ -48,13 +48,90 @@ pub struct Missing {
     pub level: u64,
 }
 
+/// Shortest id prefix `show` takes: 6 hex digits leave few collisions
+/// in a million reports.
+pub const MIN_PREFIX: usize = 6;
+
+/// What a `show` key names.
+pub enum Found {
+    One(Box<Report>),
+    None,
+    /// An id prefix several reports share: their ids and titles.
+    Several(Vec<(String, Option<String>)>),
+}
+
 impl Engine {
-    /// The report with this id, if the index holds it.
-    pub fn report(&self, id: &str) -> Result<Option<Report>> {
+    /// The report a key names: a whole id, a unique id prefix of at least
+    /// [`MIN_PREFIX`] hex digits, or a path the index holds (as indexed,
+    /// or a file on disk that resolves to it).
+    pub fn find_report(&self, key: &str) -> Result<Found> {
+        let key = key.trim();
+        let is_hex = !key.is_empty() && key.len() <= 16 && key.bytes().all(|b| b.is_ascii_hexdigit());
+        if is_hex && key.len() >= MIN_PREFIX {
+            let ids = self.ids_starting(&key.to_ascii_lowercase())?;
+            match ids.as_slice() {
+                [] => {}
+                [only] => return Ok(self.report(only)?.map_or(Found::None, |r| Found::One(Box::new(r)))),
+                _ => {
+                    let mut several = Vec::new();
+                    for id in ids.iter().take(10) {
+                        several.push((id.clone(), self.report(id)?.and_then(|r| r.hit.title)));
+                    }
+                    return Ok(Found::Several(several));
+                }
+            }
+        }
+        let on_disk = std::fs::canonicalize(key).ok().map(|p| p.display().to_string());
+        for path in std::iter::once(key.to_string()).chain(on_disk) {
+            if let Some(report) = self.report_where(self.handle.fields.path, &path)? {
+                return Ok(Found::One(Box::new(report)));
+            }
+        }
+        Ok(Found::None)
+    }
+
+    /// Ids of live reports that start with `prefix`, sorted.
+    fn ids_starting(&self, prefix: &str) -> Result<Vec<String>> {
         store::reading(&self.handle.dir, || {
             let f = &self.handle.fields;
             let searcher = self.reader.searcher();
-            let query = TermQuery::new(Term::from_field_text(f.id, id.trim()), IndexRecordOption::Basic);
+            let mut candidates = std::collections::BTreeSet::new();
+            for segment in searcher.segment_readers() {
+                let inverted = segment.inverted_index(f.id)?;
+                let mut terms = inverted.terms().range().ge(prefix.as_bytes()).into_stream()?;
+                while terms.advance() && terms.key().starts_with(prefix.as_bytes()) {
+                    candidates.insert(String::from_utf8_lossy(terms.key()).into_owned());
+                }
+            }
+            // The term dictionary keeps the ids of replaced reports too.
+            let mut live = Vec::new();
+            for id in candidates {
+                let query = BooleanQuery::new(vec![
+                    (Occur::Must, Box::new(f.every_report()) as Box<dyn Query>),
+                    (Occur::Must, Box::new(TermQuery::new(Term::from_field_text(f.id, &id), IndexRecordOption::Basic))),
+                ]);
+                if searcher.search(&query, &Count)? > 0 {
+                    live.push(id);
+                }
+            }
+            Ok(live)
+        })
+    }
+
+    /// The report with this id, if the index holds it.
+    pub fn report(&self, id: &str) -> Result<Option<Report>> {
+        self.report_where(self.handle.fields.id, id.trim())
+    }
+
+    /// The report whose raw text field `field` is `value`.
+    fn report_where(&self, field: tantivy::schema::Field, value: &str) -> Result<Option<Report>> {
+        store::reading(&self.handle.dir, || {
+            let f = &self.handle.fields;
+            let searcher = self.reader.searcher();
+            let query = BooleanQuery::new(vec![
+                (Occur::Must, Box::new(f.every_report()) as Box<dyn Query>),
+                (Occur::Must, Box::new(TermQuery::new(Term::from_field_text(field, value), IndexRecordOption::Basic))),
+            ]);
             let Some((_, address)) = searcher.search(&query, &TopDocs::with_limit(1).order_by_score())?.pop() else {
                 return Ok(None);
             };
