@@ -661,3 +661,23 @@ fn occurrences_need_text_and_long_needs_csv() {
         assert!(String::from_utf8_lossy(&out.stderr).contains(says), "{args:?}");
     }
 }
+
+#[test]
+fn each_hit_counts_its_terms_as_a_brute_force_does() {
+    let s = synth();
+    let by_file: HashMap<&str, &SynthReport> = s.reports.iter().map(|r| (r.file.as_str(), r)).collect();
+    for words in [&["枫桥经验"][..], &["法治", "法治政府"], &["行政执法三项制度", "公职律师"]] {
+        let query = words.join(" ");
+        let (_, answer) = search_json(&s.index, &[&query, "--all"]);
+        let hits = answer["hits"].as_array().unwrap();
+        assert!(!hits.is_empty(), "{query}");
+        for hit in hits {
+            let file = std::path::Path::new(hit["path"].as_str().unwrap()).file_name().unwrap().to_str().unwrap();
+            let text = grep_form(&by_file[file].text);
+            for w in words {
+                let want = text.matches(&grep_form(w)).count() as u64;
+                assert_eq!(hit["occurrences"][*w].as_u64(), Some(want), "{file}: {w}");
+            }
+        }
+    }
+}

@@ -263,7 +263,10 @@ mod tests {
         let mut m = Metadata::default();
         assert!(m.set_value("year", serde_json::json!(2023)));
         assert!(m.set_value("province", serde_json::json!("浙江省")));
-        assert!(!m.set_value("year", serde_json::json!("2023")));
+        // A year written as text is a year; words are not.
+        assert!(m.set_value("year", serde_json::json!("2022年")) && m.year == Some(2022));
+        assert!(!m.set_value("year", serde_json::json!("去年")));
+        assert!(m.set_value("year", serde_json::json!("2023")));
         assert!(!m.set_value("colour", serde_json::json!("red")));
         assert_eq!((m.year, m.province.as_deref()), (Some(2023), Some("浙江省")));
     }

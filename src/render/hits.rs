@@ -28,6 +28,7 @@ pub const FIELDS: &[&str] = &[
     "snippet",
     // Added after the others: scripts that read columns by position keep working.
     "type",
+    "occurrences",
     "snippets",
 ];
 
@@ -93,6 +94,10 @@ pub fn csv(r: &SearchResponse, offset: usize, fields: &[String]) -> String {
                         .filter_map(|s| s.as_str().or_else(|| s["text"].as_str()))
                         .collect::<Vec<_>>()
                         .join(if *f == "duplicates" { ";" } else { " … " }),
+                    // Occurrences: 枫桥经验=2;调解=5.
+                    Some(Value::Object(counts)) => {
+                        counts.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(";")
+                    }
                     Some(other) => other.to_string(),
                 })
                 .collect()

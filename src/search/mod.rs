@@ -130,6 +130,8 @@ pub struct Hit {
     pub duplicates: Vec<String>,
     /// BM25 relevance; `None` when the query has no text (filters alone rank nothing).
     pub score: Option<f32>,
+    /// How many times each term occurs in the report (see [`occurrences`]).
+    pub occurrences: BTreeMap<String, u64>,
     pub snippets: Vec<Snippet>,
 }
 
@@ -381,6 +383,7 @@ impl Engine {
             year: doc.get_first(f.year).and_then(|v| v.as_i64()),
             publish_date: text(f.publish_date),
             score,
+            occurrences: occurrences::per_term(&highlighter.keys, text(f.title).as_deref(), &body),
             snippets: highlighter.snippets(
                 &body,
                 &snippet::Folding::decode(text(f.folds).as_deref()),

@@ -7,13 +7,26 @@
 //! `str.count` and `grep -o` do; the terms' counts add up, so in
 //! `法治 法治政府` an occurrence of 法治政府 counts once for each term.
 
+use std::collections::BTreeMap;
+
 use crate::analyze::{compact, normalize};
 
 /// Occurrences of `keys` (normalized, compact) in one report.
 pub fn in_report(keys: &[String], title: Option<&str>, body: &str) -> u64 {
+    per_term(keys, title, body).values().sum()
+}
+
+/// Each key's occurrences in one report.
+pub fn per_term(keys: &[String], title: Option<&str>, body: &str) -> BTreeMap<String, u64> {
+    if keys.is_empty() {
+        return BTreeMap::new();
+    }
     let body = compact(&normalize(body));
     let title = title.map(|t| compact(&normalize(t))).filter(|t| !t.is_empty() && !body.contains(t.as_str()));
-    keys.iter().filter(|k| !k.is_empty()).map(|k| count(&body, k) + title.as_deref().map_or(0, |t| count(t, k))).sum()
+    keys.iter()
+        .filter(|k| !k.is_empty())
+        .map(|k| (k.clone(), count(&body, k) + title.as_deref().map_or(0, |t| count(t, k))))
+        .collect()
 }
 
 fn count(text: &str, key: &str) -> u64 {

@@ -28,16 +28,18 @@ pub struct Snippet {
 /// The keys of one query, compiled once for all its hits.
 pub struct Highlighter {
     automaton: Option<AhoCorasick>,
+    /// The keys, for counting their occurrences.
+    pub keys: Vec<String>,
 }
 
 impl Highlighter {
     /// Keys are normalized and compact (what the query matched).
     pub fn new(keys: &[String]) -> Highlighter {
-        let keys: Vec<&String> = keys.iter().filter(|k| !k.is_empty()).collect();
+        let keys: Vec<String> = keys.iter().filter(|k| !k.is_empty()).cloned().collect();
         let automaton = (!keys.is_empty())
-            .then(|| AhoCorasick::builder().match_kind(MatchKind::LeftmostLongest).build(keys).ok())
+            .then(|| AhoCorasick::builder().match_kind(MatchKind::LeftmostLongest).build(&keys).ok())
             .flatten();
-        Highlighter { automaton }
+        Highlighter { automaton, keys }
     }
 
     /// Up to `max` snippets of `text`, best sentences first chosen, then
