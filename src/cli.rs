@@ -80,8 +80,8 @@ pub struct ShowArgs {
     #[command(flatten)]
     pub location: IndexLocation,
     /// 输出格式
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    pub format: Format,
+    #[arg(long, value_enum, default_value_t = RecordFormat::Text)]
+    pub format: RecordFormat,
 }
 
 #[derive(Args, Debug)]
@@ -89,8 +89,8 @@ pub struct StatsArgs {
     #[command(flatten)]
     pub location: IndexLocation,
     /// 输出格式
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    pub format: Format,
+    #[arg(long, value_enum, default_value_t = RecordFormat::Text)]
+    pub format: RecordFormat,
 }
 
 #[derive(Args, Debug)]
@@ -344,6 +344,13 @@ pub enum Format {
     Json,
     Jsonl,
     Csv,
+}
+
+/// What `show` and `stats` can print: one record, for a person or as JSON.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum RecordFormat {
+    Text,
+    Json,
 }
 
 fn parse_pivot(s: &str) -> Result<(Dim, Dim), String> {

@@ -560,4 +560,12 @@ fn show_takes_an_id_prefix_or_a_path_and_an_ambiguous_prefix_lists_its_reports()
     // Too short, or nothing by that name.
     assert_eq!(show(&id[..5]).status.code(), Some(2));
     assert_eq!(show("no/such/report.txt").status.code(), Some(1));
+    // Text shows every field, the type too; a format show cannot print is refused.
+    let out = fazhi().args(["show", id, "--index"]).arg(&index).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains(&format!("类型：{}", report["type"].as_str().unwrap())), "{text}");
+    for format in ["csv", "jsonl"] {
+        let out = fazhi().args(["show", id, "--format", format, "--index"]).arg(&index).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{format}");
+    }
 }

@@ -3,7 +3,7 @@
 use anyhow::Result;
 
 use super::{index_dir, FOUND, NOT_FOUND};
-use fazhi::cli::{Cli, CompletionsArgs, Format, ShowArgs, StatsArgs};
+use fazhi::cli::{Cli, CompletionsArgs, RecordFormat, ShowArgs, StatsArgs};
 use fazhi::render;
 use fazhi::search::lookup::{Found, MIN_PREFIX};
 use fazhi::search::Engine;
@@ -28,8 +28,8 @@ pub fn show(args: ShowArgs) -> Result<u8> {
         }
     };
     let out = match args.format {
-        Format::Json | Format::Jsonl => serde_json::to_string(&report)? + "\n",
-        Format::Text | Format::Csv => render::report::show(&report),
+        RecordFormat::Json => serde_json::to_string(&report)? + "\n",
+        RecordFormat::Text => render::report::show(&report),
     };
     render::emit(out.as_bytes())?;
     Ok(FOUND)
@@ -39,8 +39,8 @@ pub fn stats(args: StatsArgs) -> Result<u8> {
     let engine = Engine::open(&index_dir(&args.location)?)?;
     let stats = engine.stats()?;
     let out = match args.format {
-        Format::Json | Format::Jsonl => serde_json::to_string(&stats)? + "\n",
-        Format::Text | Format::Csv => render::report::stats(&stats),
+        RecordFormat::Json => serde_json::to_string(&stats)? + "\n",
+        RecordFormat::Text => render::report::stats(&stats),
     };
     render::emit(out.as_bytes())?;
     Ok(FOUND)

@@ -10,10 +10,11 @@ pub fn show(r: &Report) -> String {
     let h = &r.hit;
     let mut out = String::new();
     let year = h.year.map(|y| y.to_string());
-    let rows: [(&str, &str, &Option<String>); 12] = [
+    let rows: [(&str, &str, &Option<String>); 13] = [
         ("ID", "id", &Some(h.id.clone())),
         ("文件", "path", &Some(h.path.clone())),
         ("标题", "title", &h.title),
+        ("类型", "type", &h.doc_type),
         ("单位", "unit", &h.unit),
         ("单位类型", "unit_type", &h.unit_type),
         ("级别", "level", &h.level),
