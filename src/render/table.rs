@@ -37,85 +37,78 @@ fn share_table(p: &Pivot, all: &Pivot) -> Vec<Vec<Option<f64>>> {
     rows
 }
 
+/// How a pivot is laid out for people or for spreadsheets.
+struct PivotStyle {
+    /// The top-left cell.
+    corner: fn(&Pivot) -> String,
+    /// A row or column value (unknown included).
+    key: fn(&Key) -> String,
+    /// The label of the totals row and column.
+    total: &'static str,
+    /// A share, or none where a cell holds no report at all.
+    share: fn(Option<f64>) -> String,
+}
+
+/// Chinese labels, 未知 for unknown, shares as percentages (— for none).
+const FOR_PEOPLE: PivotStyle = PivotStyle {
+    corner: |p| format!("{}＼{}", p.rows.label(), p.columns.label()),
+    key: shown,
+    total: "合计",
+    share: |x| x.map_or("—".to_string(), |x| format!("{:.1}%", x * 100.0)),
+};
+
+/// JSON's names, unknown as empty, shares as fractions (0.125; empty for none).
+const FOR_SPREADSHEETS: PivotStyle = PivotStyle {
+    corner: |p| p.rows.name().to_string(),
+    key: |k| k.clone().unwrap_or_default(),
+    total: "total",
+    share: |x| x.map_or(String::new(), |x| x.to_string()),
+};
+
 impl Table {
     pub fn from_pivot(p: &Pivot) -> Table {
-        if let Some(occurrences) = &p.occurrences {
-            return Table::from_pivot_counts(occurrences);
-        }
-        let mut t = Table::from_pivot_counts(p);
-        if let Some(all) = &p.all {
-            // Shares for people: percentages, — where a cell holds no report at all.
-            let percent = |x: Option<f64>| x.map_or("—".to_string(), |x| format!("{:.1}%", x * 100.0));
-            let shares = share_table(p, all);
-            for (row, shares) in t.rows.iter_mut().zip(shares) {
-                for (cell, share) in row.iter_mut().skip(1).zip(shares) {
-                    *cell = percent(share);
-                }
-            }
-        }
-        t
-    }
-
-    fn from_pivot_counts(p: &Pivot) -> Table {
-        let mut header = vec![format!("{}＼{}", p.rows.label(), p.columns.label())];
-        header.extend(p.column_values.iter().map(shown));
-        header.push("合计".into());
-        let mut rows: Vec<Vec<String>> = p
-            .row_values
-            .iter()
-            .zip(&p.cells)
-            .zip(&p.row_totals)
-            .map(|((r, cells), total)| {
-                let mut row = vec![shown(r)];
-                row.extend(cells.iter().map(u64::to_string));
-                row.push(total.to_string());
-                row
-            })
-            .collect();
-        let mut totals = vec!["合计".to_string()];
-        totals.extend(p.column_totals.iter().map(u64::to_string));
-        totals.push(p.total.to_string());
-        rows.push(totals);
-        Table { header, rows }
+        Table::pivot_with(p, &FOR_PEOPLE)
     }
 
     /// A pivot for a spreadsheet: headers in JSON's words (the row
     /// dimension's name, the column values, `total`), unknown as empty.
     pub fn pivot_csv(p: &Pivot) -> Table {
+        Table::pivot_with(p, &FOR_SPREADSHEETS)
+    }
+
+    /// The table of a pivot's measure: its occurrences, its shares, or its counts.
+    fn pivot_with(p: &Pivot, style: &PivotStyle) -> Table {
         if let Some(occurrences) = &p.occurrences {
-            return Table::pivot_csv_counts(occurrences);
+            return Table::pivot_counts(occurrences, style);
         }
-        let mut t = Table::pivot_csv_counts(p);
+        let mut t = Table::pivot_counts(p, style);
         if let Some(all) = &p.all {
-            // Shares as fractions (0.125), empty where a cell holds no report at all.
-            let fraction = |x: Option<f64>| x.map_or(String::new(), |x| x.to_string());
             for (row, shares) in t.rows.iter_mut().zip(share_table(p, all)) {
                 for (cell, share) in row.iter_mut().skip(1).zip(shares) {
-                    *cell = fraction(share);
+                    *cell = (style.share)(share);
                 }
             }
         }
         t
     }
 
-    fn pivot_csv_counts(p: &Pivot) -> Table {
-        let value = |k: &Key| k.clone().unwrap_or_default();
-        let mut header = vec![p.rows.name().to_string()];
-        header.extend(p.column_values.iter().map(value));
-        header.push("total".into());
+    fn pivot_counts(p: &Pivot, style: &PivotStyle) -> Table {
+        let mut header = vec![(style.corner)(p)];
+        header.extend(p.column_values.iter().map(style.key));
+        header.push(style.total.into());
         let mut rows: Vec<Vec<String>> = p
             .row_values
             .iter()
             .zip(&p.cells)
             .zip(&p.row_totals)
             .map(|((r, cells), total)| {
-                let mut row = vec![value(r)];
+                let mut row = vec![(style.key)(r)];
                 row.extend(cells.iter().map(u64::to_string));
                 row.push(total.to_string());
                 row
             })
             .collect();
-        let mut totals = vec!["total".to_string()];
+        let mut totals = vec![style.total.to_string()];
         totals.extend(p.column_totals.iter().map(u64::to_string));
         totals.push(p.total.to_string());
         rows.push(totals);
