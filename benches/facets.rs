@@ -33,12 +33,9 @@ fn main() {
         let start = Instant::now();
         let request = BuildRequest {
             paths: vec![root.join("docs")],
-            rebuild: false,
-            prune: false,
             progress: true,
             manifest: Some(manifest),
-            isolation: None,
-            demo: false,
+            ..Default::default()
         };
         build(&index, &request).expect("index");
         eprintln!("indexed in {:.1} s", start.elapsed().as_secs_f64());

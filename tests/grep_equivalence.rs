@@ -136,15 +136,7 @@ fn random_substrings_match_exactly() {
 
     let corpus = grep_corpus();
     let dir = scratch("random-substrings").join("index");
-    let request = BuildRequest {
-        paths: vec![bundled_corpus()],
-        rebuild: false,
-        prune: false,
-        progress: false,
-        manifest: None,
-        isolation: None,
-        demo: false,
-    };
+    let request = BuildRequest { paths: vec![bundled_corpus()], ..Default::default() };
     build(&dir, &request).unwrap();
     let engine = Engine::open(&dir).unwrap();
     let texts: Vec<Vec<char>> = corpus.values().map(|t| t.chars().collect()).collect();

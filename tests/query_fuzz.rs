@@ -16,19 +16,7 @@ fn engine() -> &'static Engine {
     static ENGINE: OnceLock<Engine> = OnceLock::new();
     ENGINE.get_or_init(|| {
         let dir: PathBuf = scratch("fuzz-index").join("index");
-        build(
-            &dir,
-            &BuildRequest {
-                paths: vec![bundled_corpus()],
-                rebuild: false,
-                prune: false,
-                progress: false,
-                manifest: None,
-                isolation: None,
-                demo: false,
-            },
-        )
-        .unwrap();
+        build(&dir, &BuildRequest { paths: vec![bundled_corpus()], ..Default::default() }).unwrap();
         Engine::open(&dir).unwrap()
     })
 }

@@ -55,6 +55,9 @@ const MEMORY_PER_THREAD: usize = 96 << 20;
 /// Files read and extracted in parallel before they are handed on.
 const WINDOW: usize = 64;
 
+/// What to index and how. The default reads nothing in-process with no
+/// progress: callers name the paths and what they change.
+#[derive(Default)]
 pub struct BuildRequest {
     pub paths: Vec<PathBuf>,
     pub rebuild: bool,

@@ -24,7 +24,11 @@ pub fn scratch(name: &str) -> PathBuf {
 /// The binary with a clean environment: no index override, no colour
 /// settings, and a private data dir so the default index is never the user's.
 pub fn fazhi() -> Command {
-    let mut cmd = Command::cargo_bin("fazhi").unwrap();
+    Command::from_std(clean_env(std::process::Command::new(assert_cmd::cargo::cargo_bin("fazhi"))))
+}
+
+/// [`fazhi`]'s environment on any command that runs the binary.
+fn clean_env(mut cmd: std::process::Command) -> std::process::Command {
     let home = Path::new(env!("CARGO_TARGET_TMPDIR")).join("home");
     cmd.env_remove("FAZHI_INDEX")
         .env_remove("NO_COLOR")
@@ -40,20 +44,13 @@ pub fn fazhi() -> Command {
 pub fn fazhi_within(address_space: u64) -> std::process::Command {
     let bin = assert_cmd::cargo::cargo_bin("fazhi");
     let prlimit = Path::new("/usr/bin/prlimit");
-    let mut cmd = if prlimit.exists() {
+    clean_env(if prlimit.exists() {
         let mut cmd = std::process::Command::new(prlimit);
         cmd.arg(format!("--as={address_space}")).arg(bin);
         cmd
     } else {
         std::process::Command::new(bin)
-    };
-    let home = Path::new(env!("CARGO_TARGET_TMPDIR")).join("home");
-    cmd.env_remove("FAZHI_INDEX")
-        .env_remove("NO_COLOR")
-        .env_remove("CLICOLOR_FORCE")
-        .env("XDG_DATA_HOME", home.join("data"))
-        .env("HOME", home);
-    cmd
+    })
 }
 
 /// An index of the bundled corpus, built once per test binary.
