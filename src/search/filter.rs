@@ -110,6 +110,22 @@ pub struct Resolved {
     pub level_root: Vec<String>,
 }
 
+impl Resolved {
+    /// A filter on facet `field`: any of `paths`, or (with `unknown`, the
+    /// values the field can hold) a report with none of them; echoed as
+    /// the paths and 未知.
+    fn facet(&mut self, name: &str, field: Field, paths: &[Vec<String>], unknown: Option<&[Vec<String>]>, f: &Fields) {
+        let mut echo: Vec<String> = paths.iter().map(|p| p.join("/")).collect();
+        let mut clauses = vec![any_facet(field, paths)];
+        if let Some(held) = unknown {
+            echo.push("未知".into());
+            clauses.push(lacking(field, held, f));
+        }
+        self.echo.insert(name.into(), echo);
+        self.clauses.push(either(clauses));
+    }
+}
+
 pub fn resolve(spec: &FilterSpec, catalog: &Catalog, f: &Fields) -> Result<Resolved> {
     let mut r = Resolved::default();
     let mut region_paths: Vec<Vec<String>> = Vec::new();
@@ -126,14 +142,7 @@ pub fn resolve(spec: &FilterSpec, catalog: &Catalog, f: &Fields) -> Result<Resol
         }
     }
     if !spec.regions.is_empty() {
-        let mut echo: Vec<String> = region_paths.iter().map(|p| p.join("/")).collect();
-        let mut clauses = vec![any_facet(f.region, &region_paths)];
-        if region_unknown {
-            echo.push("未知".into());
-            clauses.push(lacking(f.region, &catalog.regions, f));
-        }
-        r.echo.insert("region".into(), echo);
-        r.clauses.push(either(clauses));
+        r.facet("region", f.region, &region_paths, region_unknown.then_some(catalog.regions.as_slice()), f);
         if let ([only], false) = (region_paths.as_slice(), region_unknown) {
             r.region_root = only.clone();
         }
@@ -174,15 +183,9 @@ pub fn resolve(spec: &FilterSpec, catalog: &Catalog, f: &Fields) -> Result<Resol
                 None => bail!("未知的报告类型“{}”；可用：{}、unknown", input.trim(), TYPES.join("、")),
             }
         }
-        let mut echo: Vec<String> = kinds.iter().map(|k| k[0].clone()).collect();
-        let mut clauses = vec![any_facet(f.type_facet, &kinds)];
-        if spec.types.iter().any(|t| is_unknown(t)) {
-            echo.push("未知".into());
-            let every: Vec<Vec<String>> = TYPES.iter().map(|t| vec![t.to_string()]).collect();
-            clauses.push(lacking(f.type_facet, &every, f));
-        }
-        r.echo.insert("type".into(), echo);
-        r.clauses.push(either(clauses));
+        let every: Vec<Vec<String>> = TYPES.iter().map(|t| vec![t.to_string()]).collect();
+        let unknown = spec.types.iter().any(|t| is_unknown(t));
+        r.facet("type", f.type_facet, &kinds, unknown.then_some(every.as_slice()), f);
     }
     if let Some(least) = spec.min_confidence {
         // Stored in thousandths, as the index keeps it.
@@ -209,17 +212,10 @@ pub fn resolve(spec: &FilterSpec, catalog: &Catalog, f: &Fields) -> Result<Resol
                 bail!("未知的级别或单位类型“{input}”；可用：乡镇 乡镇级 县级 地市级 省级 {}", UNIT_TYPES.join(" "));
             }
         }
-        let mut echo: Vec<String> = paths.iter().map(|p| p.join("/")).collect();
-        let mut clauses = vec![any_facet(f.level_facet, &paths)];
-        if level_unknown {
-            echo.push("未知".into());
-            clauses.push(lacking(f.level_facet, &catalog.levels, f));
-        }
-        r.echo.insert("level".into(), echo);
+        r.facet("level", f.level_facet, &paths, level_unknown.then_some(catalog.levels.as_slice()), f);
         if let ([only], false) = (paths.as_slice(), level_unknown) {
             r.level_root = only.clone();
         }
-        r.clauses.push(either(clauses));
     }
     Ok(r)
 }
