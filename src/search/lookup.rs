@@ -106,11 +106,7 @@ impl Engine {
             // The term dictionary keeps the ids of replaced reports too.
             let mut live = Vec::new();
             for id in candidates {
-                let query = BooleanQuery::new(vec![
-                    (Occur::Must, Box::new(f.every_report()) as Box<dyn Query>),
-                    (Occur::Must, Box::new(TermQuery::new(Term::from_field_text(f.id, &id), IndexRecordOption::Basic))),
-                ]);
-                if searcher.search(&query, &Count)? > 0 {
+                if searcher.search(&report_with(f, f.id, &id), &Count)? > 0 {
                     live.push(id);
                 }
             }
@@ -128,10 +124,7 @@ impl Engine {
         store::reading(&self.handle.dir, || {
             let f = &self.handle.fields;
             let searcher = self.reader.searcher();
-            let query = BooleanQuery::new(vec![
-                (Occur::Must, Box::new(f.every_report()) as Box<dyn Query>),
-                (Occur::Must, Box::new(TermQuery::new(Term::from_field_text(field, value), IndexRecordOption::Basic))),
-            ]);
+            let query = report_with(f, field, value);
             let Some((_, address)) = searcher.search(&query, &TopDocs::with_limit(1).order_by_score())?.pop() else {
                 return Ok(None);
             };
@@ -174,6 +167,14 @@ impl Engine {
             })
         })
     }
+}
+
+/// Reports (not reposts) whose raw text field `field` is `value`.
+fn report_with(f: &crate::index::Fields, field: tantivy::schema::Field, value: &str) -> BooleanQuery {
+    BooleanQuery::new(vec![
+        (Occur::Must, Box::new(f.every_report()) as Box<dyn Query>),
+        (Occur::Must, Box::new(TermQuery::new(Term::from_field_text(field, value), IndexRecordOption::Basic))),
+    ])
 }
 
 fn dir_size(dir: &Path) -> u64 {

@@ -218,6 +218,10 @@ impl Engine {
         });
 
         let mut plan = plan::exact(&parsed, f, ranking, &resolved.clauses);
+        // Refused before any search: nothing to count.
+        if request.measure == Measure::Occurrences && plan.highlight.is_empty() {
+            anyhow::bail!("--measure occurrences 要数检索词出现的次数，但这个查询没有检索词（只有筛选条件）");
+        }
         let mut match_mode = MatchMode::Exact;
         let mut found = self.collect(plan.query.as_ref(), request, counter.as_ref()).context("检索失败")?;
         if found.total == 0 && request.loose {
@@ -248,9 +252,6 @@ impl Engine {
             }
             _ => None,
         };
-        if request.measure == Measure::Occurrences && plan.highlight.is_empty() {
-            anyhow::bail!("--measure occurrences 要数检索词出现的次数，但这个查询没有检索词（只有筛选条件）");
-        }
         // Occurrences: the same counts, each report weighing its number of occurrences.
         let occurrences = match &counter {
             Some(counter) if wants(Measure::Occurrences) && !plan.highlight.is_empty() => {
