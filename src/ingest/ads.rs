@@ -12,8 +12,10 @@
 
 use std::sync::LazyLock;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::AhoCorasick;
 use regex::Regex;
+
+use super::phrase_file;
 
 /// A line scoring this much or more is an ad ...
 pub const THRESHOLD: f32 = 4.0;
@@ -36,35 +38,18 @@ struct Cues {
 
 static CUES: LazyLock<Cues> = LazyLock::new(|| {
     let text = include_str!("../../index-schema/ad-cues.txt");
-    let mut lists: Vec<(Class, Vec<&str>, Vec<f32>)> = Vec::new();
-    for line in text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')) {
-        let class = match line {
-            "[offer]" => Some(Class::Offer),
-            "[contact]" => Some(Class::Manner),
-            "[report]" => Some(Class::Report),
-            _ => None,
-        };
-        if let Some(class) = class {
-            lists.push((class, Vec::new(), Vec::new()));
-            continue;
-        }
-        let (Some((phrase, weight)), Some(list)) = (line.rsplit_once(char::is_whitespace), lists.last_mut()) else {
-            continue;
-        };
-        if let Ok(w) = weight.parse::<f32>() {
-            list.1.push(phrase.trim());
-            list.2.push(w);
-        }
-    }
-    let phrases = lists
+    let phrases = [("offer", Class::Offer), ("contact", Class::Manner), ("report", Class::Report)]
         .into_iter()
-        .map(|(class, phrases, weights)| {
-            let ac = AhoCorasickBuilder::new()
-                .ascii_case_insensitive(true)
-                .match_kind(MatchKind::LeftmostLongest)
-                .build(&phrases)
-                .expect("cue list builds");
-            (class, ac, weights)
+        .map(|(section, class)| {
+            // `phrase weight`; a line without a weight is no cue.
+            let (phrases, weights): (Vec<&str>, Vec<f32>) = phrase_file::section(text, section)
+                .into_iter()
+                .filter_map(|line| {
+                    let (phrase, weight) = line.rsplit_once(char::is_whitespace)?;
+                    Some((phrase.trim(), weight.parse::<f32>().ok()?))
+                })
+                .unzip();
+            (class, phrase_file::automaton(&phrases), weights)
         })
         .collect();
     Cues { phrases }

@@ -15,8 +15,10 @@
 use std::borrow::Cow;
 use std::sync::LazyLock;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::AhoCorasick;
 use regex::Regex;
+
+use super::phrase_file;
 
 /// Why a line was dropped (for measuring the cleaner, see examples/chrome_check.rs).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -58,28 +60,8 @@ struct Lists {
 
 static LISTS: LazyLock<Lists> = LazyLock::new(|| {
     let text = include_str!("../../index-schema/page-chrome.txt");
-    let mut sections: [Vec<&str>; 3] = Default::default();
-    let mut current = None;
-    for line in text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')) {
-        match line {
-            "[chrome]" => current = Some(0),
-            "[footer]" => current = Some(1),
-            "[spam]" => current = Some(2),
-            phrase => {
-                if let Some(i) = current {
-                    sections[i].push(phrase);
-                }
-            }
-        }
-    }
-    let build = |phrases: &[&str]| {
-        AhoCorasickBuilder::new()
-            .ascii_case_insensitive(true)
-            .match_kind(MatchKind::LeftmostLongest)
-            .build(phrases)
-            .expect("phrase list builds")
-    };
-    Lists { chrome: build(&sections[0]), footer: build(&sections[1]), spam: build(&sections[2]) }
+    let list = |name| phrase_file::automaton(&phrase_file::section(text, name));
+    Lists { chrome: list("chrome"), footer: list("footer"), spam: list("spam") }
 });
 
 /// 【字体：大 中 小】, 字号：默认 …

@@ -12,6 +12,7 @@ pub mod html;
 mod html_tree;
 pub mod jsonl;
 pub mod pdf;
+mod phrase_file;
 pub mod pool;
 pub mod walk;
 pub mod worker;
