@@ -95,6 +95,17 @@ pub fn small_files_sound(handle: &IndexHandle, searcher: &Searcher) -> Result<()
                 }
             }
         }
+        // Once its files are sound: meta.json has no checksum, so its counts must agree with the
+        // segment's own (checksummed) files, or a flipped digit would drop
+        // deletions or misread every column.
+        let rows = segment.fast_fields().u64("check").map(|c| c.num_docs()).map_err(|e| damaged(&handle.dir, e))?;
+        let deletions_lost = segment.delete_opstamp().is_some() && !segment.has_deletes();
+        if rows != segment.max_doc() || deletions_lost {
+            return Err(damaged(
+                &handle.dir,
+                format!("{} 中第 {id} 段的文档数与其文件不符", shown(&handle.generation.join("meta.json"))),
+            ));
+        }
     }
     Ok(())
 }
