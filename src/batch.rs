@@ -37,6 +37,7 @@ pub const FIELDS: &[&str] = &[
     "measure",
     "min_confidence",
     "type",
+    "within",
 ];
 
 /// Lines answered between two writes: bounds memory on huge inputs.
@@ -242,6 +243,13 @@ fn request_from(o: &Map<String, Value>, mut r: SearchRequest) -> Result<SearchRe
         Some("share") => Measure::Share,
         Some("occurrences") => Measure::Occurrences,
         Some(other) => bail!("字段 measure 应是 reports、share 或 occurrences，而不是 {other}"),
+    };
+    r.within = match strings("within")?.first() {
+        None => None,
+        Some(w) => Some(
+            crate::analyze::units::Unit::parse(w)
+                .ok_or_else(|| anyhow!("字段 within 应是 sentence 或 paragraph，而不是 {w}"))?,
+        ),
     };
     r.pivot = match strings("pivot")?.first() {
         None => None,

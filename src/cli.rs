@@ -32,6 +32,8 @@ pub enum Command {
     Facets(FacetsArgs),
     /// 导出全部（或全部匹配的）报告及其元数据、置信度、来源网址、转载，可附全文；CSV 或 JSON Lines，逐篇写出
     Export(ExportArgs),
+    /// 索引行（concordance）：列出检索词在匹配报告中的每一处出现及其上下文，可按左右文排序，可导出 CSV
+    Kwic(KwicArgs),
     /// 批量检索：每行一个查询（文本或 JSON 对象），输出 JSON Lines
     Batch(BatchArgs),
     /// 显示一篇报告：元数据及其依据，然后是全文
@@ -70,6 +72,52 @@ pub struct BatchArgs {
     /// 每个查询都附上分面统计（行内 facets 优先）
     #[arg(long)]
     pub facets: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct KwicArgs {
+    /// 检索式（同 search）：列出其中每个检索词的每一处出现
+    #[arg(value_name = "QUERY", num_args = 1.., required = true)]
+    pub query: Vec<String>,
+    #[command(flatten)]
+    pub location: IndexLocation,
+    #[command(flatten)]
+    pub filters: FilterArgs,
+    /// 匹配处左右各取多少个字符的上下文（遇换行截止）
+    #[arg(long, default_value_t = 20, value_name = "N", value_parser = clap::value_parser!(u64).range(0..=1000))]
+    pub context: u64,
+    /// 排序：report（按报告，报告内按出现顺序）、left（按左文，从紧邻匹配处的字往左读）、right（按右文）
+    #[arg(long, value_enum, default_value_t = KwicSort::Report)]
+    pub sort: KwicSort,
+    /// 最多输出多少行
+    #[arg(short = 'n', long, default_value_t = 100, value_name = "N")]
+    pub limit: usize,
+    /// 输出全部行（--limit 不再起作用）
+    #[arg(long)]
+    pub all: bool,
+    /// 输出格式：text（匹配处对齐成一列）、csv、jsonl（每行一处）
+    #[arg(long, value_enum, default_value_t = KwicFormat::Text)]
+    pub format: KwicFormat,
+    /// CSV 开头写入 UTF-8 BOM，便于中文 Windows 上的 Excel 正确打开
+    #[arg(long)]
+    pub bom: bool,
+    /// 何时使用颜色（auto 遵循 NO_COLOR 与终端检测）
+    #[arg(long, value_enum, default_value_t = ColorWhen::Auto, value_name = "WHEN")]
+    pub color: ColorWhen,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum KwicSort {
+    Report,
+    Left,
+    Right,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum KwicFormat {
+    Text,
+    Csv,
+    Jsonl,
 }
 
 #[derive(Args, Debug)]
@@ -136,6 +184,9 @@ pub struct FilterArgs {
     /// 只保留地区、级别、年份的置信度都不低于此值（0–1）的报告；任一不明即为 0
     #[arg(long, value_name = "X", value_parser = parse_confidence)]
     pub min_confidence: Option<f32>,
+    /// 所有检索词须出现在同一句（sentence：以。！？；或换行断句）或同一段（paragraph：以换行分段）中；摘要与索引行只取这些句（段），分面统计只数这些报告。查询中也可写 within:sentence
+    #[arg(long, value_name = "UNIT", value_parser = parse_within)]
+    pub within: Option<crate::analyze::units::Unit>,
     /// 不解释查询中的年份、地名和 key:value，全部当作检索词
     #[arg(long)]
     pub literal: bool,
@@ -146,6 +197,10 @@ pub struct FilterArgs {
     /// Terms given as `-词` (rewritten from argv, see `exclusions_to_flags`).
     #[arg(long = "not", hide = true, value_name = "TERM")]
     pub not: Vec<String>,
+}
+
+fn parse_within(s: &str) -> Result<crate::analyze::units::Unit, String> {
+    crate::analyze::units::Unit::parse(s).ok_or_else(|| "只能是 sentence（同一句）或 paragraph（同一段）".to_string())
 }
 
 fn parse_confidence(s: &str) -> Result<f32, String> {

@@ -28,6 +28,7 @@ fn main() -> ExitCode {
         Command::Extract(args) => commands::extract::run(args),
         Command::Facets(args) => commands::search::facets(args),
         Command::Export(args) => commands::export::run(args),
+        Command::Kwic(args) => commands::kwic::run(args),
         Command::Batch(args) => commands::batch::run(args),
         Command::Show(args) => commands::info::show(args),
         Command::Stats(args) => commands::info::stats(args),

@@ -11,9 +11,12 @@
 //! - grams: overlapping character bigrams with punctuation and whitespace
 //!   removed, for exact matching (`index::terms::encode`).
 
+pub mod compacted;
 pub mod dictionary;
+pub mod folding;
 pub mod normalize;
 pub mod query_dict;
 pub mod tokenizers;
+pub mod units;
 
 pub use normalize::{compact, folds, is_word_char, normalize, normalize_char};

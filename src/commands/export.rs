@@ -19,6 +19,7 @@ pub fn run(args: ExportArgs) -> Result<u8> {
         filters: args.filters.spec(),
         literal: args.filters.literal,
         loose: args.filters.loose,
+        within: args.filters.within,
         ..SearchRequest::default()
     };
     let progress = indicatif::ProgressBar::new_spinner();

@@ -6,6 +6,7 @@ pub mod export;
 pub mod extract;
 pub mod index;
 pub mod info;
+pub mod kwic;
 pub mod search;
 pub mod verify;
 

@@ -30,6 +30,7 @@ pub fn run(args: SearchArgs) -> Result<u8> {
         sort: args.sort,
         loose: args.filters.loose || for_a_person,
         all_if_empty: args.all,
+        within: args.filters.within,
     };
     let response = engine.search(&request)?;
     say_if_loose(&response);
@@ -76,6 +77,7 @@ pub fn facets(args: FacetsArgs) -> Result<u8> {
         measure: args.measure,
         loose: args.filters.loose,
         all_if_empty: true,
+        within: args.filters.within,
         ..SearchRequest::default()
     };
     let response = engine.search(&request)?;

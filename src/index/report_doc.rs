@@ -9,11 +9,11 @@ use tantivy::TantivyDocument;
 
 use super::terms::encode;
 use super::Fields;
+use crate::analyze::folding::Folding;
 use crate::analyze::{compact, folds, is_word_char, normalize};
 use crate::extract::sidecar;
 use crate::extract::{self, Metadata};
 use crate::ingest::Hints;
-use crate::search::snippet::Folding;
 
 /// The `kind` of an indexed report.
 pub const REPORT: &str = "report";

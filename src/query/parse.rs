@@ -24,6 +24,7 @@ use regex::Regex;
 use std::sync::LazyLock;
 
 use super::filters::{FilterSpec, YearRange};
+use crate::analyze::units::Unit;
 use crate::analyze::{compact, normalize};
 use crate::gazetteer::upper;
 
@@ -47,6 +48,8 @@ pub struct ParsedQuery {
     pub filters: FilterSpec,
     /// How each word was read, in query order.
     pub readings: Vec<Reading>,
+    /// `within:sentence` or `within:paragraph`: the unit all terms must share.
+    pub within: Option<Unit>,
     /// Bare words that name a province or prefecture (the reading's index
     /// and the name): filters only if the index holds reports of that region.
     places: Vec<(usize, String)>,
@@ -70,6 +73,8 @@ pub enum ReadAs {
     Year,
     Level,
     Type,
+    /// `within:sentence|paragraph`.
+    Within,
 }
 
 impl ParsedQuery {
@@ -113,6 +118,12 @@ pub fn parse(query: &str, literal: bool) -> Result<ParsedQuery> {
         };
         let or_joined = std::mem::take(&mut pending_or);
         if !phrase && !negated && !literal {
+            if let Some(unit) = within(&text)? {
+                parsed.within = Some(unit);
+                parsed.readings.push(Reading { word: text, read_as: ReadAs::Within, value: unit.name().into() });
+                last_was_filter = true;
+                continue;
+            }
             if let Some(reading) = interpret(&text, &mut parsed.filters)? {
                 if reading.read_as == ReadAs::Region && !text.contains([':', '：']) {
                     parsed.places.push((parsed.readings.len(), reading.value.clone()));
@@ -215,6 +226,18 @@ impl ParsedQuery {
     }
 }
 
+/// `within:sentence` (or `within:句子`, `within:paragraph`, `within:段落`).
+fn within(word: &str) -> Result<Option<Unit>> {
+    let Some((key, value)) = word.split_once([':', '：']) else { return Ok(None) };
+    if key != "within" {
+        return Ok(None);
+    }
+    match Unit::parse(value) {
+        Some(unit) => Ok(Some(unit)),
+        None => bail!("within:{value} 无法理解：只能是 within:sentence（同一句）或 within:paragraph（同一段）"),
+    }
+}
+
 /// Adds `word` to the filters if it is one (a bare place word is kept for
 /// [`ParsedQuery::settle_places`] instead); `None` if it is text.
 fn interpret(word: &str, filters: &mut FilterSpec) -> Result<Option<Reading>> {
@@ -292,6 +315,19 @@ mod tests {
 
     fn parse(q: &str) -> Result<ParsedQuery> {
         super::parse(q, false)
+    }
+
+    #[test]
+    fn within_is_read_once_and_a_bad_unit_is_refused() {
+        let q = parse("枫桥经验 调解 within:sentence").unwrap();
+        assert_eq!(q.within, Some(Unit::Sentence));
+        assert_eq!(keys(&q.must), vec![vec!["枫桥经验"], vec!["调解"]]);
+        assert_eq!(q.readings.last().map(|r| r.read_as), Some(ReadAs::Within));
+        assert_eq!(parse("调解 within：段落").unwrap().within, Some(Unit::Paragraph));
+        assert!(parse("调解 within:page").is_err());
+        // Quoted, or literal, it is text.
+        assert_eq!(parse("\"within:sentence\"").unwrap().within, None);
+        assert_eq!(super::parse("within:sentence", true).unwrap().within, None);
     }
 
     #[test]

@@ -2,6 +2,7 @@
 
 pub mod hits;
 pub mod json;
+pub mod kwic;
 pub mod metadata;
 pub mod report;
 pub mod table;

@@ -17,6 +17,16 @@ const HIGHLIGHT: &str = "\x1b[1;31m";
 const RESET: &str = "\x1b[0m";
 
 impl Style {
+    /// A matched term: in colour, else as written (callers bracket it).
+    pub fn highlight(&self, text: &str) -> String {
+        self.paint(HIGHLIGHT, text)
+    }
+
+    /// Secondary text (sources, labels).
+    pub fn dim(&self, text: &str) -> String {
+        self.paint(DIM, text)
+    }
+
     fn paint(&self, code: &str, text: &str) -> String {
         if self.color {
             format!("{code}{text}{RESET}")
@@ -144,12 +154,17 @@ fn compact_buckets(buckets: &[Bucket]) -> String {
 /// `理解为：地区=宁波市；检索词=法治（原样检索请加 --literal）`, when some
 /// word of the query was read as a filter.
 pub fn interpretation(r: &SearchResponse) -> Option<String> {
+    interpretation_of(&r.interpretation)
+}
+
+/// [`interpretation`] of a query's readings.
+pub fn interpretation_of(readings: &[crate::query::parse::Reading]) -> Option<String> {
+    use crate::analyze::units::Unit;
     use crate::query::parse::ReadAs;
-    if r.interpretation.iter().all(|w| w.read_as == ReadAs::Text) {
+    if readings.iter().all(|w| w.read_as == ReadAs::Text) {
         return None;
     }
-    let parts: Vec<String> = r
-        .interpretation
+    let parts: Vec<String> = readings
         .iter()
         .map(|w| {
             let kind = match w.read_as {
@@ -159,8 +174,16 @@ pub fn interpretation(r: &SearchResponse) -> Option<String> {
                 ReadAs::Year => "年份",
                 ReadAs::Level => "级别",
                 ReadAs::Type => "类型",
+                ReadAs::Within => "范围",
             };
-            format!("{kind}={}", if w.read_as == ReadAs::Text { &w.word } else { &w.value })
+            match w.read_as {
+                ReadAs::Text => format!("{kind}={}", w.word),
+                ReadAs::Within => match Unit::parse(&w.value) {
+                    Some(unit) => format!("{kind}={}", unit.label()),
+                    None => format!("{kind}={}", w.value),
+                },
+                _ => format!("{kind}={}", w.value),
+            }
         })
         .collect();
     Some(format!("理解为：{}（原样检索请加 --literal）", parts.join("；")))
@@ -180,15 +203,17 @@ pub fn filters_label(r: &SearchResponse) -> String {
             other => other,
         }
     }
-    r.filters
+    let mut parts: Vec<String> = r
+        .filters
         .iter()
         .filter(|(_, v)| !v.is_empty())
         .map(|(k, v)| {
             let v = if k == "unknown_year" { "保留".to_string() } else { v.join(" 或 ") };
             format!("{}={}", names(k), v)
         })
-        .collect::<Vec<_>>()
-        .join("，")
+        .collect();
+    parts.extend(r.within.map(|u| format!("检索词在{}中", u.label())));
+    parts.join("，")
 }
 
 fn closing(r: &SearchResponse, offset: usize) -> String {

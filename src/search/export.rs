@@ -49,9 +49,10 @@ impl Engine {
             let (f, ranking) = (&self.handle.fields, &self.handle.ranking);
             let (parsed, resolved) = self.understand(request, parsed)?;
             let searcher = self.reader.searcher();
-            let mut plan = plan::exact(&parsed, f, ranking, &resolved.clauses);
+            let within = parsed.within.or(request.within);
+            let (mut plan, _) = self.exact_plan(&searcher, &parsed, &resolved, within)?;
             let mut match_mode = MatchMode::Exact;
-            if request.loose && searcher.search(plan.query.as_ref(), &Count)? == 0 {
+            if request.loose && within.is_none() && searcher.search(plan.query.as_ref(), &Count)? == 0 {
                 if let Some(loose) = plan::loose(&parsed, f, ranking, &resolved.clauses) {
                     plan = loose;
                     match_mode = MatchMode::Loose;

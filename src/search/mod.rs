@@ -4,6 +4,7 @@
 pub mod counts;
 pub mod export;
 pub mod filter;
+pub mod kwic;
 pub mod live_stats;
 pub mod lookup;
 pub mod occurrences;
@@ -17,10 +18,14 @@ use std::time::Instant;
 use anyhow::{Context, Result};
 use serde::Serialize;
 use tantivy::collector::{Count, DocSetCollector, TopDocs};
-use tantivy::query::{EnableScoring, Query, TermQuery, Weight};
+use tantivy::index::SegmentId;
+use tantivy::query::doc_predicate_query::{DocPredicateQuery, FunctionPredicate};
+use tantivy::query::{BooleanQuery, ConstScoreQuery, EnableScoring, Occur, Query, TermQuery, Weight};
 use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::{DocAddress, Order, Searcher, TantivyDocument, Term};
 
+use crate::analyze::folding::Folding;
+use crate::analyze::units::Unit;
 use crate::index::doc_check;
 use crate::index::store::{self, Reader};
 use crate::index::IndexHandle;
@@ -29,6 +34,7 @@ use crate::query::{self, plan, ParsedQuery};
 use counts::{Counter, Dim, FacetCounts, Measure, Pivot, Tally};
 use filter::Catalog;
 use live_stats::LiveTotals;
+use occurrences::{Report, Terms};
 use snippet::Snippet;
 
 /// Snippets shown per hit.
@@ -62,6 +68,9 @@ pub struct SearchRequest {
     /// An empty query (no words, no filters) matches every report instead
     /// of being an error (`fazhi facets` with no arguments).
     pub all_if_empty: bool,
+    /// `--within`: every term in one sentence or paragraph (the query's
+    /// `within:` wins). Exact matching only.
+    pub within: Option<Unit>,
 }
 
 /// Order of the hits.
@@ -93,6 +102,9 @@ pub struct SearchResponse {
     pub filters: BTreeMap<String, Vec<String>>,
     #[serde(rename = "match")]
     pub match_mode: MatchMode,
+    /// With `--within`: the unit (sentence, paragraph) every term shared.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub within: Option<Unit>,
     /// What was highlighted: the normalized terms (or, for a loose match, words).
     pub terms: Vec<String>,
     pub total: usize,
@@ -217,23 +229,26 @@ impl Engine {
             weights: None,
         });
 
-        let mut plan = plan::exact(&parsed, f, ranking, &resolved.clauses);
+        let searcher = self.reader.searcher();
+        let within = parsed.within.or(request.within);
         // Refused before any search: nothing to count.
-        if request.measure == Measure::Occurrences && plan.highlight.is_empty() {
+        if request.measure == Measure::Occurrences && parsed.must.is_empty() {
             anyhow::bail!("--measure occurrences 要数检索词出现的次数，但这个查询没有检索词（只有筛选条件）");
         }
+        let (mut plan, mut terms) = self.exact_plan(&searcher, &parsed, &resolved, within)?;
         let mut match_mode = MatchMode::Exact;
         let mut found = self.collect(plan.query.as_ref(), request, counter.as_ref()).context("检索失败")?;
-        if found.total == 0 && request.loose {
+        // Terms in one sentence are terms exactly: no looser fallback.
+        if found.total == 0 && request.loose && within.is_none() {
             if let Some(loose) = plan::loose(&parsed, f, ranking, &resolved.clauses) {
                 found = self.collect(loose.query.as_ref(), request, counter.as_ref()).context("检索失败")?;
+                terms = Terms::new(&loose.highlight, None);
                 plan = loose;
                 match_mode = MatchMode::Loose;
             }
         }
-        let searcher = self.reader.searcher();
         let mut hits = Vec::with_capacity(found.top.len());
-        let highlighter = snippet::Highlighter::new(&plan.highlight);
+        let highlighter = snippet::Highlighter::with_terms(terms);
         // Filters alone rank nothing: every kept report would score the same.
         let ranked = !parsed.must.is_empty();
         for (score, address) in found.top {
@@ -255,7 +270,7 @@ impl Engine {
         // Occurrences: the same counts, each report weighing its number of occurrences.
         let occurrences = match &counter {
             Some(counter) if wants(Measure::Occurrences) && !plan.highlight.is_empty() => {
-                let weights = self.occurrences(&searcher, plan.query.as_ref(), &plan.highlight)?;
+                let weights = self.occurrences(&searcher, plan.query.as_ref(), &highlighter.terms)?;
                 let weighted = Counter { weights: Some(Arc::new(weights)), ..counter.clone() };
                 Some(searcher.search(plan.query.as_ref(), &weighted).context("检索失败")?)
             }
@@ -286,6 +301,7 @@ impl Engine {
             interpretation: parsed.readings.clone(),
             filters: resolved.echo,
             match_mode,
+            within,
             terms: plan.highlight.clone(),
             total: found.total,
             took_ms: (start.elapsed().as_secs_f64() * 1e5).round() / 100.0,
@@ -295,25 +311,75 @@ impl Engine {
         })
     }
 
-    /// Each matching report's number of occurrences of `keys`, read from
-    /// its stored (and checked) text on all cores.
-    fn occurrences(&self, searcher: &Searcher, query: &dyn Query, keys: &[String]) -> Result<counts::Weights> {
+    /// The exact plan and the terms it looks for; with `within`, narrowed
+    /// to the reports where one sentence (paragraph) holds every term.
+    pub(crate) fn exact_plan(
+        &self,
+        searcher: &Searcher,
+        parsed: &ParsedQuery,
+        resolved: &filter::Resolved,
+        within: Option<Unit>,
+    ) -> Result<(plan::Plan, Terms)> {
+        let f = &self.handle.fields;
+        let mut plan = plan::exact(parsed, f, &self.handle.ranking, &resolved.clauses);
+        let groups: Vec<Vec<String>> = parsed.must.iter().map(|g| g.iter().map(|t| t.key.clone()).collect()).collect();
+        let terms = Terms::grouped(&plan.highlight, &groups, within);
+        if within.is_some() {
+            if parsed.must.is_empty() {
+                anyhow::bail!("--within 要求检索词出现在同一句（段）中，但这个查询没有检索词");
+            }
+            let kept = self.each_report(searcher, plan.query.as_ref(), |report| Ok(terms.qualifies(report)))?;
+            let mut by_segment: std::collections::HashMap<SegmentId, Vec<tantivy::DocId>> = Default::default();
+            for (address, keep) in kept {
+                if keep {
+                    by_segment
+                        .entry(searcher.segment_reader(address.segment_ord).segment_id())
+                        .or_default()
+                        .push(address.doc_id);
+                }
+            }
+            let by_segment = Arc::new(by_segment);
+            let predicate = FunctionPredicate::from(move |reader: &tantivy::SegmentReader| {
+                let docs = by_segment.get(&reader.segment_id()).cloned().unwrap_or_default();
+                Ok(move |doc: tantivy::DocId| docs.binary_search(&doc).is_ok())
+            });
+            let within: Box<dyn Query> =
+                Box::new(ConstScoreQuery::new(Box::new(DocPredicateQuery::from(predicate)), 0.0));
+            plan.query = Box::new(BooleanQuery::new(vec![(Occur::Must, plan.query), (Occur::Must, within)]));
+        }
+        Ok((plan, terms))
+    }
+
+    /// `judge` applied to every report `query` matches, read from its
+    /// stored (and checked) text on all cores; in store order.
+    fn each_report<R: Send + Sync>(
+        &self,
+        searcher: &Searcher,
+        query: &dyn Query,
+        judge: impl Fn(&Report) -> Result<R> + Sync,
+    ) -> Result<Vec<(DocAddress, R)>> {
         let mut addresses: Vec<DocAddress> =
             searcher.search(query, &DocSetCollector).context("检索失败")?.into_iter().collect();
         // In store order: neighbours share a compressed block in the store's cache.
         addresses.sort_unstable();
         let f = &self.handle.fields;
-        let counted = crate::parallel::map(
+        let judged = crate::parallel::map(
             &addresses,
             crate::parallel::cores(8),
-            |&address| -> Result<u64> {
+            |&address| -> Result<R> {
                 let doc = doc_check::read(&self.handle, searcher, address)?;
                 let text = |field: Field| doc.get_first(field).and_then(|v| v.as_str());
-                Ok(occurrences::in_report(keys, text(f.title), text(f.body).unwrap_or_default()))
+                let folding = Folding::decode(text(f.folds));
+                judge(&Report::new(text(f.title), text(f.body).unwrap_or_default(), &folding))
             },
             || {},
         );
-        addresses.into_iter().zip(counted).map(|(a, n)| Ok((a, n?))).collect()
+        addresses.into_iter().zip(judged).map(|(a, r)| Ok((a, r?))).collect()
+    }
+
+    /// Each matching report's number of occurrences of the terms.
+    fn occurrences(&self, searcher: &Searcher, query: &dyn Query, terms: &Terms) -> Result<counts::Weights> {
+        self.each_report(searcher, query, |report| Ok(terms.spots(report).len() as u64))?.into_iter().map(Ok).collect()
     }
 
     /// Runs one query: the total, the requested page, and counts if asked.
@@ -367,6 +433,7 @@ impl Engine {
         let text = |field: Field| doc.get_first(field).and_then(|v| v.as_str()).map(str::to_string);
         let body = text(f.body).unwrap_or_default();
         let id = text(f.id).unwrap_or_default();
+        let report = Report::new(text(f.title).as_deref(), &body, &Folding::decode(text(f.folds).as_deref()));
         Ok(Hit {
             duplicates: self.reposts(searcher, &id)?,
             id,
@@ -384,12 +451,8 @@ impl Engine {
             year: doc.get_first(f.year).and_then(|v| v.as_i64()),
             publish_date: text(f.publish_date),
             score,
-            occurrences: occurrences::per_term(&highlighter.keys, text(f.title).as_deref(), &body),
-            snippets: highlighter.snippets(
-                &body,
-                &snippet::Folding::decode(text(f.folds).as_deref()),
-                SNIPPETS_PER_HIT,
-            ),
+            occurrences: highlighter.occurrences(&report),
+            snippets: highlighter.snippets_of(&report, SNIPPETS_PER_HIT),
         })
     }
 

@@ -10,7 +10,12 @@
 use aho_corasick::{AhoCorasick, MatchKind};
 use serde::Serialize;
 
-use crate::analyze::{is_word_char, normalize, normalize_char};
+use std::ops::Range;
+
+use super::occurrences::{Report, Spot, Terms};
+use crate::analyze::compacted::Compacted;
+use crate::analyze::folding::Folding;
+use crate::analyze::units;
 
 /// Longest snippet, in chars, before it is cut with `…`.
 pub const MAX_CHARS: usize = 120;
@@ -25,31 +30,51 @@ pub struct Snippet {
     pub highlights: Vec<[usize; 2]>,
 }
 
-/// The keys of one query, compiled once for all its hits.
+/// The terms of one query, compiled once for all its hits.
 pub struct Highlighter {
     automaton: Option<AhoCorasick>,
-    /// The keys, for counting their occurrences.
-    pub keys: Vec<String>,
+    /// The keys and, with `--within`, the unit they must share.
+    pub terms: Terms,
 }
 
 impl Highlighter {
     /// Keys are normalized and compact (what the query matched).
     pub fn new(keys: &[String]) -> Highlighter {
-        let keys: Vec<String> = keys.iter().filter(|k| !k.is_empty()).cloned().collect();
+        Highlighter::with_terms(Terms::new(keys, None))
+    }
+
+    pub fn with_terms(terms: Terms) -> Highlighter {
+        let keys = &terms.keys;
         let automaton = (!keys.is_empty())
-            .then(|| AhoCorasick::builder().match_kind(MatchKind::LeftmostLongest).build(&keys).ok())
+            .then(|| AhoCorasick::builder().match_kind(MatchKind::LeftmostLongest).build(keys).ok())
             .flatten();
-        Highlighter { automaton, keys }
+        Highlighter { automaton, terms }
     }
 
     /// Up to `max` snippets of `text`, best sentences first chosen, then
     /// shown in document order. `folding`: what traditional->simplified
     /// folding changes in the text (recorded at indexing).
     pub fn snippets(&self, text: &str, folding: &Folding, max: usize) -> Vec<Snippet> {
+        self.snippets_of(&Report::new(None, text, folding), max)
+    }
+
+    /// [`Self::snippets`] of a report already read for matching; with
+    /// `--within`, only from the units that hold every term.
+    pub fn snippets_of(&self, report: &Report, max: usize) -> Vec<Snippet> {
         match &self.automaton {
-            Some(ac) if max > 0 => snippets_with(ac, text, folding, max),
+            Some(ac) if max > 0 => snippets_with(ac, &report.text, &self.terms.units(&report.text), max),
             _ => Vec::new(),
         }
+    }
+
+    /// Each key's occurrences in the report.
+    pub fn occurrences(&self, report: &Report) -> std::collections::BTreeMap<String, u64> {
+        self.terms.per_term(report)
+    }
+
+    /// Every occurrence, for the concordance.
+    pub fn spots(&self, report: &Report) -> Vec<Spot> {
+        self.terms.spots(report)
     }
 }
 
@@ -58,55 +83,21 @@ pub fn snippets(text: &str, keys: &[String], max: usize) -> Vec<Snippet> {
     Highlighter::new(keys).snippets(text, &Folding::Full, max)
 }
 
-/// What traditional->simplified folding changes in a text, beyond the
-/// per-char width and case folding.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Folding {
-    /// Nothing, or these chars: `(char index, folded char)`.
-    Patch(Vec<(u32, char)>),
-    /// Unknown or most of the text: fold it all.
-    Full,
-}
-
-/// Above this many folded chars the index stores `*` (fold it all).
-const MAX_PATCHES: usize = 200;
-
-impl Folding {
-    /// The stored form: `index:char,…`, or `*`.
-    pub fn encode(folds: &[(u32, char)]) -> String {
-        if folds.len() > MAX_PATCHES {
-            return "*".into();
-        }
-        folds.iter().map(|(i, c)| format!("{i}:{c}")).collect::<Vec<_>>().join(",")
-    }
-
-    /// From the stored form; no value means nothing to fold.
-    pub fn decode(stored: Option<&str>) -> Folding {
-        let Some(stored) = stored.filter(|s| !s.is_empty()) else { return Folding::Patch(Vec::new()) };
-        let parsed: Option<Vec<(u32, char)>> = stored
-            .split(',')
-            .map(|pair| {
-                let (i, c) = pair.split_once(':')?;
-                let mut chars = c.chars();
-                Some((i.parse().ok()?, chars.next().filter(|_| chars.next().is_none())?))
-            })
-            .collect();
-        parsed.map_or(Folding::Full, Folding::Patch)
-    }
-}
-
-fn snippets_with(ac: &AhoCorasick, text: &str, folding: &Folding, max: usize) -> Vec<Snippet> {
-    let chars: Vec<char> = text.chars().collect();
-    let matches = find(ac, text, &chars, folding);
+fn snippets_with(ac: &AhoCorasick, text: &Compacted, allowed: &[Range<usize>], max: usize) -> Vec<Snippet> {
+    let chars = &text.chars;
+    let matches = find(ac, text);
     if matches.is_empty() {
         return Vec::new();
     }
     let mut scored: Vec<(Sentence, Vec<Match>)> = Vec::new();
     let mut rest = matches.as_slice();
-    for sentence in sentences(&chars) {
+    for sentence in sentences(chars) {
         let inside = rest.iter().take_while(|m| m.start < sentence.end).count();
         let (here, after) = rest.split_at(inside);
         rest = after;
+        if !allowed.iter().any(|u| u.start <= sentence.start && sentence.end <= u.end) {
+            continue;
+        }
         let here: Vec<Match> = here
             .iter()
             .filter(|m| m.start >= sentence.start)
@@ -125,7 +116,7 @@ fn snippets_with(ac: &AhoCorasick, text: &str, folding: &Folding, max: usize) ->
     });
     scored.truncate(max);
     scored.sort_by_key(|(s, _)| s.start);
-    scored.into_iter().map(|(s, ms)| render(&chars, s, &ms)).collect()
+    scored.into_iter().map(|(s, ms)| render(chars, s, &ms)).collect()
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -142,34 +133,15 @@ struct Sentence {
 }
 
 /// Matches of the keys as char ranges of the original text, in order.
-fn find(ac: &AhoCorasick, text: &str, chars: &[char], folding: &Folding) -> Vec<Match> {
-    let mut compact = String::with_capacity(text.len());
-    let mut origin: Vec<u32> = Vec::with_capacity(text.len()); // compact byte → original char
-    let mut keep = |i: usize, c: char| {
-        if is_word_char(c) {
-            compact.push(c);
-            origin.extend(std::iter::repeat_n(i as u32, c.len_utf8()));
-        }
-    };
-    let full = (*folding == Folding::Full).then(|| normalize(text)).filter(|n| n.chars().count() == chars.len());
-    match (full, folding) {
-        // normalize keeps the char count; never trust that blindly.
-        (Some(normalized), _) => normalized.chars().enumerate().for_each(|(i, c)| keep(i, c)),
-        (None, Folding::Patch(patches)) if !patches.is_empty() => {
-            let mut normalized: Vec<char> = chars.iter().map(|&c| normalize_char(c)).collect();
-            for &(i, c) in patches {
-                if let Some(slot) = normalized.get_mut(i as usize) {
-                    *slot = c;
-                }
-            }
-            normalized.into_iter().enumerate().for_each(|(i, c)| keep(i, c));
-        }
-        _ => chars.iter().enumerate().for_each(|(i, &c)| keep(i, normalize_char(c))),
-    }
-    ac.find_iter(&compact)
+fn find(ac: &AhoCorasick, text: &Compacted) -> Vec<Match> {
+    ac.find_iter(text.compact())
         .map(|m| {
-            let (start, end) = (origin[m.start()] as usize, origin[m.end() - 1] as usize + 1);
-            Match { start, end: close_quote(chars, start, end), key: m.pattern().as_usize() }
+            let chars = text.to_chars(m.start()..m.end());
+            Match {
+                start: chars.start,
+                end: close_quote(&text.chars, chars.start, chars.end),
+                key: m.pattern().as_usize(),
+            }
         })
         .collect()
 }
@@ -198,50 +170,22 @@ fn close_quote(chars: &[char], start: usize, end: usize) -> usize {
     }
 }
 
-fn is_terminator(c: char) -> bool {
-    matches!(c, '。' | '；' | '！' | '？' | '!' | '?' | ';')
-}
-
-fn is_closer(c: char) -> bool {
-    matches!(c, '”' | '’' | '」' | '』' | '）' | ')' | '"' | '\'' | '》')
-}
-
-/// Sentences and clauses: cut after 。；！？ (with closing quotes) and at line
-/// ends; surrounding whitespace trimmed; empty ones dropped.
+/// Sentences ([`units::sentences`]) with surrounding whitespace trimmed;
+/// empty ones dropped.
 fn sentences(chars: &[char]) -> Vec<Sentence> {
-    let mut out = Vec::new();
-    let mut start = 0;
-    let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
-        i += 1;
-        let end = if c == '\n' {
-            i - 1
-        } else if is_terminator(c) {
-            while i < chars.len() && (is_terminator(chars[i]) || is_closer(chars[i])) {
-                i += 1;
+    units::sentences(chars)
+        .into_iter()
+        .filter_map(|r| {
+            let (mut start, mut end) = (r.start, r.end);
+            while start < end && chars[start].is_whitespace() {
+                start += 1;
             }
-            i
-        } else {
-            continue;
-        };
-        push_trimmed(&mut out, chars, start, end);
-        start = i;
-    }
-    push_trimmed(&mut out, chars, start, chars.len());
-    out
-}
-
-fn push_trimmed(out: &mut Vec<Sentence>, chars: &[char], mut start: usize, mut end: usize) {
-    while start < end && chars[start].is_whitespace() {
-        start += 1;
-    }
-    while end > start && chars[end - 1].is_whitespace() {
-        end -= 1;
-    }
-    if start < end {
-        out.push(Sentence { start, end });
-    }
+            while end > start && chars[end - 1].is_whitespace() {
+                end -= 1;
+            }
+            (start < end).then_some(Sentence { start, end })
+        })
+        .collect()
 }
 
 /// The sentence, or a window of it around its first matches.
@@ -337,7 +281,7 @@ mod tests {
     fn stored_fold_patches_highlight_like_full_folding() {
         let text = "磐安縣堅持和發展新時代「楓橋經驗」。本縣乾淨整潔。";
         let keys = keys(&["枫桥经验", "县"]);
-        let stored = Folding::encode(&crate::analyze::folds(text, &normalize(text)));
+        let stored = Folding::encode(&crate::analyze::folds(text, &crate::analyze::normalize(text)));
         let patched = Highlighter::new(&keys).snippets(text, &Folding::decode(Some(&stored)), 3);
         assert_eq!(patched, snippets(text, &keys, 3));
         assert!(patched.iter().any(|s| marked(s).contains("【楓橋經驗】")));

@@ -1,0 +1,119 @@
+//! `fazhi kwic`: the concordance, written line by line as reports are read.
+
+use std::io::{self, BufWriter, Write};
+
+use anyhow::Result;
+
+use super::{color, index_dir, FOUND, NOT_FOUND};
+use fazhi::cli::{KwicArgs, KwicFormat, KwicSort};
+use fazhi::render::{self, text::Style};
+use fazhi::search::kwic::{Concordance, KwicRequest, Order};
+use fazhi::search::{Engine, SearchRequest};
+
+/// Matching reports above which the scan shows its progress.
+const PROGRESS_FROM: usize = 500;
+
+pub fn run(args: KwicArgs) -> Result<u8> {
+    if args.filters.loose {
+        anyhow::bail!("kwic 只列出完全匹配的出现处，不能与 --loose 同用");
+    }
+    let engine = Engine::open(&index_dir(&args.location)?)?;
+    let request = KwicRequest {
+        search: SearchRequest {
+            query: args.filters.query(&args.query),
+            filters: args.filters.spec(),
+            literal: args.filters.literal,
+            within: args.filters.within,
+            ..SearchRequest::default()
+        },
+        context: args.context as usize,
+        order: match args.sort {
+            KwicSort::Report => Order::Report,
+            KwicSort::Left => Order::Left,
+            KwicSort::Right => Order::Right,
+        },
+        limit: (!args.all).then_some(args.limit),
+    };
+    let bar = indicatif::ProgressBar::hidden();
+    if let Ok(style) = indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} 篇 {eta}") {
+        bar.set_style(style);
+    }
+    let progress = |done: usize, of: usize| {
+        if of >= PROGRESS_FROM {
+            if bar.is_hidden() && done < of {
+                bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+            }
+            bar.set_length(of as u64);
+            bar.set_position(done as u64);
+        }
+    };
+    let style = Style { color: color(args.color) };
+    let mut out = BufWriter::new(io::stdout().lock());
+    let written = write_all(&engine, &request, &args, &style, &progress, &mut out);
+    bar.finish_and_clear();
+    let done = match written {
+        Ok(done) => done,
+        Err(e) if e.downcast_ref::<io::Error>().is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe) => {
+            return Ok(FOUND)
+        }
+        Err(e) => return Err(e),
+    };
+    let shown = request.limit.map_or(done.total, |n| n.min(done.total));
+    if args.format == KwicFormat::Text {
+        let within = done.within.map(|u| format!("（检索词在{}中）", u.label())).unwrap_or_default();
+        let mut closing = format!("共 {} 处{within}，在 {} 篇报告中", done.total, done.reports);
+        if shown < done.total {
+            closing.push_str(&format!("；显示了前 {shown} 处，加 --all 显示全部"));
+        }
+        render::emit(format!("{}\n", style.dim(&closing)).as_bytes())?;
+    } else if shown < done.total {
+        eprintln!("fazhi: 共 {} 处，只输出了前 {shown} 处；加 --all 输出全部", done.total);
+    }
+    Ok(if done.total > 0 { FOUND } else { NOT_FOUND })
+}
+
+fn write_all(
+    engine: &Engine,
+    request: &KwicRequest,
+    args: &KwicArgs,
+    style: &Style,
+    progress: &(dyn Fn(usize, usize) + Sync),
+    out: &mut impl Write,
+) -> Result<Concordance> {
+    match args.format {
+        KwicFormat::Text => {
+            let done = engine.kwic(request, progress, |line| {
+                writeln!(out, "{}", render::kwic::text_line(line, request.context, style))?;
+                Ok(())
+            })?;
+            // After the lines, which stream as they are found.
+            if let Some(reading) = render::text::interpretation_of(&done.interpretation) {
+                writeln!(out, "{}", style.dim(&reading))?;
+            }
+            out.flush()?;
+            Ok(done)
+        }
+        KwicFormat::Jsonl => {
+            let done = engine.kwic(request, progress, |line| {
+                serde_json::to_writer(&mut *out, line)?;
+                out.write_all(b"\n")?;
+                Ok(())
+            })?;
+            out.flush()?;
+            Ok(done)
+        }
+        KwicFormat::Csv => {
+            if args.bom {
+                out.write_all(render::BOM.as_bytes())?;
+            }
+            let mut csv = csv::Writer::from_writer(out);
+            csv.write_record(render::kwic::CSV_FIELDS)?;
+            let done = engine.kwic(request, progress, |line| {
+                csv.write_record(render::kwic::csv_record(line))?;
+                Ok(())
+            })?;
+            csv.flush()?;
+            Ok(done)
+        }
+    }
+}
