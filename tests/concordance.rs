@@ -305,4 +305,31 @@ fn within_a_sentence_or_paragraph_keeps_exactly_the_reports_brute_force_finds() 
         }
     }
     assert!(differs >= 3, "within narrows some answers: {differs}");
+    // batch reads `within` the same way.
+    let (a, b) = PAIRS[0];
+    let line = serde_json::json!({"query": format!("{a} {b}"), "within": "sentence", "limit": 1000}).to_string();
+    let out = fazhi().args(["batch", "-", "--index"]).arg(index).write_stdin(line).output().unwrap();
+    let answer: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let (_, search) = search_json(index, &[a, b, "--within", "sentence"]);
+    assert_eq!(answer["total"], search["total"]);
+    assert_eq!(answer["within"], "sentence");
+}
+
+#[test]
+fn the_concordance_keeps_to_the_filters() {
+    let (index, _) = corpus_index();
+    let (_, in_2023) = search_json(index, &["-y", "2023", "--all"]);
+    let ids: BTreeSet<&str> = in_2023["hits"].as_array().unwrap().iter().map(|h| h["id"].as_str().unwrap()).collect();
+    let all = kwic_jsonl(index, &["法治"]);
+    let lines = kwic_jsonl(index, &["法治", "-y", "2023"]);
+    assert!(!lines.is_empty() && lines.len() < all.len());
+    assert_eq!(
+        lines.len(),
+        all.iter().filter(|l| ids.contains(l["id"].as_str().unwrap())).count(),
+        "the lines of the 2023 reports, no more"
+    );
+    // A query of filters alone has nothing to list.
+    let out = fazhi().args(["kwic", "2023", "--index"]).arg(index).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(one_line(&out.stderr).matches('\n').count(), 0);
 }
