@@ -101,7 +101,7 @@ pub struct KwicArgs {
     /// CSV 开头写入 UTF-8 BOM，便于中文 Windows 上的 Excel 正确打开
     #[arg(long)]
     pub bom: bool,
-    /// 何时使用颜色（auto 遵循 NO_COLOR 与终端检测）
+    /// 何时使用颜色（auto 遵循 NO_COLOR、CLICOLOR_FORCE、CLICOLOR 与终端检测）
     #[arg(long, value_enum, default_value_t = ColorWhen::Auto, value_name = "WHEN")]
     pub color: ColorWhen,
 }
@@ -388,7 +388,7 @@ pub struct SearchArgs {
     /// CSV 开头写入 UTF-8 BOM，便于中文 Windows 上的 Excel 正确打开
     #[arg(long)]
     pub bom: bool,
-    /// 何时使用颜色（auto 遵循 NO_COLOR 与终端检测）
+    /// 何时使用颜色（auto 遵循 NO_COLOR、CLICOLOR_FORCE、CLICOLOR 与终端检测）
     #[arg(long, value_enum, default_value_t = ColorWhen::Auto, value_name = "WHEN")]
     pub color: ColorWhen,
 }

@@ -67,7 +67,7 @@ fn overlapping_search_mode_words_do_not_panic() {
         .arg(bundled_index())
         .assert()
         .success()
-        .stdout(predicate::str::contains("\x1b[1;31m综合执法\x1b[0m"));
+        .stdout(predicate::str::contains("\x1b[1m\x1b[31m综合执法\x1b[0m"));
 }
 
 #[test]
@@ -137,6 +137,22 @@ fn no_color_wins_over_auto_but_not_over_always() {
     assert!(!run("auto").contains('\x1b'));
     assert!(run("always").contains('\x1b'));
     assert!(!run("never").contains('\x1b'));
+}
+
+#[test]
+fn clicolor_force_colours_auto_output_that_is_not_a_terminal() {
+    let run = |vars: &[(&str, &str)], color: &str| {
+        let mut cmd = fazhi();
+        for (k, v) in vars {
+            cmd.env(k, v);
+        }
+        let out = cmd.args(["search", "枫桥经验", "--color", color, "--index"]).arg(bundled_index()).output().unwrap();
+        String::from_utf8(out.stdout).unwrap()
+    };
+    assert!(run(&[("CLICOLOR_FORCE", "1")], "auto").contains('\x1b'));
+    assert!(!run(&[("CLICOLOR_FORCE", "1")], "never").contains('\x1b'));
+    // NO_COLOR wins over CLICOLOR_FORCE, as anstream and no-color.org have it.
+    assert!(!run(&[("CLICOLOR_FORCE", "1"), ("NO_COLOR", "1")], "auto").contains('\x1b'));
 }
 
 #[test]

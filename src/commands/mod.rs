@@ -10,7 +10,6 @@ pub mod kwic;
 pub mod search;
 pub mod verify;
 
-use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use anyhow::Result;
@@ -69,14 +68,12 @@ pub fn default_index_built_on_first_use() -> Result<PathBuf> {
     Ok(dir)
 }
 
+/// Whether to colour stdout: `auto` is anstream's choice (`NO_COLOR`,
+/// `CLICOLOR_FORCE`, `CLICOLOR=0`, terminal detection, `TERM=dumb`).
 pub fn color(when: ColorWhen) -> bool {
     match when {
         ColorWhen::Always => true,
         ColorWhen::Never => false,
-        ColorWhen::Auto => {
-            std::io::stdout().is_terminal()
-                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-                && std::env::var("TERM").map_or(true, |t| t != "dumb")
-        }
+        ColorWhen::Auto => anstream::AutoStream::choice(&std::io::stdout()) != anstream::ColorChoice::Never,
     }
 }

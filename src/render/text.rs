@@ -11,10 +11,11 @@ pub struct Style {
     pub color: bool,
 }
 
-const BOLD: &str = "\x1b[1m";
-const DIM: &str = "\x1b[2m";
-const HIGHLIGHT: &str = "\x1b[1;31m";
-const RESET: &str = "\x1b[0m";
+use anstyle::{AnsiColor, Color, Style as Ansi};
+
+const BOLD: Ansi = Ansi::new().bold();
+const DIM: Ansi = Ansi::new().dimmed();
+const HIGHLIGHT: Ansi = Ansi::new().bold().fg_color(Some(Color::Ansi(AnsiColor::Red)));
 
 impl Style {
     /// A matched term: in colour, else as written (callers bracket it).
@@ -27,9 +28,9 @@ impl Style {
         self.paint(DIM, text)
     }
 
-    fn paint(&self, code: &str, text: &str) -> String {
+    fn paint(&self, code: Ansi, text: &str) -> String {
         if self.color {
-            format!("{code}{text}{RESET}")
+            format!("{code}{text}{code:#}")
         } else {
             text.to_string()
         }
