@@ -236,9 +236,7 @@ pub struct IndexLocation {
 
 #[derive(Args, Debug)]
 pub struct IndexArgs {
-    /// 报告文件或目录（递归）：.txt、.html/.htm、.docx、.pdf（需有文字层），以及报告表：
-    /// .jsonl（每行一篇）、.csv（表头之后每行一篇）、.json（对象数组，每个对象一篇），
-    /// 正文取自 text、content 或 full_text 字段（见 --text-field）
+    /// 报告文件或目录（递归）：.txt、.html/.htm、.docx、.pdf（需有文字层），以及报告表：.jsonl（每行一篇）、.csv（表头之后每行一篇）、.json（对象数组，每个对象一篇），正文取自 text、content 或 full_text 字段（见 --text-field）
     /// [省略时：重读此索引建立时给出的文件夹；演示索引为自带语料]
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
@@ -262,7 +260,8 @@ pub struct IndexArgs {
 /// Which columns of a .jsonl, .csv or .json table hold what.
 #[derive(Args, Debug, Default)]
 pub struct TableFieldArgs {
-    /// 报告表（.jsonl .csv .json）中正文所在的列（字段）[默认：text、content、full_text 中第一个有的]
+    /// 报告表（.jsonl .csv .json）中正文所在的列（字段）[默认：text、content、full_text 中第一个有的]。
+    /// 列名映射不随索引保存：换一种映射（或不给）再运行 fazhi index，报告表会按新的映射重读
     #[arg(long, value_name = "NAME")]
     pub text_field: Option<String>,
     /// 报告表中标题所在的列 [默认：title]
@@ -277,8 +276,7 @@ pub struct TableFieldArgs {
     /// 报告表中来源网址所在的列 [默认：url]
     #[arg(long, value_name = "NAME")]
     pub url_field: Option<String>,
-    /// 报告表中发布日期所在的列 [默认：publish_date]。
-    /// 列名映射不随索引保存：换一种映射（或不给）再运行 fazhi index，报告表会按新的映射重读
+    /// 报告表中发布日期所在的列 [默认：publish_date]
     #[arg(long, value_name = "NAME")]
     pub date_field: Option<String>,
 }
