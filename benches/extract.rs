@@ -34,7 +34,7 @@ fn main() {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/data/reports");
     let mut texts: Vec<String> = std::fs::read_dir(dir)
         .unwrap()
-        .map(|e| fazhi::ingest::read(&e.unwrap().path()).unwrap().remove(0).text.unwrap())
+        .map(|e| fazhi::ingest::read(&e.unwrap().path(), &Default::default()).unwrap().remove(0).text.unwrap())
         .collect();
     texts.sort();
     let avg_kb = texts.iter().map(String::len).sum::<usize>() as f64 / texts.len() as f64 / 1024.0;

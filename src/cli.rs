@@ -22,7 +22,7 @@ pub struct Cli {
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
-    /// 建立或更新索引（读取 .txt .html .docx .pdf .jsonl 报告，自动识别编码，去掉网页框架和垃圾广告）
+    /// 建立或更新索引（读取 .txt .html .docx .pdf 报告和 .jsonl .csv .json 报告表，自动识别编码，去掉网页框架和垃圾广告）
     Index(IndexArgs),
     /// 检索报告
     Search(SearchArgs),
@@ -291,7 +291,7 @@ pub struct IndexLocation {
 
 #[derive(Args, Debug)]
 pub struct IndexArgs {
-    /// 报告文件或目录（递归）：.txt、.html/.htm、.docx、.pdf（需有文字层）、.jsonl（每行一篇，text 字段为正文）
+    /// 报告文件或目录（递归）：.txt、.html/.htm、.docx、.pdf（需有文字层），以及报告表：.jsonl（每行一篇）、.csv（表头之后每行一篇）、.json（对象数组，每个对象一篇），正文取自 text、content 或 full_text 字段（见 --text-field）
     /// [省略时：重读此索引建立时给出的文件夹；演示索引为自带语料]
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
@@ -307,7 +307,46 @@ pub struct IndexArgs {
     #[arg(long, value_name = "FILE")]
     pub manifest: Option<PathBuf>,
     #[command(flatten)]
+    pub fields: TableFieldArgs,
+    #[command(flatten)]
     pub parsing: ParseLimitArgs,
+}
+
+/// Which columns of a .jsonl, .csv or .json table hold what.
+#[derive(Args, Debug, Default)]
+pub struct TableFieldArgs {
+    /// 报告表（.jsonl .csv .json）中正文所在的列（字段）[默认：text、content、full_text 中第一个有的]。
+    /// 列名映射不随索引保存：换一种映射（或不给）再运行 fazhi index，报告表会按新的映射重读
+    #[arg(long, value_name = "NAME")]
+    pub text_field: Option<String>,
+    /// 报告表中标题所在的列 [默认：title]
+    #[arg(long, value_name = "NAME")]
+    pub title_field: Option<String>,
+    /// 报告表中年份所在的列（2023、"2023" 或 "2023年"）[默认：year]
+    #[arg(long, value_name = "NAME")]
+    pub year_field: Option<String>,
+    /// 报告表中发布单位所在的列 [默认：unit]
+    #[arg(long, value_name = "NAME")]
+    pub unit_field: Option<String>,
+    /// 报告表中来源网址所在的列 [默认：url]
+    #[arg(long, value_name = "NAME")]
+    pub url_field: Option<String>,
+    /// 报告表中发布日期所在的列 [默认：publish_date]
+    #[arg(long, value_name = "NAME")]
+    pub date_field: Option<String>,
+}
+
+impl TableFieldArgs {
+    pub fn map(&self) -> crate::ingest::record::FieldMap {
+        crate::ingest::record::FieldMap {
+            text: self.text_field.clone(),
+            title: self.title_field.clone(),
+            year: self.year_field.clone(),
+            unit: self.unit_field.clone(),
+            url: self.url_field.clone(),
+            publish_date: self.date_field.clone(),
+        }
+    }
 }
 
 /// Limits of the processes that parse PDF, .docx and HTML.
@@ -329,12 +368,14 @@ impl ParseLimitArgs {
 
 #[derive(Args, Debug)]
 pub struct ExtractArgs {
-    /// 报告文件（.txt、.html/.htm、.docx、.pdf、.jsonl）
+    /// 报告文件（.txt、.html/.htm、.docx、.pdf），或报告表（.jsonl、.csv、.json，每条记录一篇）
     #[arg(value_name = "FILE", required = true)]
     pub files: Vec<PathBuf>,
     /// 输出格式：text（依据一览）、json（数组）、jsonl（每行一个对象）
     #[arg(long, value_enum, default_value_t = ExtractFormat::Text)]
     pub format: ExtractFormat,
+    #[command(flatten)]
+    pub fields: TableFieldArgs,
     #[command(flatten)]
     pub parsing: ParseLimitArgs,
 }

@@ -94,7 +94,7 @@ fn grep_corpus() -> BTreeMap<String, String> {
         .unwrap()
         .map(|e| e.unwrap().path())
         .map(|p| {
-            let text = fazhi::ingest::read(&p).unwrap().remove(0).text.unwrap();
+            let text = fazhi::ingest::read(&p, &Default::default()).unwrap().remove(0).text.unwrap();
             (p.file_name().unwrap().to_string_lossy().to_string(), grep_form(&text))
         })
         .collect()

@@ -14,8 +14,9 @@ pub fn run(args: ExtractArgs) -> Result<u8> {
     let mut records = Vec::new();
     let mut failed = false;
     let pool = Pool::isolated(args.parsing.limits());
+    let fields = args.fields.map();
     for path in &args.files {
-        let parts = match pool.read(path) {
+        let parts = match pool.read(path, &fields) {
             Ok(parts) => parts,
             Err(reason) => {
                 eprintln!("fazhi: 跳过 {}：{reason}", path.display());

@@ -23,6 +23,7 @@ pub fn run(args: IndexArgs) -> Result<u8> {
         progress: true,
         manifest: args.manifest,
         isolation: Some(args.parsing.limits()),
+        fields: args.fields.map(),
         demo,
     };
     let summary = build::build(&dir, &request)?;

@@ -61,6 +61,7 @@ pub fn default_index_built_on_first_use() -> Result<PathBuf> {
             manifest: None,
             isolation: Some(Limits::default()),
             demo: true,
+            ..BuildRequest::default()
         };
         let summary = build::build(&dir, &request)?;
         eprintln!("fazhi: {}", index::summary_line(&summary, &dir));

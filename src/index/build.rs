@@ -1,7 +1,8 @@
 //! `fazhi index`: files → ingest → extract → analyze → tantivy.
 //!
 //! Incremental: a file whose path, size and mtime match its file record is
-//! not read again; a report whose content is unchanged is not rewritten;
+//! not read again (for a table — .jsonl, .csv, .json — the field mapping
+//! given to the run counts too: another `--text-field` … reads it again); a report whose content is unchanged is not rewritten;
 //! `prune` drops entries whose files are confirmed gone. Files are read and
 //! their metadata extracted on all cores, a window at a time, and handed to
 //! tantivy's own indexing threads in file order.
@@ -41,6 +42,7 @@ use super::store::IndexHandle;
 use super::Fields;
 use crate::extract::sidecar::Manifest;
 use crate::ingest::pool::Pool;
+use crate::ingest::record::FieldMap;
 use crate::ingest::worker::Limits;
 use crate::ingest::{self, SkipReason};
 use crate::{failpoint, parallel, paths};
@@ -71,6 +73,8 @@ pub struct BuildRequest {
     pub isolation: Option<Limits>,
     /// This is the demo index of the bundled reports, built on first use.
     pub demo: bool,
+    /// Which columns of a table (.jsonl, .csv, .json) hold the text and metadata.
+    pub fields: FieldMap,
 }
 
 #[derive(Debug, Default)]
@@ -193,6 +197,7 @@ fn index_into(handle: &IndexHandle, request: &BuildRequest, start: Instant) -> R
         orphans: BTreeSet::new(),
         pending: 0,
         manifest,
+        columns: request.fields.clone(),
         pool: request.isolation.map_or(Pool::InProcess, Pool::isolated),
         summary: BuildSummary { skipped: discovery.skipped, ..BuildSummary::default() },
     };
@@ -205,8 +210,8 @@ fn index_into(handle: &IndexHandle, request: &BuildRequest, start: Instant) -> R
     for window in discovery.files.chunks(WINDOW) {
         let jobs: Vec<Job> = window.iter().filter_map(|path| run.job(path)).collect();
         bar.inc((window.len() - jobs.len()) as u64);
-        let (pool, manifest) = (&run.pool, run.manifest.as_ref());
-        let prepared = parallel::map(&jobs, threads, |job| prepare(job, pool, manifest), || bar.inc(1));
+        let (pool, manifest, columns) = (&run.pool, run.manifest.as_ref(), &run.columns);
+        let prepared = parallel::map(&jobs, threads, |job| prepare(job, pool, manifest, columns), || bar.inc(1));
         for (job, parts) in jobs.iter().zip(prepared) {
             run.store(job, parts)?;
             run.settle()?;
@@ -244,6 +249,7 @@ struct Job {
     path: PathBuf,
     /// Its index key ([`paths::key`]).
     key: String,
+    /// Its mtime, or its sidecar's if later, with the field mapping ([`Run::mapping`]).
     mtime: u64,
     size: u64,
 }
@@ -254,9 +260,9 @@ type Parts = Result<Vec<Result<ReportDoc, (PathBuf, SkipReason)>>, SkipReason>;
 
 /// Reads and extracts one file (any thread). A bug in extraction costs
 /// that report, not the run, and what is indexed stays.
-fn prepare(job: &Job, pool: &Pool, manifest: Option<&Manifest>) -> Parts {
-    let parts = pool.read(&job.path)?;
-    // Most files are one report; a JSON Lines file is one per line, keyed path#line.
+fn prepare(job: &Job, pool: &Pool, manifest: Option<&Manifest>, columns: &FieldMap) -> Parts {
+    let parts = pool.read(&job.path, columns)?;
+    // Most files are one report; a table is one per record, keyed path#N.
     let beside = ingest::sidecar_owner(&job.path, &parts);
     let in_manifest = manifest.and_then(|m| m.get(&job.path));
     let mut out = Vec::with_capacity(parts.len());
@@ -298,6 +304,8 @@ struct Run {
     orphans: BTreeSet<String>,
     pending: usize,
     manifest: Option<Manifest>,
+    /// Which columns of a table hold what.
+    columns: FieldMap,
     pool: Pool,
     summary: BuildSummary,
 }
@@ -319,7 +327,7 @@ impl Run {
         };
         // A sidecar REPORT.json counts as part of the file.
         let beside = fs::metadata(path.with_extension("json")).ok();
-        let mtime = mtime_nanos(&stat).max(beside.as_ref().map_or(0, mtime_nanos));
+        let mtime = mtime_nanos(&stat).max(beside.as_ref().map_or(0, mtime_nanos)) ^ self.mapping(path);
         let size = stat.len() + beside.as_ref().map_or(0, fs::Metadata::len);
         let key = paths::key(path);
         let in_manifest = manifest.is_some_and(|m| m.get(path).is_some());
@@ -330,6 +338,17 @@ impl Run {
             }
         }
         Some(Job { path: path.to_path_buf(), key, mtime, size })
+    }
+
+    /// What the field mapping adds to a file's recorded mtime: a table read
+    /// with other columns than last time is read again. 0 for the usual
+    /// names, and for a file of one report (no columns to map).
+    fn mapping(&self, path: &Path) -> u64 {
+        if ingest::walk::is_table(path) {
+            self.columns.fingerprint()
+        } else {
+            0
+        }
     }
 
     fn store(&mut self, job: &Job, parts: Parts) -> Result<()> {
@@ -391,7 +410,7 @@ impl Run {
             let path = paths::from_key(file_of(&key));
             match self.job(&path) {
                 Some(job) => {
-                    let parts = prepare(&job, &self.pool, self.manifest.as_ref());
+                    let parts = prepare(&job, &self.pool, self.manifest.as_ref(), &self.columns);
                     self.store(&job, parts)?;
                 }
                 None => self.orphans.retain(|k| file_of(k) != file_of(&key)),

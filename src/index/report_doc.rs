@@ -44,7 +44,7 @@ pub struct ReportDoc {
     pub normalized: String,
     /// Fingerprint of the normalized text: the report id.
     pub text_hash: u64,
-    /// Fingerprint of text and user-supplied metadata: decides re-indexing.
+    /// Fingerprint of text, user-supplied metadata and a record's url: decides re-indexing.
     pub hash: u64,
     pub meta: Metadata,
     /// Where a scraped record says it came from (a JSON Lines `url`).
@@ -83,6 +83,10 @@ impl ReportDoc {
         let mut hash = text_hash;
         if !overrides.is_empty() {
             hash ^= xxhash_rust::xxh3::xxh3_64(serde_json::to_string(&overrides)?.as_bytes()).rotate_left(1);
+        }
+        // A record's url (another --url-field) is rewritten too.
+        if let Some(url) = &hints.url {
+            hash ^= xxhash_rust::xxh3::xxh3_64(url.as_bytes()).rotate_left(2);
         }
         // Worked out here, on the reading threads, once.
         let (dedupe_key, simhash) = (dedupe_key(&meta), simhash(&normalized));

@@ -36,6 +36,18 @@ pub fn decode(bytes: &[u8]) -> Result<(String, &'static str), SkipReason> {
     checked(text.into_owned(), encoding)
 }
 
+/// [`decode`] for a file of records (CSV, JSON) that checks its records
+/// for NUL itself: UTF-8 is taken as it is, without a copy.
+pub fn decode_records(bytes: Vec<u8>) -> Result<(String, &'static str), SkipReason> {
+    if Encoding::for_bom(&bytes).is_some() {
+        return decode(&bytes);
+    }
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok((text, UTF_8.name())),
+        Err(e) => decode(e.as_bytes()),
+    }
+}
+
 fn guess(bytes: &[u8]) -> &'static Encoding {
     let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
     detector.feed(bytes, true);

@@ -1,26 +1,37 @@
-//! JSON Lines dumps from scrapers: one report per line, `{"text": …}` with
-//! optional metadata fields named as in a REPORT.json sidecar (title, unit,
-//! year, publish_date, …), applied as overrides, and `url`/`id`, kept as
-//! hints. Each line is its own report, keyed `<path>#<line number>`; a bad
-//! line is skipped with a reason naming it and the others are read.
+//! JSON Lines dumps from scrapers: one report per line, read by
+//! [`record`]. Each line is its own report, keyed `<path>#<line number>`;
+//! a bad line is skipped with a reason naming it and the others are read.
+//! A line that is not UTF-8 is decoded as a .txt is (GBK, GB18030 …); a
+//! UTF-16 file (with its BOM) is decoded whole first.
 
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 
+use encoding_rs::{Encoding, UTF_8};
 use serde_json::Value;
 
-use super::{clean, Hints, Part, SkipReason};
-use crate::extract::{doc_type, FIELDS};
+use super::record::{self, FieldMap};
+use super::{decode, Hints, Part, SkipReason};
 
 /// Longest line read, in bytes; a longer one is skipped, not loaded.
 const MAX_LINE_BYTES: u64 = 64 << 20;
 
-pub fn read(path: &Path) -> Result<Vec<Part>, SkipReason> {
-    let file = std::fs::File::open(path).map_err(|e| SkipReason::Unreadable(e.kind().to_string()))?;
+pub fn read(path: &Path, fields: &FieldMap) -> Result<Vec<Part>, SkipReason> {
+    let unreadable = |e: std::io::Error| SkipReason::Unreadable(e.kind().to_string());
+    let file = std::fs::File::open(path).map_err(unreadable)?;
     let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
     let mut reader = BufReader::new(file);
-    let mut parts = Vec::new();
-    let mut with_text = 0;
+    let mut lines = Lines { name, fields, parts: Vec::new() };
+    // UTF-16 cannot be cut at b'\n': decoded whole, then read line by line.
+    if Encoding::for_bom(reader.fill_buf().map_err(unreadable)?).is_some_and(|(e, _)| e != UTF_8) {
+        let mut bytes = Vec::new();
+        reader.read_to_end(&mut bytes).map_err(unreadable)?;
+        let (text, _) = decode::decode(&bytes)?;
+        for (i, raw) in text.split_inclusive('\n').enumerate() {
+            lines.add(i + 1, raw.as_bytes());
+        }
+        return lines.finish();
+    }
     let mut raw = Vec::new();
     for number in 1.. {
         raw.clear();
@@ -28,99 +39,87 @@ pub fn read(path: &Path) -> Result<Vec<Part>, SkipReason> {
         match read {
             Ok(0) => break,
             Ok(_) => {}
-            Err(e) => return Err(SkipReason::Unreadable(e.kind().to_string())),
+            Err(e) => return Err(unreadable(e)),
         }
-        let suffix = format!("#{number}");
         if raw.len() as u64 > MAX_LINE_BYTES && !raw.ends_with(b"\n") {
             // Skip the rest of the overlong line.
             let _ = reader.skip_until(b'\n');
-            let reason = SkipReason::BadLine(number, format!("超过 {} MB", MAX_LINE_BYTES >> 20));
-            parts.push(Part { suffix, text: Err(reason), format: "JSON Lines".into(), hints: Hints::default() });
+            lines.bad(number, format!("超过 {} MB", MAX_LINE_BYTES >> 20));
             continue;
         }
-        let line = match std::str::from_utf8(&raw) {
-            Ok(line) => line.trim(),
-            Err(_) => {
-                let reason = SkipReason::BadLine(number, "不是 UTF-8".into());
-                parts.push(Part { suffix, text: Err(reason), format: "JSON Lines".into(), hints: Hints::default() });
-                continue;
-            }
-        };
-        let line = line.trim_start_matches('\u{FEFF}');
-        if line.is_empty() {
-            continue;
-        }
-        let part = record(line, number, &name);
-        with_text += part.text.is_ok() as usize;
-        parts.push(Part { suffix, ..part });
+        lines.add(number, &raw);
     }
-    if parts.is_empty() {
-        return Err(SkipReason::Empty);
-    }
-    if with_text == 0
-        && parts.iter().all(|p| matches!(&p.text, Err(SkipReason::BadLine(_, e)) if e.contains("正文字段")))
-    {
-        // Not a dump of reports at all (a manifest, a config): one reason, not one per line.
-        return Err(SkipReason::Corrupt(
-            "JSON Lines 中没有一行带正文字段（text、content 或 full_text），不是报告数据".into(),
-        ));
-    }
-    Ok(parts)
+    lines.finish()
 }
 
-/// Where a record's text may be: scrapers and dumps name it differently.
-const TEXT_FIELDS: &[&str] = &["text", "content", "full_text"];
+/// The reports of one file, a line at a time.
+struct Lines<'a> {
+    name: String,
+    fields: &'a FieldMap,
+    parts: Vec<Part>,
+}
 
-/// One line: its cleaned text, or why it is skipped.
-fn record(line: &str, number: usize, file: &str) -> Part {
-    let bad = |e: String| Part {
-        suffix: String::new(),
-        text: Err(SkipReason::BadLine(number, e)),
-        format: "JSON Lines".into(),
-        hints: Hints::default(),
-    };
-    let value: Value = match serde_json::from_str(line) {
-        Ok(v) => v,
-        Err(e) => return bad(format!("不是有效的 JSON：{e}")),
-    };
-    let Value::Object(mut map) = value else { return bad("应是 JSON 对象".into()) };
-    // The text under the first of its usual names a record has.
-    let Some(field) = TEXT_FIELDS.iter().find(|f| map.contains_key(**f)) else {
-        return bad(format!("缺少正文字段（{}）", TEXT_FIELDS.join("、")));
-    };
-    let text = match map.remove(*field) {
-        Some(Value::String(text)) => text,
-        _ => return bad(format!("{field} 字段应是字符串")),
-    };
-    let mut hints = Hints::default();
-    let as_text = |v: Value| match v {
-        Value::String(s) => Some(s),
-        Value::Number(n) => Some(n.to_string()),
-        _ => None,
-    };
-    hints.url = map.remove("url").and_then(as_text);
-    hints.id = map.remove("id").and_then(as_text);
-    // Metadata fields are overrides; other fields a scraper adds are ignored,
-    // and so is a scraper's own `type` (栏目, 通知公告 …) that is none of ours.
-    map.retain(|k, v| {
-        FIELDS.contains(&k.as_str()) && (k != "type" || v.as_str().is_some_and(|t| doc_type::TYPES.contains(&t)))
-    });
-    if !map.is_empty() {
-        hints.overrides = Some((map, format!("{file} 第 {number} 行")));
+impl Lines<'_> {
+    fn bad(&mut self, number: usize, why: String) {
+        let reason = SkipReason::BadLine(number, why);
+        self.parts.push(Part {
+            suffix: format!("#{number}"),
+            text: Err(reason),
+            format: "JSON Lines".into(),
+            hints: Hints::default(),
+        });
     }
-    if text.contains('\0') {
-        return bad(SkipReason::Binary.to_string());
+
+    fn add(&mut self, number: usize, raw: &[u8]) {
+        // A line that is not UTF-8 is decoded on its own.
+        let (line, encoding) = match std::str::from_utf8(raw) {
+            Ok(line) => (std::borrow::Cow::Borrowed(line), UTF_8.name()),
+            Err(_) => match decode::decode(raw) {
+                Ok((line, encoding)) => (std::borrow::Cow::Owned(line), encoding),
+                Err(reason) => return self.bad(number, format!("不是 UTF-8，{reason}")),
+            },
+        };
+        let line = line.trim().trim_start_matches('\u{FEFF}');
+        if line.is_empty() {
+            return;
+        }
+        let format = match encoding {
+            "UTF-8" => "JSON Lines".to_string(),
+            other => format!("JSON Lines（{other}）"),
+        };
+        let parsed = match serde_json::from_str(line) {
+            Ok(Value::Object(map)) => record::record(map, self.fields, &format!("{} 第 {number} 行", self.name)),
+            Ok(_) => Err("应是 JSON 对象".into()),
+            Err(e) => Err(format!("不是有效的 JSON：{e}")),
+        };
+        match parsed {
+            Ok((text, hints)) => self.parts.push(Part { suffix: format!("#{number}"), text: Ok(text), format, hints }),
+            Err(why) => self.bad(number, why),
+        }
     }
-    let text = clean::clean(&text);
-    if text.is_empty() {
-        return bad("text 为空".into());
+
+    fn finish(self) -> Result<Vec<Part>, SkipReason> {
+        if self.parts.is_empty() {
+            return Err(SkipReason::Empty);
+        }
+        if self.parts.iter().all(|p| p.text.as_ref().is_err_and(record::lacks_text_field)) {
+            return Err(record::not_reports("JSON Lines 中没有一行", self.fields));
+        }
+        Ok(self.parts)
     }
-    Part { suffix: String::new(), text: Ok(text), format: "JSON Lines".into(), hints }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Line `number` of `d.jsonl`, read as [`read`] reads it.
+    fn record(line: &str, number: usize, _file: &str) -> Part {
+        let fields = FieldMap::default();
+        let mut lines = Lines { name: "d.jsonl".into(), fields: &fields, parts: Vec::new() };
+        lines.add(number, line.as_bytes());
+        lines.parts.pop().unwrap()
+    }
 
     #[test]
     fn lines_are_records_and_bad_lines_are_named() {
@@ -170,5 +169,24 @@ mod tests {
         let ours = record(r#"{"text": "正文", "type": "政策解读"}"#, 1, "d.jsonl");
         let (overrides, _) = ours.hints.overrides.unwrap();
         assert_eq!(overrides["type"], "政策解读");
+    }
+}
+
+#[cfg(test)]
+mod encodings {
+    use super::*;
+
+    #[test]
+    fn a_gbk_line_is_decoded_and_garbage_is_named() {
+        let fields = FieldMap::default();
+        let mut lines = Lines { name: "d.jsonl".into(), fields: &fields, parts: Vec::new() };
+        let (gbk, _, _) = encoding_rs::GBK
+            .encode(r#"{"text": "陶庄镇深入学习贯彻习近平法治思想，推进法治政府建设。", "year": "2023年"}"#);
+        lines.add(1, &gbk);
+        lines.add(2, b"{\"text\": \"\xff\xfe\x00\x01\"}");
+        assert_eq!(lines.parts[0].text.as_deref(), Ok("陶庄镇深入学习贯彻习近平法治思想，推进法治政府建设。"));
+        assert_eq!(lines.parts[0].format, "JSON Lines（GBK）");
+        let reason = lines.parts[1].text.as_ref().unwrap_err().to_string();
+        assert!(reason.starts_with("第 2 行无效（不是 UTF-8"), "{reason}");
     }
 }

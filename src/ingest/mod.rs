@@ -1,19 +1,22 @@
 //! From files on disk to clean report text: find files ([`walk`]), read
 //! each format ([`decode`] for plain text, [`html`], [`docx`], [`pdf`],
-//! [`jsonl`]), and tidy the text, keeping page chrome and spam out
+//! [`jsonl`], [`csv_rows`], [`json_array`], each record by [`record`]), and tidy the text, keeping page chrome and spam out
 //! ([`clean`], [`chrome`], [`ads`]).
 
 pub mod ads;
 pub mod chrome;
 pub mod clean;
+pub mod csv_rows;
 pub mod decode;
 pub mod docx;
 pub mod html;
 mod html_tree;
+pub mod json_array;
 pub mod jsonl;
 pub mod pdf;
 mod phrase_file;
 pub mod pool;
+pub mod record;
 pub mod walk;
 pub mod worker;
 
@@ -45,8 +48,11 @@ pub enum SkipReason {
     PdfGarbled,
     /// A page or document with no text once chrome and spam are removed.
     NoText,
-    /// One line of a JSON Lines file.
+    /// One line of a JSON Lines file, or one row of a CSV file (counted
+    /// from the first row after the header).
     BadLine(usize, String),
+    /// One element of a JSON array.
+    BadItem(usize, String),
     /// The parser process overran its time budget, in seconds.
     Timeout(u64),
     /// The parser process died on this file (a crash in a parsing crate).
@@ -78,6 +84,7 @@ impl fmt::Display for SkipReason {
             SkipReason::PdfGarbled => write!(f, "PDF 文字层无法正确提取（字体缺少编码映射，提取结果是乱码）"),
             SkipReason::NoText => write!(f, "没有正文（只有网页框架或广告）"),
             SkipReason::BadLine(n, e) => write!(f, "第 {n} 行无效（{e}）"),
+            SkipReason::BadItem(n, e) => write!(f, "第 {n} 个对象无效（{e}）"),
             SkipReason::Timeout(secs) => write!(f, "解析超时（超过 {secs} 秒，已停止）"),
             SkipReason::ParseFailed(why) => write!(f, "解析失败（{why}）"),
             SkipReason::Internal => write!(f, "处理时出现内部错误（请报告此问题）"),
@@ -96,7 +103,8 @@ impl SkipReason {
             SkipReason::BadMetadata(_) => "元数据无效".into(),
             SkipReason::TooLarge(_) => "文件过大".into(),
             SkipReason::Corrupt(_) => "文件损坏".into(),
-            SkipReason::BadLine(..) => "JSON Lines 行无效".into(),
+            SkipReason::BadLine(..) => "数据行无效".into(),
+            SkipReason::BadItem(..) => "JSON 对象无效".into(),
             SkipReason::Timeout(_) => "解析超时".into(),
             SkipReason::ParseFailed(_) => "解析失败".into(),
             other => other.to_string(),
@@ -122,11 +130,12 @@ pub struct Hints {
     pub id: Option<String>,
 }
 
-/// One report read from a file: most files hold one, a JSON Lines file one
-/// per line.
+/// One report read from a file: most files hold one, a table (JSON Lines,
+/// CSV, a JSON array) one per record.
 #[derive(Debug, serde::Serialize, serde::Deserialize)]
 pub struct Part {
-    /// Appended to the file's path to key this report (`#12` for line 12), or empty.
+    /// Appended to the file's path to key this report (`#12` for line, row or
+    /// element 12), or empty.
     pub suffix: String,
     /// The cleaned text, or why this part is not indexed.
     pub text: Result<String, SkipReason>,
@@ -148,7 +157,7 @@ impl Part {
 }
 
 /// The file whose `REPORT.json` sidecar applies to `parts` read from
-/// `path`: the file itself when it is one report; a JSON Lines line has none.
+/// `path`: the file itself when it is one report; a record of a table has none.
 pub fn sidecar_owner<'a>(path: &'a Path, parts: &[Part]) -> Option<&'a Path> {
     matches!(parts, [only] if only.suffix.is_empty()).then_some(path)
 }
@@ -158,16 +167,21 @@ pub fn sidecar_owner<'a>(path: &'a Path, parts: &[Part]) -> Option<&'a Path> {
 pub const MAX_TEXT_MB: u64 = 64;
 /// Largest JSON Lines file, in MB (read a line at a time; the reports are kept).
 pub const MAX_JSONL_MB: u64 = 512;
+/// Largest CSV or JSON file, in MB: read and decoded whole (its rows may
+/// span lines), so a row or an element is never larger than this.
+pub const MAX_TABLE_MB: u64 = 256;
 /// Largest .docx or .pdf, in MB.
 pub const MAX_DOCUMENT_MB: u64 = 128;
 
 /// Reads one file into its reports, by extension. A file that can't be read
-/// at all is an `Err`; a JSON Lines file gives a part per line, some of which
-/// may carry their own skip reason.
-pub fn read(path: &Path) -> Result<Vec<Part>, SkipReason> {
+/// at all is an `Err`; a table (JSON Lines, CSV, JSON array) gives a part
+/// per record, its columns mapped by `fields`, some of which may carry
+/// their own skip reason.
+pub fn read(path: &Path, fields: &record::FieldMap) -> Result<Vec<Part>, SkipReason> {
     let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_lowercase();
     let limit = match ext.as_str() {
         "jsonl" => MAX_JSONL_MB,
+        "csv" | "json" => MAX_TABLE_MB,
         "docx" | "pdf" => MAX_DOCUMENT_MB,
         _ => MAX_TEXT_MB,
     };
@@ -179,9 +193,15 @@ pub fn read(path: &Path) -> Result<Vec<Part>, SkipReason> {
         return Err(SkipReason::TooLarge(limit));
     }
     if ext == "jsonl" {
-        return jsonl::read(path);
+        return jsonl::read(path, fields);
     }
     let bytes = std::fs::read(path).map_err(|e| SkipReason::Unreadable(e.kind().to_string()))?;
+    let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+    match ext.as_str() {
+        "csv" => return csv_rows::read(bytes, &name, fields),
+        "json" => return json_array::read(bytes, &name, fields),
+        _ => {}
+    }
     let part = match ext.as_str() {
         "html" | "htm" => html::read(&bytes)?,
         "docx" => docx::read(&bytes)?,

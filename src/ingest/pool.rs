@@ -3,8 +3,8 @@
 //! [`super::worker`]), like Apache Tika's forked mode. A worker that
 //! crashes, runs out of memory or overruns its time costs only the file it
 //! was reading: the file is skipped with a reason and a fresh worker takes
-//! the next one. Plain text and JSON Lines, whose work is bounded and
-//! linear, are read in-process.
+//! the next one. Plain text and tables (JSON Lines, CSV, JSON), whose work
+//! is bounded and linear, are read in-process.
 //!
 //! Workers live as long as the pool (one per thread that asks at once), so
 //! a file costs a round trip over a pipe, not a process start.
@@ -19,6 +19,7 @@ use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
+use super::record::FieldMap;
 use super::worker::{self, Limits, Reply};
 use super::{Part, SkipReason};
 
@@ -51,11 +52,12 @@ impl Pool {
         Pool::Isolated(Workers { limits, exe, idle: Mutex::new(Vec::new()) })
     }
 
-    /// Reads one file into its reports, as [`super::read`] does.
-    pub fn read(&self, path: &Path) -> Result<Vec<Part>, SkipReason> {
+    /// Reads one file into its reports, as [`super::read`] does (the
+    /// formats read in workers are not tables: `fields` is for the others).
+    pub fn read(&self, path: &Path, fields: &FieldMap) -> Result<Vec<Part>, SkipReason> {
         match self {
             Pool::Isolated(workers) if isolated(path) => workers.read(path),
-            _ => super::read(path),
+            _ => super::read(path, fields),
         }
     }
 }
@@ -229,7 +231,9 @@ mod tests {
 
     #[test]
     fn only_third_party_formats_leave_the_process() {
-        for (name, out) in [("a.PDF", true), ("a.docx", true), ("a.htm", true), ("a.txt", false), ("a.jsonl", false)] {
+        for (name, out) in
+            [("a.PDF", true), ("a.docx", true), ("a.htm", true), ("a.txt", false), ("a.jsonl", false), ("a.csv", false)]
+        {
             assert_eq!(isolated(Path::new(name)), out, "{name}");
         }
     }

@@ -8,7 +8,10 @@ use walkdir::WalkDir;
 use super::SkipReason;
 
 /// File extensions read as reports (compared in lower case).
-pub const SUPPORTED: &[&str] = &["txt", "html", "htm", "docx", "pdf", "jsonl"];
+pub const SUPPORTED: &[&str] = &["txt", "html", "htm", "docx", "pdf", "jsonl", "csv", "json"];
+/// Of those, the tables: one report per record, columns mapped by
+/// [`super::record::FieldMap`]. The others are one report each.
+pub const TABLES: &[&str] = &["jsonl", "csv", "json"];
 
 #[derive(Default)]
 pub struct Discovery {
@@ -44,6 +47,8 @@ pub fn discover(roots: &[PathBuf]) -> Discovery {
                 Ok(entry) if entry.file_type().is_file() => {
                     let path = entry.path();
                     match extension(path) {
+                        // REPORT.json beside a report holds its metadata: not a report, not news.
+                        ext if ext == "json" && is_sidecar(path) => {}
                         ext if SUPPORTED.contains(&ext.as_str()) => {
                             // Canonical, so one file reached two ways is one report.
                             match path.canonicalize() {
@@ -53,8 +58,6 @@ pub fn discover(roots: &[PathBuf]) -> Discovery {
                                 Err(e) => skipped.push((path.to_path_buf(), unreadable(&e))),
                             }
                         }
-                        // REPORT.json beside a report holds its metadata: not a report, not news.
-                        ext if ext == "json" && is_sidecar(path) => {}
                         ext => skipped.push((path.to_path_buf(), SkipReason::Unsupported(ext))),
                     }
                 }
@@ -79,13 +82,19 @@ pub fn discover(roots: &[PathBuf]) -> Discovery {
     Discovery { files: found.into_iter().collect(), skipped }
 }
 
-/// Whether a .json file has a report of the same name beside it.
+/// Whether a .json file has a report of the same name beside it (a file
+/// of one report: a table's records have no sidecar).
 fn is_sidecar(path: &Path) -> bool {
-    SUPPORTED.iter().any(|ext| path.with_extension(ext).is_file())
+    SUPPORTED.iter().filter(|ext| !TABLES.contains(ext)).any(|ext| path.with_extension(ext).is_file())
 }
 
 fn is_hidden(name: &std::ffi::OsStr) -> bool {
     name.to_str().is_some_and(|s| s.starts_with('.'))
+}
+
+/// Whether `path` is a table ([`TABLES`]).
+pub fn is_table(path: &Path) -> bool {
+    TABLES.contains(&extension(path).as_str())
 }
 
 fn extension(path: &Path) -> String {

@@ -69,7 +69,8 @@ fn answer_all(limits: Limits, replies: File) -> io::Result<()> {
         limit(libc::RLIMIT_CPU, cpu_seconds_used() + limits.seconds)?;
         let path = Path::new(OsStr::from_bytes(&request));
         crate::failpoint::parse_fault(path);
-        let reply: Reply = std::panic::catch_unwind(|| super::read(path)).unwrap_or(Err(SkipReason::Internal));
+        let reply: Reply =
+            std::panic::catch_unwind(|| super::read(path, &Default::default())).unwrap_or(Err(SkipReason::Internal));
         let json = serde_json::to_vec(&reply).unwrap_or_else(|_| {
             serde_json::to_vec(&Reply::Err(SkipReason::Internal)).expect("a plain enum serializes")
         });
