@@ -2,8 +2,9 @@
 //!
 //! - The index: `--index DIR`, else `$FAZHI_INDEX`, else
 //!   `$XDG_DATA_HOME/fazhi/index` (`~/.local/share/fazhi/index` on Linux).
-//! - The bundled corpus: `data/reports/` of the source tree the binary was
-//!   built from.
+//! - The bundled corpus: `data/reports/`, embedded in the binary and written
+//!   out beside the default index (`…/fazhi/demo-corpus`) when the demo is
+//!   built, so an installed binary does not depend on its source tree.
 
 use std::path::{Path, PathBuf};
 
@@ -19,9 +20,36 @@ pub fn is_default_index(dir: &Path) -> bool {
     dir == default_index_dir()
 }
 
-/// The bundled corpus, indexed when `fazhi index` is given no PATH.
-pub fn bundled_corpus() -> PathBuf {
-    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/data/reports"))
+/// The bundled reports (`data/reports/`), as the binary carries them.
+pub const BUNDLED_REPORTS: &[(&str, &str)] = &[
+    ("000_c910b3bfb2b97b9e.txt", include_str!("../data/reports/000_c910b3bfb2b97b9e.txt")),
+    ("001_af739eaade7ce012.txt", include_str!("../data/reports/001_af739eaade7ce012.txt")),
+    ("002_004062c06e91e459.txt", include_str!("../data/reports/002_004062c06e91e459.txt")),
+    ("003_4a2ec2c377f7ec85.txt", include_str!("../data/reports/003_4a2ec2c377f7ec85.txt")),
+    ("004_eeca747ca845fb37.txt", include_str!("../data/reports/004_eeca747ca845fb37.txt")),
+];
+
+/// Where the demo index's reports are written out: fazhi's own folder.
+pub fn bundled_corpus_dir() -> PathBuf {
+    default_index_dir().with_file_name("demo-corpus")
+}
+
+/// The bundled corpus on disk, written out from the binary where missing or
+/// changed: indexed for the demo, and when `fazhi index` is given no PATH.
+pub fn bundled_corpus() -> std::io::Result<PathBuf> {
+    let dir = bundled_corpus_dir();
+    std::fs::create_dir_all(&dir)?;
+    for (name, text) in BUNDLED_REPORTS {
+        let path = dir.join(name);
+        if std::fs::read(&path).is_ok_and(|held| held == text.as_bytes()) {
+            continue;
+        }
+        // Whole or absent: a kill mid-write leaves a temp file, not half a report.
+        let temp = dir.join(format!(".{name}.tmp"));
+        std::fs::write(&temp, text)?;
+        std::fs::rename(&temp, &path)?;
+    }
+    Ok(dir)
 }
 
 /// A file's key in the index: its path as the OS gives it, one to one.

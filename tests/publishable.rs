@@ -100,6 +100,13 @@ fn the_demo_gives_way_to_the_users_reports() {
     let out = fresh(&home).args(["search", "法治"]).output().unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(String::from_utf8_lossy(&out.stdout).contains("演示索引"));
+    // Its reports are the binary's own, written out in the data dir, not the source tree's.
+    let out = fresh(&home).args(["search", "法治", "--all", "--format", "jsonl", "--fields", "path"]).output().unwrap();
+    let demo_corpus = home.join("data/fazhi/demo-corpus");
+    for line in String::from_utf8(out.stdout).unwrap().lines() {
+        let v: serde_json::Value = serde_json::from_str(line).unwrap();
+        assert!(Path::new(v["path"].as_str().unwrap()).starts_with(&demo_corpus), "{line}");
+    }
     let stats = |home: &Path| -> serde_json::Value {
         let out = fresh(home).args(["stats", "--format", "json"]).output().unwrap();
         serde_json::from_slice(&out.stdout).unwrap()

@@ -218,3 +218,18 @@ fn searching_never_loads_the_full_dictionary() {
     batch::run(&engine, input, defaults, &indicatif::ProgressBar::hidden(), |_| Ok(())).unwrap();
     assert!(dictionary::loaded().is_none());
 }
+
+#[test]
+fn the_binary_carries_every_bundled_report_as_the_folder_has_it() {
+    let mut on_disk: Vec<(String, String)> = std::fs::read_dir(bundled_corpus())
+        .unwrap()
+        .map(|e| {
+            let path = e.unwrap().path();
+            (path.file_name().unwrap().to_string_lossy().to_string(), std::fs::read_to_string(&path).unwrap())
+        })
+        .collect();
+    on_disk.sort();
+    let embedded: Vec<(String, String)> =
+        fazhi::paths::BUNDLED_REPORTS.iter().map(|(n, t)| (n.to_string(), t.to_string())).collect();
+    assert_eq!(embedded, on_disk, "src/paths.rs BUNDLED_REPORTS must list data/reports");
+}

@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 
 use super::FOUND;
 use fazhi::cli::IndexArgs;
@@ -51,7 +51,7 @@ pub fn run(args: IndexArgs) -> Result<u8> {
 fn remembered(dir: &Path) -> Result<(Vec<PathBuf>, bool)> {
     let hint = "请给出要索引的文件或文件夹，如 fazhi index ~/reports";
     match layout::current(dir) {
-        Ok(Some((_, marker))) if marker.demo => Ok((vec![paths::bundled_corpus()], true)),
+        Ok(Some((_, marker))) if marker.demo => Ok((vec![bundled_corpus()?], true)),
         Ok(Some((_, marker))) if !marker.sources.is_empty() => {
             Ok((marker.sources.iter().map(|k| paths::from_key(k)).collect(), false))
         }
@@ -59,6 +59,12 @@ fn remembered(dir: &Path) -> Result<(Vec<PathBuf>, bool)> {
         Ok(None) => anyhow::bail!("{} 还没有索引；{hint}", paths::shown(dir)),
         Err(e) => Err(e),
     }
+}
+
+/// The bundled corpus written out, or why it could not be.
+pub fn bundled_corpus() -> Result<PathBuf> {
+    let dir = paths::bundled_corpus_dir();
+    paths::bundled_corpus().with_context(|| format!("无法写出自带语料到 {}", paths::shown(&dir)))
 }
 
 pub fn summary_line(s: &BuildSummary, dir: &Path) -> String {

@@ -43,7 +43,7 @@ pub fn default_index_built_on_first_use() -> Result<PathBuf> {
         .flatten()
         .is_some_and(|(_, marker)| marker.demo && marker.fingerprint != fazhi::index::store::fingerprint());
     if !layout::is_index(&dir) || stale_demo {
-        let corpus = paths::bundled_corpus();
+        let corpus = index::bundled_corpus()?;
         if stale_demo {
             eprintln!(
                 "fazhi: 示例索引 {} 由旧版 fazhi 建立，正在用自带语料 {} 重建 …",
