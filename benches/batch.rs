@@ -81,7 +81,7 @@ fn main() {
     let cores = std::thread::available_parallelism().map_or(1, |c| c.get());
     println!(
         "| {count} queries over {} reports, top 10 with snippets | seconds | queries/s |",
-        engine.searcher().num_docs()
+        engine.searcher().expect("a searcher").num_docs()
     );
     println!("|---|---|---|");
     println!("| one thread, one after another (peer) | {sequential:.2} | {:.0} (1.00×) |", count as f64 / sequential);

@@ -41,7 +41,7 @@ fn main() {
         eprintln!("indexed in {:.1} s", start.elapsed().as_secs_f64());
     }
     let engine = Engine::open(&index).expect("open");
-    let docs = engine.searcher().num_docs();
+    let docs = engine.searcher().expect("a searcher").num_docs();
 
     let plain = |q: &str| SearchRequest { query: q.into(), limit: 10, ..SearchRequest::default() };
     let filtered = |q: &str| SearchRequest {

@@ -78,7 +78,7 @@ fn main() {
     let round2 = |x: f64| (x * 100.0).round() / 100.0;
     let out = json!({
         "peer": "fazhi",
-        "docs": engine.searcher().num_docs(),
+        "docs": engine.searcher().expect("a searcher").num_docs(),
         "queries": queries.len(),
         "rounds": rounds,
         "facets": facets,

@@ -177,7 +177,10 @@ impl IndexHandle {
                 }
             }
             match missing {
-                None => return Ok(Reader { reader, _terms: files }),
+                None => {
+                    let segments = reader.searcher().segment_readers().iter().map(|s| s.segment_id()).collect();
+                    return Ok(Reader { reader, _terms: files, _held: terms::reader::hold(segments) });
+                }
                 Some(e) if attempts >= 5 => return Err(damaged(&self.dir, e)),
                 Some(_) => {
                     attempts += 1;
@@ -215,6 +218,8 @@ fn generation_of(current: &Option<(PathBuf, Marker)>) -> Option<&str> {
 pub struct Reader {
     reader: IndexReader,
     _terms: Vec<OwnedBytes>,
+    /// Keeps the segments' parsed term indexes cached while this reader lives.
+    _held: terms::reader::Holding,
 }
 
 impl std::ops::Deref for Reader {

@@ -9,7 +9,7 @@ use tantivy::collector::{Count, DocSetCollector};
 use tantivy::query::Query;
 use tantivy::schema::Value as _;
 
-use super::{doc_check, provenance, Engine, MatchMode, SearchRequest};
+use super::{doc_check, provenance, MatchMode, SearchRequest, Snapshot};
 use crate::extract::FIELDS as METADATA;
 use crate::index::store;
 use crate::query::{self, parse::Reading, plan};
@@ -34,7 +34,7 @@ pub struct Exported {
     pub interpretation: Vec<Reading>,
 }
 
-impl Engine {
+impl Snapshot {
     /// Hands every report matching `request` (all of them for an empty
     /// query) to `each`, exactly matched unless `request.loose` and nothing
     /// matches exactly.

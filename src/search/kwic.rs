@@ -15,7 +15,7 @@ use tantivy::schema::{Field, Value};
 use tantivy::DocAddress;
 
 use super::occurrences::{Part, Report, Spot, Terms};
-use super::{doc_check, Engine, SearchRequest};
+use super::{doc_check, SearchRequest, Snapshot};
 use crate::analyze::folding::Folding;
 use crate::analyze::units::Unit;
 use crate::analyze::{is_word_char, normalize};
@@ -94,7 +94,7 @@ pub struct Concordance {
     pub within: Option<Unit>,
 }
 
-impl Engine {
+impl Snapshot {
     /// Every occurrence of the query's terms in the reports it matches
     /// exactly, handed to `each` in `request.order` (up to `request.limit`
     /// lines); `progress(done, of)` as reports are read.

@@ -10,7 +10,7 @@ use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::Term;
 
 use super::counts::{buckets, Bucket, Counter};
-use super::{Engine, Hit};
+use super::{Hit, Snapshot};
 use crate::index::store;
 
 /// A whole report: its metadata (as in search hits, with the confidence and
@@ -60,7 +60,7 @@ pub enum Found {
     Several(Vec<(String, Option<String>)>),
 }
 
-impl Engine {
+impl Snapshot {
     /// The report a key names: a whole id, a unique id prefix of at least
     /// [`MIN_PREFIX`] hex digits, or a path the index holds (as indexed,
     /// or a file on disk that resolves to it).

@@ -2,6 +2,7 @@
 //! snippets, with counts by region, year and level on request.
 
 pub mod counts;
+mod engine;
 pub mod export;
 pub mod filter;
 pub mod kwic;
@@ -32,6 +33,7 @@ use crate::index::IndexHandle;
 use crate::query::filters::FilterSpec;
 use crate::query::{self, plan, ParsedQuery};
 use counts::{Counter, Dim, FacetCounts, Measure, Pivot, Tally};
+pub use engine::Engine;
 use filter::Catalog;
 use live_stats::LiveTotals;
 use occurrences::{Report, Terms};
@@ -147,25 +149,26 @@ pub struct Hit {
     pub snippets: Vec<Snippet>,
 }
 
-/// An open index, ready for queries.
-pub struct Engine {
+/// One state of an open index: its reader and what is derived from it,
+/// replaced whole when the index changes (see [`Engine`]).
+pub(crate) struct Snapshot {
     handle: IndexHandle,
     reader: Reader,
     /// Facets held by the index, read on the first filter by name.
     catalog: OnceLock<Catalog>,
     /// Whether the index holds reposts at all (most don't: no lookups then).
     has_reposts: OnceLock<bool>,
-    /// Ranking statistics of the live reports (the reader never reloads).
+    /// Ranking statistics of the live reports (of this snapshot's reader).
     live: OnceLock<LiveTotals>,
     /// The demo index of the bundled reports.
     demo: bool,
 }
 
-impl Engine {
-    pub fn open(dir: &Path) -> Result<Engine> {
+impl Snapshot {
+    pub(crate) fn open(dir: &Path) -> Result<Snapshot> {
         let (handle, reader) = IndexHandle::open_with_reader(dir)?;
         let demo = crate::index::layout::current(dir)?.is_some_and(|(_, marker)| marker.demo);
-        Ok(Engine {
+        Ok(Snapshot {
             handle,
             reader,
             catalog: OnceLock::new(),

@@ -133,28 +133,76 @@ fn u64_at(data: &[u8], at: usize) -> u64 {
     data.get(at..at + 8).map_or(0, |b| u64::from_le_bytes(b.try_into().unwrap_or_default()))
 }
 
-/// Term indexes of the segments searched so far in this process. A query
-/// opens them once per segment and term, and batches run thousands of
-/// queries on several threads: opening through tantivy's directory each
-/// time (a path, a lock, a cache lookup) halved batch throughput.
-type Cache = RwLock<HashMap<(SegmentId, Kind), TermIndex>>;
+/// Term indexes of the segments that open readers hold. A query opens them
+/// once per segment and term, and batches run thousands of queries on
+/// several threads: opening through tantivy's directory each time (a path,
+/// a lock, a cache lookup) halved batch throughput. An entry lives as long
+/// as some reader holds its segment ([`hold`]): when the last one lets go
+/// (a reload after a merge, an engine closed) the mapping is released, so
+/// a merged-away segment's disk space is freed while the process lives.
+#[derive(Default)]
+struct Cache {
+    indexes: HashMap<(SegmentId, Kind), TermIndex>,
+    /// How many readers hold each segment.
+    held: HashMap<SegmentId, usize>,
+}
 
-fn cache() -> &'static Cache {
-    static CACHE: OnceLock<Cache> = OnceLock::new();
-    CACHE.get_or_init(Cache::default)
+fn cache() -> &'static RwLock<Cache> {
+    static CACHE: OnceLock<RwLock<Cache>> = OnceLock::new();
+    CACHE.get_or_init(RwLock::default)
+}
+
+/// A reader's hold on its segments' term indexes: they stay cached until
+/// it is dropped.
+pub struct Holding(Vec<SegmentId>);
+
+/// Holds `segments` for a reader (see [`Cache`]).
+pub fn hold(segments: Vec<SegmentId>) -> Holding {
+    if let Ok(mut c) = cache().write() {
+        for id in &segments {
+            *c.held.entry(*id).or_default() += 1;
+        }
+    }
+    Holding(segments)
+}
+
+impl Drop for Holding {
+    fn drop(&mut self) {
+        let Ok(mut c) = cache().write() else { return };
+        for id in &self.0 {
+            let last = match c.held.get_mut(id) {
+                Some(n) => {
+                    *n -= 1;
+                    *n == 0
+                }
+                None => false,
+            };
+            if last {
+                c.held.remove(id);
+                c.indexes.retain(|(segment, _), _| segment != id);
+            }
+        }
+    }
+}
+
+/// How many term indexes are cached, and for how many segments (for tests).
+pub fn cached() -> (usize, usize) {
+    cache().read().map_or((0, 0), |c| (c.indexes.len(), c.held.len()))
 }
 
 impl TermIndex {
-    /// The segment's term index, for searching: kept open for the rest of
-    /// the process (segment files never change once written).
+    /// The segment's term index, for searching: cached while a reader
+    /// holds the segment (segment files never change once written).
     pub fn open(reader: &SegmentReader, kind: Kind) -> Result<TermIndex> {
         let key = (reader.segment_id(), kind);
-        if let Some(index) = cache().read().ok().and_then(|c| c.get(&key).cloned()) {
+        if let Some(index) = cache().read().ok().and_then(|c| c.indexes.get(&key).cloned()) {
             return Ok(index);
         }
         let index = TermIndex::read(reader, kind)?;
         if let Ok(mut c) = cache().write() {
-            c.insert(key, index.clone());
+            if c.held.contains_key(&key.0) {
+                c.indexes.insert(key, index.clone());
+            }
         }
         Ok(index)
     }

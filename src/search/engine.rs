@@ -1,0 +1,139 @@
+//! The open index a long-running process holds: every request is answered
+//! from the current [`Snapshot`], and a new commit (or a rebuild) of the
+//! index is picked up by the next request after it, through one `stat` of
+//! the marker and of the generation's `meta.json` per request.
+//!
+//! A snapshot carries the reader and all that is derived from it (the
+//! catalog of places, repost flags, ranking totals, the hold on cached
+//! term files), so a reload replaces them together; the old snapshot goes
+//! when its last request ends, releasing the segments it held (tantivy's
+//! files, and fazhi's term files) so that merged-away segments free their
+//! disk space while the process lives.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, RwLock};
+use std::time::SystemTime;
+
+use anyhow::Result;
+use serde_json::{Map, Value};
+use tantivy::Searcher;
+
+use super::export::Exported;
+use super::kwic::{Concordance, KwicRequest, Line};
+use super::lookup::{Found, Report, Stats};
+use super::{SearchRequest, SearchResponse, Snapshot};
+use crate::index::layout;
+
+/// An open index, ready for queries; `Send + Sync`, shared by reference
+/// (or in an `Arc`) across threads.
+pub struct Engine {
+    dir: PathBuf,
+    current: RwLock<(Stamp, Arc<Snapshot>)>,
+}
+
+/// What says the index changed: the marker (a rebuild names another
+/// generation) and the generation's `meta.json` (rewritten at each commit).
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Stamp(Vec<Option<(SystemTime, u64)>>);
+
+impl Stamp {
+    fn of(dir: &Path) -> Stamp {
+        let file = |p: PathBuf| std::fs::metadata(p).ok().and_then(|m| Some((m.modified().ok()?, m.len())));
+        let generation = layout::current(dir).ok().flatten().map(|(g, _)| g);
+        Stamp(vec![file(dir.join(layout::MARKER)), generation.and_then(|g| file(g.join("meta.json")))])
+    }
+}
+
+impl Engine {
+    pub fn open(dir: &Path) -> Result<Engine> {
+        let stamp = Stamp::of(dir);
+        let snapshot = Snapshot::open(dir)?;
+        Ok(Engine { dir: dir.to_path_buf(), current: RwLock::new((stamp, Arc::new(snapshot))) })
+    }
+
+    /// The snapshot to answer from: the current one, or a new one when the
+    /// index changed since it was taken.
+    fn snapshot(&self) -> Result<Arc<Snapshot>> {
+        let stamp = Stamp::of(&self.dir);
+        {
+            let current = self.current.read().unwrap_or_else(|e| e.into_inner());
+            if current.0 == stamp {
+                return Ok(current.1.clone());
+            }
+        }
+        self.reload_as(stamp)
+    }
+
+    /// Opens the index again now, whatever changed.
+    pub fn reload(&self) -> Result<()> {
+        self.reload_as(Stamp::of(&self.dir)).map(|_| ())
+    }
+
+    fn reload_as(&self, stamp: Stamp) -> Result<Arc<Snapshot>> {
+        // Opened before the lock is taken: requests go on meanwhile.
+        let snapshot = Arc::new(Snapshot::open(&self.dir)?);
+        let mut current = self.current.write().unwrap_or_else(|e| e.into_inner());
+        *current = (stamp, snapshot.clone());
+        Ok(snapshot)
+    }
+
+    /// The index folder.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Whether this is the demo index built on first use from the bundled reports.
+    pub fn is_demo(&self) -> bool {
+        self.current.read().unwrap_or_else(|e| e.into_inner()).1.is_demo()
+    }
+
+    /// A searcher over the current snapshot.
+    pub fn searcher(&self) -> Result<Searcher> {
+        Ok(self.snapshot()?.searcher())
+    }
+
+    pub fn search(&self, request: &SearchRequest) -> Result<SearchResponse> {
+        self.snapshot()?.search(request)
+    }
+
+    /// See [`Snapshot::export`].
+    pub fn export(
+        &self,
+        request: &SearchRequest,
+        with_text: bool,
+        each: impl FnMut(Map<String, Value>) -> Result<()>,
+    ) -> Result<Exported> {
+        self.snapshot()?.export(request, with_text, each)
+    }
+
+    /// See [`Snapshot::kwic`].
+    pub fn kwic(
+        &self,
+        request: &KwicRequest,
+        progress: &(dyn Fn(usize, usize) + Sync),
+        each: impl FnMut(&Line) -> Result<()>,
+    ) -> Result<Concordance> {
+        self.snapshot()?.kwic(request, progress, each)
+    }
+
+    pub fn find_report(&self, key: &str) -> Result<Found> {
+        self.snapshot()?.find_report(key)
+    }
+
+    pub fn report(&self, id: &str) -> Result<Option<Report>> {
+        self.snapshot()?.report(id)
+    }
+
+    pub fn stats(&self) -> Result<Stats> {
+        self.snapshot()?.stats()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_engine_can_be_shared_across_threads() {
+        fn shared<T: Send + Sync>() {}
+        shared::<super::Engine>();
+    }
+}
