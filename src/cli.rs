@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::query::filters::{UnknownYear, YearRange};
+use crate::query::published::DateRange;
 use crate::search::counts::{Dim, Measure};
 use crate::search::Sort;
 
@@ -130,6 +131,9 @@ pub struct FilterArgs {
     /// 按报告类型筛选：法治政府建设报告（简称 法治）、政府工作报告（工作报告）、政策解读（解读）、其他，unknown 为类型不明的报告；可重复
     #[arg(short = 't', long = "type", value_name = "TYPE")]
     pub types: Vec<String>,
+    /// 按发布日期筛选：2024、2024-03、2024-03-15，或范围 2024-01..2024-03、2024-01..、..2024-03（两端包含，按所写的年、月、日计）；没有发布日期的报告不保留；可重复（任一即可）
+    #[arg(long, value_name = "DATES", value_parser = parse_published)]
+    pub published: Vec<DateRange>,
     /// 年份筛选时，年份不明的报告是否保留
     #[arg(long, value_enum, default_value_t = UnknownYear::Exclude, value_name = "WHAT")]
     pub unknown_year: UnknownYear,
@@ -150,6 +154,10 @@ pub struct FilterArgs {
 
 fn parse_confidence(s: &str) -> Result<f32, String> {
     crate::query::filters::parse_confidence(s).map_err(|e| e.to_string())
+}
+
+fn parse_published(s: &str) -> Result<DateRange, String> {
+    DateRange::parse(s).map_err(|e| e.to_string())
 }
 
 fn parse_years(s: &str) -> Result<YearRange, String> {
@@ -174,6 +182,7 @@ impl FilterArgs {
             types: self.types.clone(),
             unknown_year: self.unknown_year,
             min_confidence: self.min_confidence,
+            published: self.published.clone(),
         }
     }
 }
@@ -309,7 +318,7 @@ pub struct SearchArgs {
     pub offset: usize,
     #[command(flatten)]
     pub filters: FilterArgs,
-    /// 排序：score（相关度）、year（年份从早到晚）、-year（从晚到早）
+    /// 排序：score（相关度）、year（年份从早到晚）、-year（从晚到早）、published（发布日期从早到晚）、-published（从晚到早）；年份或发布日期不明的排在最后
     #[arg(long, value_enum, default_value_t = Sort::Score, allow_hyphen_values = true)]
     pub sort: Sort,
     /// 附上按地区、年份、级别、类型的报告数统计

@@ -159,6 +159,11 @@ pub fn interpretation(r: &SearchResponse) -> Option<String> {
                 ReadAs::Year => "年份",
                 ReadAs::Level => "级别",
                 ReadAs::Type => "类型",
+                ReadAs::Published => "发布日期",
+                ReadAs::Title if w.word.starts_with('-') => "标题不含",
+                ReadAs::Title => "标题含",
+                ReadAs::Unit if w.word.starts_with('-') => "单位不含",
+                ReadAs::Unit => "单位含",
             };
             format!("{kind}={}", if w.read_as == ReadAs::Text { &w.word } else { &w.value })
         })
@@ -177,6 +182,7 @@ pub fn filters_label(r: &SearchResponse) -> String {
             "unknown_year" => "年份不明",
             "min_confidence" => "置信度不低于",
             "type" => "类型",
+            "published" => "发布日期",
             other => other,
         }
     }

@@ -49,10 +49,11 @@ impl Engine {
             let (f, ranking) = (&self.handle.fields, &self.handle.ranking);
             let (parsed, resolved) = self.understand(request, parsed)?;
             let searcher = self.reader.searcher();
-            let mut plan = plan::exact(&parsed, f, ranking, &resolved.clauses);
+            let required = resolved.matching();
+            let mut plan = plan::exact(&parsed, f, ranking, &required);
             let mut match_mode = MatchMode::Exact;
             if request.loose && searcher.search(plan.query.as_ref(), &Count)? == 0 {
-                if let Some(loose) = plan::loose(&parsed, f, ranking, &resolved.clauses) {
+                if let Some(loose) = plan::loose(&parsed, f, ranking, &required) {
                     plan = loose;
                     match_mode = MatchMode::Loose;
                 }

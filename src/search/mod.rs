@@ -3,6 +3,7 @@
 
 pub mod counts;
 pub mod export;
+pub mod field_match;
 pub mod filter;
 pub mod live_stats;
 pub mod lookup;
@@ -74,6 +75,10 @@ pub enum Sort {
     Year,
     #[value(name = "-year", help = "所涉年份从晚到早")]
     YearDesc,
+    #[value(help = "发布日期从早到晚")]
+    Published,
+    #[value(name = "-published", help = "发布日期从晚到早")]
+    PublishedDesc,
 }
 
 /// How the hits matched: every term exactly, or (fallback) all jieba words.
@@ -199,11 +204,17 @@ impl Engine {
         }
         let spec = merged(&request.filters, &parsed.filters);
         let f = &self.handle.fields;
-        let resolved = if spec.regions.is_empty() && spec.levels.is_empty() {
+        let mut resolved = if spec.regions.is_empty() && spec.levels.is_empty() {
             filter::resolve(&spec, &Catalog::default(), f)?
         } else {
             filter::resolve(&spec, self.catalog()?, f)?
         };
+        if !parsed.fields.is_empty() {
+            let searcher = self.reader.searcher();
+            for term in &parsed.fields {
+                resolved.fields.push(field_match::clause(&searcher, f, term)?);
+            }
+        }
         Ok((parsed, resolved))
     }
 
@@ -217,7 +228,8 @@ impl Engine {
             weights: None,
         });
 
-        let mut plan = plan::exact(&parsed, f, ranking, &resolved.clauses);
+        let required = resolved.matching();
+        let mut plan = plan::exact(&parsed, f, ranking, &required);
         // Refused before any search: nothing to count.
         if request.measure == Measure::Occurrences && plan.highlight.is_empty() {
             anyhow::bail!("--measure occurrences 要数检索词出现的次数，但这个查询没有检索词（只有筛选条件）");
@@ -225,7 +237,7 @@ impl Engine {
         let mut match_mode = MatchMode::Exact;
         let mut found = self.collect(plan.query.as_ref(), request, counter.as_ref()).context("检索失败")?;
         if found.total == 0 && request.loose {
-            if let Some(loose) = plan::loose(&parsed, f, ranking, &resolved.clauses) {
+            if let Some(loose) = plan::loose(&parsed, f, ranking, &required) {
                 found = self.collect(loose.query.as_ref(), request, counter.as_ref()).context("检索失败")?;
                 plan = loose;
                 match_mode = MatchMode::Loose;
@@ -341,11 +353,17 @@ impl Engine {
                 Sort::Score => {
                     searcher.search_with_statistics_provider(query, &(Count, counter, page.order_by_score()), &stats)?
                 }
-                Sort::Year | Sort::YearDesc => {
-                    let order = if request.sort == Sort::Year { Order::Asc } else { Order::Desc };
-                    let by_year = page.order_by_fast_field::<i64>("year", order);
-                    let (total, tally, top) = searcher.search(query, &(Count, counter, by_year))?;
-                    // Ordered by year; still show each hit's relevance.
+                Sort::Year | Sort::YearDesc | Sort::Published | Sort::PublishedDesc => {
+                    let (field, order) = match request.sort {
+                        Sort::Year => ("year", Order::Asc),
+                        Sort::YearDesc => ("year", Order::Desc),
+                        Sort::Published => ("published", Order::Asc),
+                        _ => ("published", Order::Desc),
+                    };
+                    // tantivy puts reports lacking the value last in either order.
+                    let by_field = page.order_by_fast_field::<i64>(field, order);
+                    let (total, tally, top) = searcher.search(query, &(Count, counter, by_field))?;
+                    // Ordered by a field; still show each hit's relevance.
                     let weight = query.weight(EnableScoring::enabled_from_statistics_provider(&stats, &searcher))?;
                     let top =
                         top.into_iter().map(|(_, addr)| (score_of(weight.as_ref(), &searcher, addr), addr)).collect();
@@ -434,5 +452,6 @@ fn merged(flags: &FilterSpec, in_query: &FilterSpec) -> FilterSpec {
     all.years.extend(in_query.years.iter().copied());
     all.levels.extend(in_query.levels.iter().cloned());
     all.types.extend(in_query.types.iter().cloned());
+    all.published.extend(in_query.published.iter().copied());
     all
 }
