@@ -35,7 +35,7 @@ pub enum Command {
     Export(ExportArgs),
     /// 批量检索：每行一个查询（文本或 JSON 对象），输出 JSON Lines
     Batch(BatchArgs),
-    /// 显示一篇报告：元数据及其依据，然后是全文
+    /// 显示一篇报告：元数据及其依据，然后是全文（可标出检索词；在终端上较长时用分页器）
     Show(ShowArgs),
     /// 索引概况：报告数、大小、指纹、缺失字段、按级别和年份的分布
     Stats(StatsArgs),
@@ -80,9 +80,18 @@ pub struct ShowArgs {
     pub id: String,
     #[command(flatten)]
     pub location: IndexLocation,
-    /// 输出格式
+    /// 输出格式：text，或 json（带 --highlight 时另有 terms、highlights（text 中的字符区间 [起, 止)）和 occurrences）
     #[arg(long, value_enum, default_value_t = RecordFormat::Text)]
     pub format: RecordFormat,
+    /// 在全文中标出这个查询的检索词（与检索摘要的匹配方式相同），并给出每个词的出现次数；年份等筛选条件不标出
+    #[arg(long, value_name = "QUERY")]
+    pub highlight: Option<String>,
+    /// 何时使用颜色（auto 遵循 NO_COLOR 与终端检测）；不用颜色时检索词以【】标出
+    #[arg(long, value_enum, default_value_t = ColorWhen::Auto, value_name = "WHEN")]
+    pub color: ColorWhen,
+    /// 不用分页器（默认：在终端上、输出比终端高时用 $PAGER，否则 less -R）
+    #[arg(long)]
+    pub no_pager: bool,
 }
 
 #[derive(Args, Debug)]

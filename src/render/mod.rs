@@ -3,6 +3,7 @@
 pub mod hits;
 pub mod json;
 pub mod metadata;
+pub mod pager;
 pub mod report;
 pub mod table;
 pub mod text;

@@ -107,23 +107,29 @@ fn write_hit(out: &mut String, rank: usize, hit: &Hit, style: &Style) {
     }
     let _ = writeln!(out, "   {}", about.join("  "));
     for snippet in &hit.snippets {
-        let chars: Vec<char> = snippet.text.chars().collect();
-        let mut line = String::new();
-        let mut at = 0;
-        for &[a, b] in &snippet.highlights {
-            let (a, b) = (a.min(chars.len()), b.min(chars.len()));
-            line.extend(&chars[at.min(a)..a]);
-            let marked: String = chars[a..b].iter().collect();
-            if style.color {
-                line.push_str(&style.paint(HIGHLIGHT, &marked));
-            } else {
-                let _ = write!(line, "【{marked}】");
-            }
-            at = b;
-        }
-        line.extend(&chars[at.min(chars.len())..]);
-        let _ = writeln!(out, "   · {line}");
+        let _ = writeln!(out, "   · {}", marked(&snippet.text, &snippet.highlights, style));
     }
+}
+
+/// `text` with its highlights (char ranges `[start, end)`, sorted) marked:
+/// in colour, or in 【】 without.
+pub fn marked(text: &str, highlights: &[[usize; 2]], style: &Style) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut line = String::with_capacity(text.len());
+    let mut at = 0;
+    for &[a, b] in highlights {
+        let (a, b) = (a.min(chars.len()), b.min(chars.len()));
+        line.extend(&chars[at.min(a)..a]);
+        let marked: String = chars[a.max(at).min(b)..b].iter().collect();
+        if style.color {
+            line.push_str(&style.paint(HIGHLIGHT, &marked));
+        } else {
+            let _ = write!(line, "【{marked}】");
+        }
+        at = at.max(b);
+    }
+    line.extend(&chars[at.min(chars.len())..]);
+    line
 }
 
 /// `浙江省 3 · 江苏省 2 · 未知 1`, at most 12 buckets.

@@ -5,6 +5,7 @@ pub mod counts;
 pub mod export;
 pub mod field_match;
 pub mod filter;
+pub mod highlight;
 pub mod live_stats;
 pub mod lookup;
 pub mod occurrences;
