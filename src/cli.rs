@@ -383,8 +383,9 @@ pub enum ColorWhen {
 }
 
 /// `fazhi search 枫桥经验 -信访`: an argument of a `-` followed by a non-ASCII
-/// char or a quote can't be a flag (all flags are ASCII), so it is passed as
-/// the hidden `--not` instead of making clap reject it.
+/// char or a quote can't be a flag (all flags are ASCII), nor can `-title:…`
+/// or `-unit:…`, so it is passed as the hidden `--not` instead of making
+/// clap reject it (or read `-t itle:…`).
 pub fn exclusions_to_flags(args: impl IntoIterator<Item = std::ffi::OsString>) -> Vec<std::ffi::OsString> {
     let mut out = Vec::new();
     let mut after_double_dash = false;
@@ -394,7 +395,10 @@ pub fn exclusions_to_flags(args: impl IntoIterator<Item = std::ffi::OsString>) -
                 after_double_dash = true;
             }
             let second = s.chars().nth(1);
-            if !after_double_dash && s.starts_with('-') && second.is_some_and(|c| !c.is_ascii() || c == '"') {
+            // `-title:词` and `-unit:词` (no flag has a colon) exclude too.
+            let field = ["-title:", "-unit:", "-title：", "-unit："].iter().any(|p| s.starts_with(p));
+            if !after_double_dash && s.starts_with('-') && (field || second.is_some_and(|c| !c.is_ascii() || c == '"'))
+            {
                 out.push(format!("--not={}", &s[1..]).into());
                 continue;
             }
