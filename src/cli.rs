@@ -311,7 +311,7 @@ pub enum ExtractFormat {
 
 #[derive(Args, Debug)]
 pub struct SearchArgs {
-    /// 检索式：词语之间为“与”；"…" 短语；A OR B；-词 排除；2023 或 2023年 按年份筛选
+    /// 检索式：词语之间为“与”；"…" 短语；A OR B；-词 排除；2023 或 2023年 按年份筛选；title:词、unit:词 只在标题、单位中找（-title:词 排除）；published:2024-01..2024-03 按发布日期筛选
     #[arg(value_name = "QUERY", num_args = 0..)]
     pub query: Vec<String>,
     #[command(flatten)]

@@ -210,12 +210,7 @@ impl Engine {
         } else {
             filter::resolve(&spec, self.catalog()?, f)?
         };
-        if !parsed.fields.is_empty() {
-            let searcher = self.reader.searcher();
-            for term in &parsed.fields {
-                resolved.fields.push(field_match::clause(&searcher, f, term)?);
-            }
-        }
+        resolved.fields = parsed.fields.iter().map(|term| field_match::clause(f, term)).collect();
         Ok((parsed, resolved))
     }
 
