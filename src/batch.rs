@@ -16,6 +16,7 @@ use serde_json::{Map, Value};
 
 use crate::analyze::dictionary;
 use crate::query::filters::{parse_confidence, FilterSpec, UnknownYear, YearRange};
+use crate::query::published::DateRange;
 use crate::search::counts::{Dim, Measure};
 use crate::search::{Engine, MatchMode, SearchRequest, SearchResponse, Sort};
 
@@ -38,6 +39,7 @@ pub const FIELDS: &[&str] = &[
     "min_confidence",
     "type",
     "within",
+    "published",
 ];
 
 /// Lines answered between two writes: bounds memory on huge inputs.
@@ -226,6 +228,7 @@ fn request_from(o: &Map<String, Value>, mut r: SearchRequest) -> Result<SearchRe
             None | Some(Value::Null) => None,
             Some(v) => Some(parse_confidence(&v.to_string())?),
         },
+        published: strings("published")?.iter().map(|d| DateRange::parse(d)).collect::<Result<_>>()?,
     };
     r.limit = count("limit", r.limit)?;
     r.offset = count("offset", 0)?;
@@ -236,7 +239,9 @@ fn request_from(o: &Map<String, Value>, mut r: SearchRequest) -> Result<SearchRe
         None | Some("score") => Sort::Score,
         Some("year") => Sort::Year,
         Some("-year") => Sort::YearDesc,
-        Some(other) => bail!("字段 sort 应是 score、year 或 -year，而不是 {other}"),
+        Some("published") => Sort::Published,
+        Some("-published") => Sort::PublishedDesc,
+        Some(other) => bail!("字段 sort 应是 score、year、-year、published 或 -published，而不是 {other}"),
     };
     r.measure = match strings("measure")?.first().map(String::as_str) {
         None | Some("reports") => Measure::Reports,

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::query::filters::{UnknownYear, YearRange};
+use crate::query::published::DateRange;
 use crate::search::counts::{Dim, Measure};
 use crate::search::Sort;
 
@@ -36,7 +37,7 @@ pub enum Command {
     Kwic(KwicArgs),
     /// 批量检索：每行一个查询（文本或 JSON 对象），输出 JSON Lines
     Batch(BatchArgs),
-    /// 显示一篇报告：元数据及其依据，然后是全文
+    /// 显示一篇报告：元数据及其依据，然后是全文（可标出检索词；在终端上较长时用分页器）
     Show(ShowArgs),
     /// 索引概况：报告数、大小、指纹、缺失字段、按级别和年份的分布
     Stats(StatsArgs),
@@ -127,9 +128,18 @@ pub struct ShowArgs {
     pub id: String,
     #[command(flatten)]
     pub location: IndexLocation,
-    /// 输出格式
+    /// 输出格式：text，或 json（带 --highlight 时另有 terms、highlights（text 中的字符区间 [起, 止)）和 occurrences）
     #[arg(long, value_enum, default_value_t = RecordFormat::Text)]
     pub format: RecordFormat,
+    /// 在全文中标出这个查询的检索词（与检索摘要的匹配方式相同），并给出每个词的出现次数；年份等筛选条件不标出
+    #[arg(long, value_name = "QUERY")]
+    pub highlight: Option<String>,
+    /// 何时使用颜色（auto 遵循 NO_COLOR 与终端检测）；不用颜色时检索词以【】标出
+    #[arg(long, value_enum, default_value_t = ColorWhen::Auto, value_name = "WHEN")]
+    pub color: ColorWhen,
+    /// 不用分页器（默认：在终端上、输出比终端高时用 $PAGER，否则 less -R）
+    #[arg(long)]
+    pub no_pager: bool,
 }
 
 #[derive(Args, Debug)]
@@ -178,6 +188,9 @@ pub struct FilterArgs {
     /// 按报告类型筛选：法治政府建设报告（简称 法治）、政府工作报告（工作报告）、政策解读（解读）、其他，unknown 为类型不明的报告；可重复
     #[arg(short = 't', long = "type", value_name = "TYPE")]
     pub types: Vec<String>,
+    /// 按发布日期筛选：2024、2024-03、2024-03-15，或范围 2024-01..2024-03、2024-01..、..2024-03（两端包含，按所写的年、月、日计）；没有发布日期的报告不保留；可重复（任一即可）
+    #[arg(long, value_name = "DATES", value_parser = parse_published)]
+    pub published: Vec<DateRange>,
     /// 年份筛选时，年份不明的报告是否保留
     #[arg(long, value_enum, default_value_t = UnknownYear::Exclude, value_name = "WHAT")]
     pub unknown_year: UnknownYear,
@@ -207,6 +220,10 @@ fn parse_confidence(s: &str) -> Result<f32, String> {
     crate::query::filters::parse_confidence(s).map_err(|e| e.to_string())
 }
 
+fn parse_published(s: &str) -> Result<DateRange, String> {
+    DateRange::parse(s).map_err(|e| e.to_string())
+}
+
 fn parse_years(s: &str) -> Result<YearRange, String> {
     YearRange::parse(s).map_err(|e| e.to_string())
 }
@@ -229,6 +246,7 @@ impl FilterArgs {
             types: self.types.clone(),
             unknown_year: self.unknown_year,
             min_confidence: self.min_confidence,
+            published: self.published.clone(),
         }
     }
 }
@@ -389,7 +407,7 @@ pub enum ExtractFormat {
 
 #[derive(Args, Debug)]
 pub struct SearchArgs {
-    /// 检索式：词语之间为“与”；"…" 短语；A OR B；-词 排除；2023 或 2023年 按年份筛选
+    /// 检索式：词语之间为“与”；"…" 短语；A OR B；-词 排除；2023 或 2023年 按年份筛选；title:词、unit:词 只在标题、单位中找（-title:词 排除）；published:2024-01..2024-03 按发布日期筛选
     #[arg(value_name = "QUERY", num_args = 0..)]
     pub query: Vec<String>,
     #[command(flatten)]
@@ -405,7 +423,7 @@ pub struct SearchArgs {
     pub offset: usize,
     #[command(flatten)]
     pub filters: FilterArgs,
-    /// 排序：score（相关度）、year（年份从早到晚）、-year（从晚到早）
+    /// 排序：score（相关度）、year（年份从早到晚）、-year（从晚到早）、published（发布日期从早到晚）、-published（从晚到早）；年份或发布日期不明的排在最后
     #[arg(long, value_enum, default_value_t = Sort::Score, allow_hyphen_values = true)]
     pub sort: Sort,
     /// 附上按地区、年份、级别、类型的报告数统计
@@ -461,8 +479,9 @@ pub enum ColorWhen {
 }
 
 /// `fazhi search 枫桥经验 -信访`: an argument of a `-` followed by a non-ASCII
-/// char or a quote can't be a flag (all flags are ASCII), so it is passed as
-/// the hidden `--not` instead of making clap reject it.
+/// char or a quote can't be a flag (all flags are ASCII), nor can `-title:…`
+/// or `-unit:…`, so it is passed as the hidden `--not` instead of making
+/// clap reject it (or read `-t itle:…`).
 pub fn exclusions_to_flags(args: impl IntoIterator<Item = std::ffi::OsString>) -> Vec<std::ffi::OsString> {
     let mut out = Vec::new();
     let mut after_double_dash = false;
@@ -472,7 +491,10 @@ pub fn exclusions_to_flags(args: impl IntoIterator<Item = std::ffi::OsString>) -
                 after_double_dash = true;
             }
             let second = s.chars().nth(1);
-            if !after_double_dash && s.starts_with('-') && second.is_some_and(|c| !c.is_ascii() || c == '"') {
+            // `-title:词` and `-unit:词` (no flag has a colon) exclude too.
+            let field = ["-title:", "-unit:", "-title：", "-unit："].iter().any(|p| s.starts_with(p));
+            if !after_double_dash && s.starts_with('-') && (field || second.is_some_and(|c| !c.is_ascii() || c == '"'))
+            {
                 out.push(format!("--not={}", &s[1..]).into());
                 continue;
             }

@@ -2,15 +2,19 @@
 
 use anyhow::Result;
 
-use super::{index_dir, FOUND, NOT_FOUND};
+use super::{color, index_dir, FOUND, NOT_FOUND};
 use fazhi::cli::{Cli, CompletionsArgs, RecordFormat, ShowArgs, StatsArgs};
 use fazhi::render;
+use fazhi::render::text::Style;
+use fazhi::search::highlight;
 use fazhi::search::lookup::{Found, MIN_PREFIX};
 use fazhi::search::Engine;
 
 pub fn show(args: ShowArgs) -> Result<u8> {
+    // A query with nothing to mark is refused before the index is opened.
+    let keys = args.highlight.as_deref().map(highlight::keys).transpose()?;
     let engine = Engine::open(&index_dir(&args.location)?)?;
-    let report = match engine.find_report(&args.id)? {
+    let mut report = match engine.find_report(&args.id)? {
         Found::One(report) => report,
         Found::None if args.id.len() < MIN_PREFIX && args.id.bytes().all(|b| b.is_ascii_hexdigit()) => {
             anyhow::bail!("ID 前缀 {} 太短：至少给出 {MIN_PREFIX} 位", args.id);
@@ -27,11 +31,16 @@ pub fn show(args: ShowArgs) -> Result<u8> {
             anyhow::bail!("ID 前缀 {} 对应多篇报告，请多给几位：{}", args.id, listed.join("、"));
         }
     };
-    let out = match args.format {
-        RecordFormat::Json => serde_json::to_string(&report)? + "\n",
-        RecordFormat::Text => render::report::show(&report),
-    };
-    render::emit(out.as_bytes())?;
+    if let Some(keys) = &keys {
+        report.highlight(keys);
+    }
+    match args.format {
+        RecordFormat::Json => render::emit((serde_json::to_string(&report)? + "\n").as_bytes())?,
+        RecordFormat::Text => {
+            let out = render::report::show(&report, &Style { color: color(args.color) });
+            render::pager::show(&out, !args.no_pager)?
+        }
+    }
     Ok(FOUND)
 }
 

@@ -150,6 +150,12 @@ impl ReportDoc {
             doc.add_text(f.title, title);
             doc.add_text(f.title_words, &title_norm);
         }
+        for (field, value) in [(f.title_key, &m.title), (f.unit_key, &m.unit)] {
+            let key = value.as_deref().map(crate::query::fields::key).unwrap_or_default();
+            if !key.is_empty() {
+                doc.add_text(field, key);
+            }
+        }
         doc.add_custom(f.body_words, &self.words);
         doc.add_custom(f.body_grams, &self.grams);
         for (field, value) in [
@@ -168,6 +174,9 @@ impl ReportDoc {
         }
         if let Some(year) = m.year {
             doc.add_i64(f.year, year);
+        }
+        if let Some(key) = m.publish_date.as_deref().and_then(crate::query::published::date_key) {
+            doc.add_i64(f.published, key);
         }
         let region: Vec<&str> =
             [&m.province, &m.city, &m.county, &m.township].into_iter().flatten().map(String::as_str).collect();

@@ -1,4 +1,4 @@
-//! Filters on metadata: region, year, level. They never change which reports
+//! Filters on metadata: region, year, level, type, publish date. They never change which reports
 //! match the text, only which are kept (and counted).
 //!
 //! Given as flags (`-r 浙江 -y 2021..2023 -l 街道`), inline (`province:浙江`,
@@ -10,6 +10,7 @@ use anyhow::{bail, Result};
 use serde::Serialize;
 
 use super::parse::ReadAs;
+use super::published::DateRange;
 
 /// A year range, both ends inclusive; `None` is open.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -122,6 +123,8 @@ pub struct FilterSpec {
     /// Keep only reports whose region, level and year are each at least
     /// this sure (0–1).
     pub min_confidence: Option<f32>,
+    /// Publish date ranges (`--published`); reports with no date never pass.
+    pub published: Vec<DateRange>,
 }
 
 impl FilterSpec {
@@ -131,6 +134,7 @@ impl FilterSpec {
             && self.levels.is_empty()
             && self.types.is_empty()
             && self.min_confidence.is_none()
+            && self.published.is_empty()
     }
 
     /// Adds an inline `key:value` filter and says of which kind; `None` if
@@ -152,6 +156,10 @@ impl FilterSpec {
             "type" | "类型" => {
                 self.types.push(value.to_string());
                 ReadAs::Type
+            }
+            "published" | "发布" | "发布日期" => {
+                self.published.push(DateRange::parse(value)?);
+                ReadAs::Published
             }
             _ => return Ok(None),
         }))

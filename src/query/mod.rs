@@ -2,9 +2,11 @@
 //! ([`exact`]) and BM25 ranking ([`rank`]) over fazhi's term indexes.
 
 pub mod exact;
+pub mod fields;
 pub mod filters;
 pub mod parse;
 pub mod plan;
+pub mod published;
 pub mod rank;
 
 pub use parse::{parse, ParsedQuery, QueryTerm};

@@ -12,7 +12,11 @@
 //! - `2023` or `2023年`: a year filter on the year the report covers;
 //!   several years (or `2022 OR 2023`) mean any of them.
 //! - `浙江`, `宁波市` (exactly a province or prefecture name): a region filter.
-//! - `province:浙江`, `region:宁波市`, `year:2021..2023`, `level:街道`: inline filters.
+//! - `province:浙江`, `region:宁波市`, `year:2021..2023`, `level:街道`,
+//!   `published:2024-01..2024-03`: inline filters; a value may be quoted
+//!   (`title:"法治 政府"`).
+//! - `title:词`, `unit:词`: the term in the title or unit only (always
+//!   required); `-title:词` excludes ([`super::fields`]).
 //! - With `literal`, none of these are interpreted: every word is text.
 //!
 //! Malformed input never fails: a dangling `OR`, a lone `-`, an unclosed
@@ -23,6 +27,7 @@ use anyhow::{bail, Result};
 use regex::Regex;
 use std::sync::LazyLock;
 
+use super::fields::FieldTerm;
 use super::filters::{FilterSpec, YearRange};
 use crate::analyze::units::Unit;
 use crate::analyze::{compact, normalize};
@@ -43,6 +48,8 @@ pub struct ParsedQuery {
     /// All groups are required; within a group any term will do.
     pub must: Vec<Vec<QueryTerm>>,
     pub must_not: Vec<QueryTerm>,
+    /// Terms limited to the title or the unit (`title:词`, `-unit:词`).
+    pub fields: Vec<FieldTerm>,
     /// Filters written in the query (bare years, `key:value`; bare region
     /// words once [`ParsedQuery::settle_places`] has kept them).
     pub filters: FilterSpec,
@@ -75,6 +82,9 @@ pub enum ReadAs {
     Type,
     /// `within:sentence|paragraph`.
     Within,
+    Published,
+    Title,
+    Unit,
 }
 
 impl ParsedQuery {
@@ -117,6 +127,23 @@ pub fn parse(query: &str, literal: bool) -> Result<ParsedQuery> {
             Lexeme::Item { text, phrase, negated } => (text, phrase, negated),
         };
         let or_joined = std::mem::take(&mut pending_or);
+        if !phrase && !literal {
+            if let Some(term) = FieldTerm::read(&text, negated) {
+                if !term.key.is_empty() {
+                    let read_as = match term.field {
+                        super::fields::TextField::Title => ReadAs::Title,
+                        super::fields::TextField::Unit => ReadAs::Unit,
+                    };
+                    let word = if negated { format!("-{text}") } else { text.clone() };
+                    parsed.readings.push(Reading { word, read_as, value: term.key.clone() });
+                    if !parsed.fields.contains(&term) {
+                        parsed.fields.push(term);
+                    }
+                }
+                last_was_filter = true;
+                continue;
+            }
+        }
         if !phrase && !negated && !literal {
             if let Some(unit) = within(&text)? {
                 parsed.within = Some(unit);
@@ -163,7 +190,7 @@ pub fn parse(query: &str, literal: bool) -> Result<ParsedQuery> {
     });
     let mut excluded = std::collections::HashSet::new();
     parsed.must_not.retain(|t| excluded.insert(t.key.clone()));
-    let terms = groups.iter().map(Vec::len).sum::<usize>() + parsed.must_not.len();
+    let terms = groups.iter().map(Vec::len).sum::<usize>() + parsed.must_not.len() + parsed.fields.len();
     if terms > MAX_TERMS {
         bail!("查询的检索词过多：{terms} 个，上限为 {MAX_TERMS} 个");
     }
@@ -174,7 +201,11 @@ pub fn parse(query: &str, literal: bool) -> Result<ParsedQuery> {
 impl ParsedQuery {
     /// Nothing to match and nothing to filter on.
     pub fn is_empty(&self) -> bool {
-        self.must.is_empty() && self.must_not.is_empty() && self.filters.is_empty() && self.places.is_empty()
+        self.must.is_empty()
+            && self.must_not.is_empty()
+            && self.fields.is_empty()
+            && self.filters.is_empty()
+            && self.places.is_empty()
     }
 
     /// Whether [`ParsedQuery::settle_places`] has anything to decide (then
@@ -295,6 +326,14 @@ fn lex(query: &str) -> Vec<Lexeme> {
             }
             text.push(x);
             chars.next();
+            // `key:"a b"`: a quoted value, spaces and all.
+            if matches!(x, ':' | '：') && text.chars().count() > 1 {
+                if let Some(close) = chars.peek().and_then(|&q| is_open_quote(q)) {
+                    chars.next();
+                    text.extend(chars.by_ref().take_while(|&c| c != close));
+                    break;
+                }
+            }
         }
         if text == "OR" && !negated {
             out.push(Lexeme::Or);
@@ -384,6 +423,25 @@ mod tests {
         let q = parse("\"2023\" 2021 OR 2022").unwrap();
         assert_eq!(keys(&q.must), vec![vec!["2023"]]);
         assert_eq!(q.filters.years, vec![YearRange::single(2021), YearRange::single(2022)]);
+    }
+
+    #[test]
+    fn title_and_unit_terms_with_quoted_values_and_negation() {
+        let q = parse("title:\"法治 政府\" 调解 -unit:永平鎮 title：报告 title:，").unwrap();
+        assert_eq!(keys(&q.must), vec![vec!["调解"]]);
+        let fields: Vec<(&str, bool)> = q.fields.iter().map(|t| (t.key.as_str(), t.negated)).collect();
+        assert_eq!(fields, vec![("法治政府", false), ("永平镇", true), ("报告", false)]);
+        let read: Vec<ReadAs> = q.readings.iter().map(|r| r.read_as).collect();
+        assert_eq!(read, [ReadAs::Title, ReadAs::Text, ReadAs::Unit, ReadAs::Title]);
+        assert_eq!(q.readings[2].word, "-unit:永平鎮");
+        // A field term joins no OR group; literal reads it as text.
+        let q = parse("title:法治 OR 调解").unwrap();
+        assert_eq!((keys(&q.must), q.fields.len()), (vec![vec!["调解"]], 1));
+        let q = super::parse("title:法治", true).unwrap();
+        assert_eq!((keys(&q.must), q.fields.len()), (vec![vec!["title法治"]], 0));
+        assert!(!parse("title:法治").unwrap().is_empty());
+        // A quoted value of another key is read whole too.
+        assert_eq!(parse("published:\"2024-01..2024-03\"").unwrap().filters.published.len(), 1);
     }
 
     #[test]

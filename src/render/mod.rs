@@ -4,6 +4,7 @@ pub mod hits;
 pub mod json;
 pub mod kwic;
 pub mod metadata;
+pub mod pager;
 pub mod report;
 pub mod table;
 pub mod text;

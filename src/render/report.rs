@@ -3,10 +3,13 @@
 use std::fmt::Write;
 
 use super::table::Table;
+use super::text::{marked, Style};
 use crate::search::counts::Dim;
 use crate::search::lookup::{Report, Stats};
 
-pub fn show(r: &Report) -> String {
+/// A report for reading: its metadata with the evidence, then its text
+/// (with `--highlight`, the terms marked and a line of their counts).
+pub fn show(r: &Report, style: &Style) -> String {
     let h = &r.hit;
     let mut out = String::new();
     let year = h.year.map(|y| y.to_string());
@@ -34,8 +37,16 @@ pub fn show(r: &Report) -> String {
     for path in &h.duplicates {
         let _ = writeln!(out, "转载：{path}");
     }
+    if r.highlights.is_some() {
+        let counts: Vec<String> =
+            r.terms.iter().map(|t| format!("{t} {} 次", h.occurrences.get(t).copied().unwrap_or(0))).collect();
+        let _ = writeln!(out, "出现次数：{}", counts.join("，"));
+    }
     out.push_str("\n────────\n");
-    out.push_str(&r.text);
+    match &r.highlights {
+        Some(ranges) => out.push_str(&marked(&r.text, ranges, style)),
+        None => out.push_str(&r.text),
+    }
     out.push('\n');
     out
 }

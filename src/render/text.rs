@@ -118,23 +118,29 @@ fn write_hit(out: &mut String, rank: usize, hit: &Hit, style: &Style) {
     }
     let _ = writeln!(out, "   {}", about.join("  "));
     for snippet in &hit.snippets {
-        let chars: Vec<char> = snippet.text.chars().collect();
-        let mut line = String::new();
-        let mut at = 0;
-        for &[a, b] in &snippet.highlights {
-            let (a, b) = (a.min(chars.len()), b.min(chars.len()));
-            line.extend(&chars[at.min(a)..a]);
-            let marked: String = chars[a..b].iter().collect();
-            if style.color {
-                line.push_str(&style.paint(HIGHLIGHT, &marked));
-            } else {
-                let _ = write!(line, "【{marked}】");
-            }
-            at = b;
-        }
-        line.extend(&chars[at.min(chars.len())..]);
-        let _ = writeln!(out, "   · {line}");
+        let _ = writeln!(out, "   · {}", marked(&snippet.text, &snippet.highlights, style));
     }
+}
+
+/// `text` with its highlights (char ranges `[start, end)`, sorted) marked:
+/// in colour, or in 【】 without.
+pub fn marked(text: &str, highlights: &[[usize; 2]], style: &Style) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut line = String::with_capacity(text.len());
+    let mut at = 0;
+    for &[a, b] in highlights {
+        let (a, b) = (a.min(chars.len()), b.min(chars.len()));
+        line.extend(&chars[at.min(a)..a]);
+        let marked: String = chars[a.max(at).min(b)..b].iter().collect();
+        if style.color {
+            line.push_str(&style.paint(HIGHLIGHT, &marked));
+        } else {
+            let _ = write!(line, "【{marked}】");
+        }
+        at = at.max(b);
+    }
+    line.extend(&chars[at.min(chars.len())..]);
+    line
 }
 
 /// `浙江省 3 · 江苏省 2 · 未知 1`, at most 12 buckets.
@@ -176,6 +182,11 @@ pub fn interpretation_of(readings: &[crate::query::parse::Reading]) -> Option<St
                 ReadAs::Level => "级别",
                 ReadAs::Type => "类型",
                 ReadAs::Within => "范围",
+                ReadAs::Published => "发布日期",
+                ReadAs::Title if w.word.starts_with('-') => "标题不含",
+                ReadAs::Title => "标题含",
+                ReadAs::Unit if w.word.starts_with('-') => "单位不含",
+                ReadAs::Unit => "单位含",
             };
             match w.read_as {
                 ReadAs::Text => format!("{kind}={}", w.word),
@@ -201,6 +212,7 @@ pub fn filters_label(r: &SearchResponse) -> String {
             "unknown_year" => "年份不明",
             "min_confidence" => "置信度不低于",
             "type" => "类型",
+            "published" => "发布日期",
             other => other,
         }
     }

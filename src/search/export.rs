@@ -53,7 +53,7 @@ impl Snapshot {
             let (mut plan, _) = self.exact_plan(&searcher, &parsed, &resolved, within)?;
             let mut match_mode = MatchMode::Exact;
             if request.loose && within.is_none() && searcher.search(plan.query.as_ref(), &Count)? == 0 {
-                if let Some(loose) = plan::loose(&parsed, f, ranking, &resolved.clauses) {
+                if let Some(loose) = plan::loose(&parsed, f, ranking, &resolved.matching()) {
                     plan = loose;
                     match_mode = MatchMode::Loose;
                 }

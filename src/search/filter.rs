@@ -108,9 +108,18 @@ pub struct Resolved {
     /// The single region the answer is narrowed to, where counts drill down.
     pub region_root: Vec<String>,
     pub level_root: Vec<String>,
+    /// The query's `title:`/`unit:` terms: required like the text terms,
+    /// not filters (shares are counted without them).
+    pub fields: Vec<Box<dyn Query>>,
 }
 
 impl Resolved {
+    /// Everything a matching report must satisfy besides the text terms:
+    /// the filters and the field terms.
+    pub fn matching(&self) -> Vec<Box<dyn Query>> {
+        self.clauses.iter().chain(&self.fields).map(|q| q.box_clone()).collect()
+    }
+
     /// A filter on facet `field`: any of `paths`, or (with `unknown`, the
     /// values the field can hold) a report with none of them; echoed as
     /// the paths and 未知.
@@ -186,6 +195,22 @@ pub fn resolve(spec: &FilterSpec, catalog: &Catalog, f: &Fields) -> Result<Resol
         let every: Vec<Vec<String>> = TYPES.iter().map(|t| vec![t.to_string()]).collect();
         let unknown = spec.types.iter().any(|t| is_unknown(t));
         r.facet("type", f.type_facet, &kinds, unknown.then_some(every.as_slice()), f);
+    }
+    if !spec.published.is_empty() {
+        // Reports with no publish date have no value here: no range keeps them.
+        let bound =
+            |v: Option<i64>| v.map_or(Bound::Unbounded, |v| Bound::Included(Term::from_field_i64(f.published, v)));
+        let ranges: Vec<Box<dyn Query>> = spec
+            .published
+            .iter()
+            .map(|d| match (d.from, d.to) {
+                // Open at both ends cannot be typed; still only dated reports.
+                (None, None) => Box::new(ExistsQuery::new("published".to_string(), false)) as Box<dyn Query>,
+                (from, to) => Box::new(RangeQuery::new(bound(from), bound(to))),
+            })
+            .collect();
+        r.echo.insert("published".into(), spec.published.iter().map(|d| d.to_string()).collect());
+        r.clauses.push(either(ranges));
     }
     if let Some(least) = spec.min_confidence {
         // Stored in thousandths, as the index keeps it.

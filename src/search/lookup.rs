@@ -22,6 +22,12 @@ pub struct Report {
     pub confidence: serde_json::Value,
     pub evidence: serde_json::Value,
     pub text: String,
+    /// With `show --highlight`: the terms marked (normalized, compact) …
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub terms: Vec<String>,
+    /// … and where they are in `text`: char ranges `[start, end)`, sorted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub highlights: Option<Vec<[usize; 2]>>,
 }
 
 #[derive(Debug, Serialize)]
@@ -136,6 +142,8 @@ impl Snapshot {
                 confidence: provenance["confidence"].clone(),
                 evidence: provenance["evidence"].clone(),
                 text,
+                terms: Vec::new(),
+                highlights: None,
             }))
         })
     }

@@ -4,7 +4,9 @@
 pub mod counts;
 mod engine;
 pub mod export;
+pub mod field_match;
 pub mod filter;
+pub mod highlight;
 pub mod kwic;
 pub mod live_stats;
 pub mod lookup;
@@ -85,6 +87,10 @@ pub enum Sort {
     Year,
     #[value(name = "-year", help = "所涉年份从晚到早")]
     YearDesc,
+    #[value(help = "发布日期从早到晚")]
+    Published,
+    #[value(name = "-published", help = "发布日期从晚到早")]
+    PublishedDesc,
 }
 
 /// How the hits matched: every term exactly, or (fallback) all jieba words.
@@ -214,11 +220,12 @@ impl Snapshot {
         }
         let spec = merged(&request.filters, &parsed.filters);
         let f = &self.handle.fields;
-        let resolved = if spec.regions.is_empty() && spec.levels.is_empty() {
+        let mut resolved = if spec.regions.is_empty() && spec.levels.is_empty() {
             filter::resolve(&spec, &Catalog::default(), f)?
         } else {
             filter::resolve(&spec, self.catalog()?, f)?
         };
+        resolved.fields = parsed.fields.iter().map(|term| field_match::clause(f, term)).collect();
         Ok((parsed, resolved))
     }
 
@@ -243,7 +250,7 @@ impl Snapshot {
         let mut found = self.collect(plan.query.as_ref(), request, counter.as_ref()).context("检索失败")?;
         // Terms in one sentence are terms exactly: no looser fallback.
         if found.total == 0 && request.loose && within.is_none() {
-            if let Some(loose) = plan::loose(&parsed, f, ranking, &resolved.clauses) {
+            if let Some(loose) = plan::loose(&parsed, f, ranking, &resolved.matching()) {
                 found = self.collect(loose.query.as_ref(), request, counter.as_ref()).context("检索失败")?;
                 terms = Terms::new(&loose.highlight, None);
                 plan = loose;
@@ -324,7 +331,7 @@ impl Snapshot {
         within: Option<Unit>,
     ) -> Result<(plan::Plan, Terms)> {
         let f = &self.handle.fields;
-        let mut plan = plan::exact(parsed, f, &self.handle.ranking, &resolved.clauses);
+        let mut plan = plan::exact(parsed, f, &self.handle.ranking, &resolved.matching());
         let groups: Vec<Vec<String>> = parsed.must.iter().map(|g| g.iter().map(|t| t.key.clone()).collect()).collect();
         let terms = Terms::grouped(&plan.highlight, &groups, within);
         if within.is_some() {
@@ -410,11 +417,17 @@ impl Snapshot {
                 Sort::Score => {
                     searcher.search_with_statistics_provider(query, &(Count, counter, page.order_by_score()), &stats)?
                 }
-                Sort::Year | Sort::YearDesc => {
-                    let order = if request.sort == Sort::Year { Order::Asc } else { Order::Desc };
-                    let by_year = page.order_by_fast_field::<i64>("year", order);
-                    let (total, tally, top) = searcher.search(query, &(Count, counter, by_year))?;
-                    // Ordered by year; still show each hit's relevance.
+                Sort::Year | Sort::YearDesc | Sort::Published | Sort::PublishedDesc => {
+                    let (field, order) = match request.sort {
+                        Sort::Year => ("year", Order::Asc),
+                        Sort::YearDesc => ("year", Order::Desc),
+                        Sort::Published => ("published", Order::Asc),
+                        _ => ("published", Order::Desc),
+                    };
+                    // tantivy puts reports lacking the value last in either order.
+                    let by_field = page.order_by_fast_field::<i64>(field, order);
+                    let (total, tally, top) = searcher.search(query, &(Count, counter, by_field))?;
+                    // Ordered by a field; still show each hit's relevance.
                     let weight = query.weight(EnableScoring::enabled_from_statistics_provider(&stats, &searcher))?;
                     let top =
                         top.into_iter().map(|(_, addr)| (score_of(weight.as_ref(), &searcher, addr), addr)).collect();
@@ -500,5 +513,6 @@ fn merged(flags: &FilterSpec, in_query: &FilterSpec) -> FilterSpec {
     all.years.extend(in_query.years.iter().copied());
     all.levels.extend(in_query.levels.iter().cloned());
     all.types.extend(in_query.types.iter().cloned());
+    all.published.extend(in_query.published.iter().copied());
     all
 }
