@@ -303,7 +303,7 @@ fn show_highlight_marks_every_occurrence_and_counts_them() {
     // Colour on request, the same style as snippets.
     let id = records[0]["id"].as_str().unwrap();
     let out = fazhi().args(["show", id, "--highlight", "法治", "--color", "always", "--index"]).arg(index).output();
-    assert!(String::from_utf8(out.unwrap().stdout).unwrap().contains("\x1b[1;31m"));
+    assert!(String::from_utf8(out.unwrap().stdout).unwrap().contains("\x1b[1m\x1b[31m"));
     // Nothing to mark: one line, exit 2.
     let out = fazhi().args(["show", id, "--highlight", "2023 year:2022", "--index"]).arg(index).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
