@@ -11,9 +11,7 @@
 
 pub mod limits;
 
-use std::cell::Cell;
 use std::panic::{self, AssertUnwindSafe};
-use std::sync::Once;
 
 use pdf_extract::{Document, PlainTextOutput};
 
@@ -24,7 +22,7 @@ use super::{clean, Hints, Part, SkipReason};
 const MAX_JUNK_SHARE: f64 = 0.05;
 
 pub fn read(bytes: &[u8]) -> Result<Part, SkipReason> {
-    let extracted = quietly(|| extract(bytes));
+    let extracted = caught(|| extract(bytes));
     let text = match extracted {
         Ok(result) => result?,
         Err(message) if message.contains("encoding") || message.contains("font") => return Err(SkipReason::PdfGarbled),
@@ -68,25 +66,11 @@ fn is_garbled(text: &str) -> bool {
     all == 0 || junk as f64 > all as f64 * MAX_JUNK_SHARE
 }
 
-thread_local! {
-    static QUIET: Cell<bool> = const { Cell::new(false) };
-}
-
-/// Runs `f`, turning a panic into its message without printing it (the
-/// default hook still prints panics everywhere else).
-fn quietly<T>(f: impl FnOnce() -> T) -> Result<T, String> {
-    static HOOK: Once = Once::new();
-    HOOK.call_once(|| {
-        let previous = panic::take_hook();
-        panic::set_hook(Box::new(move |info| {
-            if !QUIET.with(Cell::get) {
-                previous(info);
-            }
-        }));
-    });
-    QUIET.with(|q| q.set(true));
+/// Runs `f`, turning a panic into its message. The library installs no
+/// panic hook: what a panic prints is the host's choice (the `fazhi`
+/// binary's hook only records it; parsing runs in worker processes anyway).
+fn caught<T>(f: impl FnOnce() -> T) -> Result<T, String> {
     let result = panic::catch_unwind(AssertUnwindSafe(f));
-    QUIET.with(|q| q.set(false));
     result.map_err(|payload| {
         payload
             .downcast_ref::<String>()
@@ -116,7 +100,7 @@ mod tests {
 
     #[test]
     fn panics_become_messages() {
-        assert_eq!(quietly(|| panic!("unsupported encoding X")).unwrap_err(), "unsupported encoding X");
-        assert_eq!(quietly(|| 7), Ok(7));
+        assert_eq!(caught(|| panic!("unsupported encoding X")).unwrap_err(), "unsupported encoding X");
+        assert_eq!(caught(|| 7), Ok(7));
     }
 }
