@@ -56,7 +56,7 @@ fn main() {
     let engine = Engine::open(&index).expect("run `cargo bench --bench facets` first to build the index");
     let input: String = (0..count).map(|i| format!("{}\n", QUERIES[i % QUERIES.len()])).collect();
     let defaults = Defaults { limit: 10, facets: false };
-    let hidden = indicatif::ProgressBar::hidden();
+    let hidden = || {};
     // Warm: dictionary, caches.
     batch::run(&engine, Cursor::new(QUERIES.join("\n")), defaults, &hidden, |_| Ok(())).unwrap();
 

@@ -10,8 +10,7 @@
 use std::io::BufRead;
 
 use anyhow::{anyhow, bail, Result};
-use indicatif::ProgressBar;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::analyze::dictionary;
@@ -69,12 +68,13 @@ struct Answer<'a> {
 }
 
 /// Answers every line of `input`, calling `write` with output lines in
-/// order. Returns how many lines got a loose answer (asked for with `loose`).
+/// order, and `progress` once per line answered. Returns how many lines
+/// got a loose answer (asked for with `loose`).
 pub fn run(
     engine: &Engine,
     input: impl BufRead,
     defaults: Defaults,
-    progress: &ProgressBar,
+    progress: &(dyn Fn() + Sync),
     mut write: impl FnMut(&str) -> Result<()>,
 ) -> Result<usize> {
     // Lines as bytes: one that is not UTF-8 gets its own error answer
@@ -119,7 +119,7 @@ fn answer_chunk(
     engine: &Engine,
     chunk: &[(usize, Option<String>)],
     defaults: Defaults,
-    progress: &ProgressBar,
+    progress: &(dyn Fn() + Sync),
 ) -> Vec<(String, bool)> {
     let answer = |(line_no, text): &(usize, Option<String>)| match text {
         Some(text) => answer(engine, *line_no, text, defaults),
@@ -131,7 +131,7 @@ fn answer_chunk(
             false,
         ),
     };
-    crate::parallel::map(chunk, crate::parallel::cores(usize::MAX), answer, || progress.inc(1))
+    crate::parallel::map(chunk, crate::parallel::cores(usize::MAX), answer, progress)
 }
 
 /// One output line for one input line; never fails.
@@ -181,61 +181,82 @@ fn parse_line(line_no: usize, text: &str, d: Defaults) -> Result<(Value, SearchR
     Ok((id, request))
 }
 
-fn request_from(o: &Map<String, Value>, mut r: SearchRequest) -> Result<SearchRequest> {
-    if let Some(unknown) = o.keys().find(|k| !FIELDS.contains(&k.as_str())) {
-        bail!("未知字段“{unknown}”；可用：{}", FIELDS.join(", "));
+/// A JSON input line, as serde reads it: unknown fields are refused, and
+/// the fields that may hold several values take a string, a number or an
+/// array of them (null is absent).
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+struct Line {
+    id: Option<Value>,
+    query: Values,
+    region: Values,
+    year: Values,
+    level: Values,
+    #[serde(rename = "type")]
+    doc_type: Values,
+    published: Values,
+    limit: Option<usize>,
+    offset: Option<usize>,
+    facets: Option<bool>,
+    sort: Option<String>,
+    literal: Option<bool>,
+    loose: Option<bool>,
+    unknown_year: Option<String>,
+    pivot: Option<String>,
+    measure: Option<String>,
+    min_confidence: Option<Value>,
+    within: Option<String>,
+}
+
+#[derive(Default)]
+struct Values(Vec<String>);
+
+impl<'de> Deserialize<'de> for Values {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Values, D::Error> {
+        let one = |v: &Value| match v {
+            Value::String(s) => Ok(s.clone()),
+            Value::Number(n) => Ok(n.to_string()),
+            other => Err(serde::de::Error::custom(format!("{other} 应是文本或数字"))),
+        };
+        match Value::deserialize(d)? {
+            Value::Null => Ok(Values(Vec::new())),
+            Value::Array(items) => items.iter().map(one).collect::<std::result::Result<_, _>>().map(Values),
+            other => one(&other).map(|s| Values(vec![s])),
+        }
     }
-    let strings = |name: &str| -> Result<Vec<String>> {
-        match o.get(name) {
-            None | Some(Value::Null) => Ok(Vec::new()),
-            Some(Value::String(s)) => Ok(vec![s.clone()]),
-            Some(Value::Number(n)) => Ok(vec![n.to_string()]),
-            Some(Value::Array(items)) => items
-                .iter()
-                .map(|v| match v {
-                    Value::String(s) => Ok(s.clone()),
-                    Value::Number(n) => Ok(n.to_string()),
-                    other => Err(anyhow!("字段 {name} 的值 {other} 应是文本或数字")),
-                })
-                .collect(),
-            Some(other) => bail!("字段 {name} 的值 {other} 应是文本、数字或它们的数组"),
+}
+
+fn request_from(o: &Map<String, Value>, mut r: SearchRequest) -> Result<SearchRequest> {
+    let line: Line = serde_json::from_value(Value::Object(o.clone())).map_err(|e| {
+        let e = e.to_string();
+        match e.strip_prefix("unknown field `").and_then(|rest| rest.split_once('`')) {
+            Some((name, _)) => anyhow!("未知字段“{name}”；可用：{}", FIELDS.join(", ")),
+            None => anyhow!("字段有误：{e}"),
         }
-    };
-    let count = |name: &str, default: usize| -> Result<usize> {
-        match o.get(name) {
-            None | Some(Value::Null) => Ok(default),
-            Some(v) => v.as_u64().map(|n| n as usize).ok_or_else(|| anyhow!("字段 {name} 应是非负整数，而不是 {v}")),
-        }
-    };
-    let flag = |name: &str, default: bool| -> Result<bool> {
-        match o.get(name) {
-            None | Some(Value::Null) => Ok(default),
-            Some(v) => v.as_bool().ok_or_else(|| anyhow!("字段 {name} 应是 true 或 false，而不是 {v}")),
-        }
-    };
-    r.query = strings("query")?.join(" ");
+    })?;
+    r.query = line.query.0.join(" ");
     r.filters = FilterSpec {
-        regions: strings("region")?,
-        years: strings("year")?.iter().map(|y| YearRange::parse(y)).collect::<Result<_>>()?,
-        levels: strings("level")?,
-        types: strings("type")?,
-        unknown_year: match strings("unknown_year")?.first().map(String::as_str) {
+        regions: line.region.0,
+        years: line.year.0.iter().map(|y| YearRange::parse(y)).collect::<Result<_>>()?,
+        levels: line.level.0,
+        types: line.doc_type.0,
+        unknown_year: match line.unknown_year.as_deref() {
             None | Some("exclude") => UnknownYear::Exclude,
             Some("include") => UnknownYear::Include,
             Some(other) => bail!("字段 unknown_year 应是 include 或 exclude，而不是 {other}"),
         },
-        min_confidence: match o.get("min_confidence") {
+        min_confidence: match &line.min_confidence {
             None | Some(Value::Null) => None,
             Some(v) => Some(parse_confidence(&v.to_string())?),
         },
-        published: strings("published")?.iter().map(|d| DateRange::parse(d)).collect::<Result<_>>()?,
+        published: line.published.0.iter().map(|d| DateRange::parse(d)).collect::<Result<_>>()?,
     };
-    r.limit = count("limit", r.limit)?;
-    r.offset = count("offset", 0)?;
-    r.facets = flag("facets", r.facets)?;
-    r.literal = flag("literal", false)?;
-    r.loose = flag("loose", false)?;
-    r.sort = match strings("sort")?.first().map(String::as_str) {
+    r.limit = line.limit.unwrap_or(r.limit);
+    r.offset = line.offset.unwrap_or(0);
+    r.facets = line.facets.unwrap_or(r.facets);
+    r.literal = line.literal.unwrap_or(false);
+    r.loose = line.loose.unwrap_or(false);
+    r.sort = match line.sort.as_deref() {
         None | Some("score") => Sort::Score,
         Some("year") => Sort::Year,
         Some("-year") => Sort::YearDesc,
@@ -243,23 +264,20 @@ fn request_from(o: &Map<String, Value>, mut r: SearchRequest) -> Result<SearchRe
         Some("-published") => Sort::PublishedDesc,
         Some(other) => bail!("字段 sort 应是 score、year、-year、published 或 -published，而不是 {other}"),
     };
-    r.measure = match strings("measure")?.first().map(String::as_str) {
+    r.measure = match line.measure.as_deref() {
         None | Some("reports") => Measure::Reports,
         Some("share") => Measure::Share,
         Some("occurrences") => Measure::Occurrences,
         Some(other) => bail!("字段 measure 应是 reports、share 或 occurrences，而不是 {other}"),
     };
-    r.within = match strings("within")?.first() {
+    r.within = match line.within.as_deref() {
         None => None,
         Some(w) => Some(
             crate::analyze::units::Unit::parse(w)
                 .ok_or_else(|| anyhow!("字段 within 应是 sentence 或 paragraph，而不是 {w}"))?,
         ),
     };
-    r.pivot = match strings("pivot")?.first() {
-        None => None,
-        Some(p) => Some(parse_pivot(p)?),
-    };
+    r.pivot = line.pivot.as_deref().map(parse_pivot).transpose()?;
     Ok(r)
 }
 
@@ -274,4 +292,26 @@ pub fn parse_pivot(s: &str) -> Result<(Dim, Dim)> {
         bail!("pivot 的两个维度不能相同");
     }
     Ok((a, b))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_listed_field_is_read_and_no_other() {
+        for name in FIELDS {
+            let line = serde_json::json!({ *name: null });
+            assert!(serde_json::from_value::<Line>(line).is_ok(), "{name}");
+        }
+        let o = serde_json::json!({"query": "法治", "colour": "red"});
+        let e = request_from(o.as_object().unwrap(), SearchRequest::default()).unwrap_err().to_string();
+        assert!(e.starts_with("未知字段“colour”"), "{e}");
+        let o = serde_json::json!({"query": ["枫桥经验", 2023], "limit": 5, "year": "2021..2023", "within": "句子"});
+        let r = request_from(o.as_object().unwrap(), SearchRequest::default()).unwrap();
+        assert_eq!((r.query.as_str(), r.limit, r.filters.years.len()), ("枫桥经验 2023", 5, 1));
+        assert!(r.within.is_some());
+        let o = serde_json::json!({"limit": "ten"});
+        assert!(request_from(o.as_object().unwrap(), SearchRequest::default()).is_err());
+    }
 }

@@ -215,7 +215,7 @@ fn searching_never_loads_the_full_dictionary() {
     assert_eq!((r.match_mode, r.terms.clone()), (MatchMode::Loose, vec!["依法".to_string(), "治镇".to_string()]));
     let input = std::io::Cursor::new("枫桥经验\n法律明白人 2022\n");
     let defaults = Defaults { limit: 10, facets: false };
-    batch::run(&engine, input, defaults, &indicatif::ProgressBar::hidden(), |_| Ok(())).unwrap();
+    batch::run(&engine, input, defaults, &|| {}, |_| Ok(())).unwrap();
     assert!(dictionary::loaded().is_none());
 }
 

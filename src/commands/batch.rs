@@ -25,7 +25,7 @@ pub fn run(args: BatchArgs) -> Result<u8> {
     }
     let defaults = batch::Defaults { limit: args.limit, facets: args.facets };
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    let result = batch::run(&engine, input, defaults, &progress, |line| {
+    let result = batch::run(&engine, input, defaults, &|| progress.inc(1), |line| {
         use std::io::Write;
         writeln!(out, "{line}").map_err(anyhow::Error::from)
     })
