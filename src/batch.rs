@@ -241,9 +241,9 @@ fn request_from(o: &Map<String, Value>, mut r: SearchRequest) -> Result<SearchRe
         levels: line.level.0,
         types: line.doc_type.0,
         unknown_year: match line.unknown_year.as_deref() {
-            None | Some("exclude") => UnknownYear::Exclude,
-            Some("include") => UnknownYear::Include,
-            Some(other) => bail!("字段 unknown_year 应是 include 或 exclude，而不是 {other}"),
+            None => UnknownYear::Exclude,
+            Some(name) => UnknownYear::parse(name)
+                .ok_or_else(|| anyhow!("字段 unknown_year 应是 include 或 exclude，而不是 {name}"))?,
         },
         min_confidence: match &line.min_confidence {
             None | Some(Value::Null) => None,
@@ -256,19 +256,16 @@ fn request_from(o: &Map<String, Value>, mut r: SearchRequest) -> Result<SearchRe
     r.facets = line.facets.unwrap_or(r.facets);
     r.literal = line.literal.unwrap_or(false);
     r.loose = line.loose.unwrap_or(false);
+    let names = |all: &[&str]| all.join("、");
     r.sort = match line.sort.as_deref() {
-        None | Some("score") => Sort::Score,
-        Some("year") => Sort::Year,
-        Some("-year") => Sort::YearDesc,
-        Some("published") => Sort::Published,
-        Some("-published") => Sort::PublishedDesc,
-        Some(other) => bail!("字段 sort 应是 score、year、-year、published 或 -published，而不是 {other}"),
+        None => Sort::Score,
+        Some(name) => Sort::parse(name)
+            .ok_or_else(|| anyhow!("字段 sort 应是 {}，而不是 {name}", names(&Sort::ALL.map(Sort::name))))?,
     };
     r.measure = match line.measure.as_deref() {
-        None | Some("reports") => Measure::Reports,
-        Some("share") => Measure::Share,
-        Some("occurrences") => Measure::Occurrences,
-        Some(other) => bail!("字段 measure 应是 reports、share 或 occurrences，而不是 {other}"),
+        None => Measure::Reports,
+        Some(name) => Measure::parse(name)
+            .ok_or_else(|| anyhow!("字段 measure 应是 {}，而不是 {name}", names(&Measure::ALL.map(Measure::name))))?,
     };
     r.within = match line.within.as_deref() {
         None => None,
@@ -283,9 +280,7 @@ fn request_from(o: &Map<String, Value>, mut r: SearchRequest) -> Result<SearchRe
 
 /// `region,year` → the two dimensions.
 pub fn parse_pivot(s: &str) -> Result<(Dim, Dim)> {
-    use clap::ValueEnum;
-    let dim =
-        |d: &str| Dim::from_str(d.trim(), true).map_err(|_| anyhow!("未知维度“{d}”：可用 region、year、level、type"));
+    let dim = |d: &str| Dim::parse(d).ok_or_else(|| anyhow!("未知维度“{d}”：可用 region、year、level、type"));
     let (a, b) = s.split_once(',').ok_or_else(|| anyhow!("pivot 应为两个维度，如 region,year"))?;
     let (a, b) = (dim(a)?, dim(b)?);
     if a == b {

@@ -192,7 +192,7 @@ pub struct FilterArgs {
     #[arg(long, value_name = "DATES", value_parser = parse_published)]
     pub published: Vec<DateRange>,
     /// 年份筛选时，年份不明的报告是否保留
-    #[arg(long, value_enum, default_value_t = UnknownYear::Exclude, value_name = "WHAT")]
+    #[arg(long, default_value = "exclude", value_name = "WHAT", value_parser = unknown_year())]
     pub unknown_year: UnknownYear,
     /// 只保留地区、级别、年份的置信度都不低于此值（0–1）的报告；任一不明即为 0
     #[arg(long, value_name = "X", value_parser = parse_confidence)]
@@ -261,10 +261,10 @@ pub struct FacetsArgs {
     #[command(flatten)]
     pub filters: FilterArgs,
     /// 统计维度；地区在 --region 给定的地区之下逐级下钻
-    #[arg(long, value_enum, default_value_t = Dim::Region)]
+    #[arg(long, default_value = "region", value_parser = dim())]
     pub by: Dim,
     /// 统计什么：reports（匹配的报告数）、share（占同一项中全部报告的比例：同样的筛选条件、不加检索词）或 occurrences（检索词出现的次数）
-    #[arg(long, value_enum, default_value_t = Measure::Reports)]
+    #[arg(long, default_value = "reports", value_parser = measure())]
     pub measure: Measure,
     /// 输出格式
     #[arg(long, value_enum, default_value_t = Format::Text)]
@@ -424,7 +424,7 @@ pub struct SearchArgs {
     #[command(flatten)]
     pub filters: FilterArgs,
     /// 排序：score（相关度）、year（年份从早到晚）、-year（从晚到早）、published（发布日期从早到晚）、-published（从晚到早）；年份或发布日期不明的排在最后
-    #[arg(long, value_enum, default_value_t = Sort::Score, allow_hyphen_values = true)]
+    #[arg(long, default_value = "score", allow_hyphen_values = true, value_parser = sort())]
     pub sort: Sort,
     /// 附上按地区、年份、级别、类型的报告数统计
     #[arg(long)]
@@ -433,7 +433,7 @@ pub struct SearchArgs {
     #[arg(long, value_name = "ROWS,COLUMNS", value_parser = parse_pivot)]
     pub pivot: Option<(Dim, Dim)>,
     /// --facets 和 --pivot 统计什么：reports（匹配的报告数）、share（占同一格中全部报告的比例：同样的筛选条件、不加检索词）或 occurrences（检索词出现的次数）
-    #[arg(long, value_enum, default_value_t = Measure::Reports)]
+    #[arg(long, default_value = "reports", value_parser = measure())]
     pub measure: Measure,
     /// 与 --pivot 和 --format csv 同用：长表，每格一行（row,column,reports,all_reports,share,occurrences），便于 pandas、R 读入
     #[arg(long, requires = "pivot")]
@@ -465,6 +465,46 @@ pub enum Format {
 pub enum RecordFormat {
     Text,
     Json,
+}
+
+// The library's enums know their names; their Chinese help is the CLI's.
+
+fn choices<T: Clone + Send + Sync + 'static>(
+    values: &[(&'static str, &'static str)],
+    parse: fn(&str) -> Option<T>,
+) -> impl clap::builder::TypedValueParser<Value = T> {
+    use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
+    let possible: Vec<PossibleValue> =
+        values.iter().map(|(name, help)| PossibleValue::new(*name).help(*help)).collect();
+    PossibleValuesParser::new(possible).map(move |name| parse(&name).expect("clap checked the name"))
+}
+
+fn sort() -> impl clap::builder::TypedValueParser<Value = Sort> {
+    let help = |s: Sort| match s {
+        Sort::Score => "相关度最高的在前",
+        Sort::Year => "所涉年份从早到晚",
+        Sort::YearDesc => "所涉年份从晚到早",
+        Sort::Published => "发布日期从早到晚",
+        Sort::PublishedDesc => "发布日期从晚到早",
+    };
+    choices(&Sort::ALL.map(|s| (s.name(), help(s))), Sort::parse)
+}
+
+fn measure() -> impl clap::builder::TypedValueParser<Value = Measure> {
+    let help = |m: Measure| match m {
+        Measure::Reports => "匹配的报告数",
+        Measure::Share => "匹配的报告占同一项全部报告（同样的筛选条件、不加检索词）的比例",
+        Measure::Occurrences => "检索词在匹配报告中出现的次数",
+    };
+    choices(&Measure::ALL.map(|m| (m.name(), help(m))), Measure::parse)
+}
+
+fn dim() -> impl clap::builder::TypedValueParser<Value = Dim> {
+    choices(&Dim::ALL.map(|d| (d.name(), d.label())), Dim::parse)
+}
+
+fn unknown_year() -> impl clap::builder::TypedValueParser<Value = UnknownYear> {
+    choices(&[("include", "保留年份不明的报告"), ("exclude", "去掉年份不明的报告")], UnknownYear::parse)
 }
 
 fn parse_pivot(s: &str) -> Result<(Dim, Dim), String> {

@@ -101,12 +101,22 @@ pub fn parse_confidence(s: &str) -> Result<f32> {
 }
 
 /// Whether reports whose covered year is unknown pass a year filter.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum UnknownYear {
     Include,
     #[default]
     Exclude,
+}
+
+impl UnknownYear {
+    pub fn parse(name: &str) -> Option<UnknownYear> {
+        match name {
+            "include" => Some(UnknownYear::Include),
+            "exclude" => Some(UnknownYear::Exclude),
+            _ => None,
+        }
+    }
 }
 
 /// Filters as requested, before names are resolved against the index.

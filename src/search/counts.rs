@@ -16,25 +16,38 @@ use tantivy::schema::Facet;
 use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader};
 
 /// What a count counts (`--measure`).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Measure {
-    // Matching reports.
+    /// Matching reports.
     #[default]
-    #[value(help = "匹配的报告数")]
     Reports,
-    // Matching reports ÷ all reports of that bucket or cell under the same
-    // filters with no text query: comparable across places and years of
-    // different sizes.
-    #[value(help = "匹配的报告占同一项全部报告（同样的筛选条件、不加检索词）的比例")]
+    /// Matching reports ÷ all reports of that bucket or cell under the same
+    /// filters with no text query: comparable across places and years of
+    /// different sizes.
     Share,
-    // How many times the query's terms occur in the matching reports.
-    #[value(help = "检索词在匹配报告中出现的次数")]
+    /// How many times the query's terms occur in the matching reports.
     Occurrences,
 }
 
+impl Measure {
+    pub const ALL: [Measure; 3] = [Measure::Reports, Measure::Share, Measure::Occurrences];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Measure::Reports => "reports",
+            Measure::Share => "share",
+            Measure::Occurrences => "occurrences",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Measure> {
+        Measure::ALL.into_iter().find(|m| m.name() == name)
+    }
+}
+
 /// A dimension to count by.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, clap::ValueEnum, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Dim {
     Region,
@@ -44,6 +57,13 @@ pub enum Dim {
 }
 
 impl Dim {
+    pub const ALL: [Dim; 4] = [Dim::Region, Dim::Year, Dim::Level, Dim::Type];
+
+    /// From its name (`region`, `year`, `level`, `type`), in any case.
+    pub fn parse(name: &str) -> Option<Dim> {
+        Dim::ALL.into_iter().find(|d| d.name().eq_ignore_ascii_case(name.trim()))
+    }
+
     /// The name in JSON and CSV headers.
     pub fn name(self) -> &'static str {
         match self {

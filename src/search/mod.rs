@@ -78,19 +78,36 @@ pub struct SearchRequest {
 }
 
 /// Order of the hits.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Sort {
+    /// Best match first.
     #[default]
-    #[value(help = "相关度最高的在前")]
     Score,
-    #[value(help = "所涉年份从早到晚")]
+    /// Covered year, oldest first.
     Year,
-    #[value(name = "-year", help = "所涉年份从晚到早")]
     YearDesc,
-    #[value(help = "发布日期从早到晚")]
+    /// Publish date, oldest first.
     Published,
-    #[value(name = "-published", help = "发布日期从晚到早")]
     PublishedDesc,
+}
+
+impl Sort {
+    pub const ALL: [Sort; 5] = [Sort::Score, Sort::Year, Sort::YearDesc, Sort::Published, Sort::PublishedDesc];
+
+    /// The name in flags and batch requests.
+    pub fn name(self) -> &'static str {
+        match self {
+            Sort::Score => "score",
+            Sort::Year => "year",
+            Sort::YearDesc => "-year",
+            Sort::Published => "published",
+            Sort::PublishedDesc => "-published",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Sort> {
+        Sort::ALL.into_iter().find(|s| s.name() == name)
+    }
 }
 
 /// How the hits matched: every term exactly, or (fallback) all jieba words.
