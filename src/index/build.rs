@@ -4,8 +4,9 @@
 //! not read again (for a table — .jsonl, .csv, .json — the field mapping
 //! given to the run counts too: another `--text-field` … reads it again); a report whose content is unchanged is not rewritten;
 //! `prune` drops entries whose files are confirmed gone. Files are read and
-//! their metadata extracted on all cores, a window at a time, and handed to
-//! tantivy's own indexing threads in file order.
+//! their metadata extracted on all cores, each core going on to the next
+//! file as soon as it is done, and handed to tantivy's own indexing threads
+//! in file order ([`parallel::ordered_pipeline`]).
 //!
 //! Reposts: a report whose text is identical after normalization to one
 //! already indexed, or near-identical with the same title, unit and year,
@@ -54,8 +55,10 @@ use crate::{failpoint, parallel, paths};
 pub const COMMIT_EVERY: usize = 5_000;
 /// Indexing memory per writer thread.
 const MEMORY_PER_THREAD: usize = 96 << 20;
-/// Files read and extracted in parallel before they are handed on.
-const WINDOW: usize = 64;
+/// Files each reading thread may be ahead of the next file to store: room
+/// to go on past a slow file (a large PDF) and reach the next slow one,
+/// while memory stays flat (a few hundred files' reports at most).
+const AHEAD_PER_THREAD: usize = 64;
 
 /// What to index and how. The default reads nothing in-process with no
 /// progress: callers name the paths and what they change.
@@ -186,6 +189,11 @@ fn index_into(handle: &IndexHandle, request: &BuildRequest, start: Instant) -> R
     let known::Holdings { known, reports, files } = known::load(&handle.reader()?.searcher())?;
     let reposts_before = known.values().filter(|k| k.duplicate).count();
     let discovery = ingest::walk::discover(&request.paths);
+    let reading = Reading {
+        pool: request.isolation.map_or(Pool::InProcess, Pool::isolated),
+        manifest,
+        columns: request.fields.clone(),
+    };
     let mut run = Run {
         dir: handle.dir.clone(),
         writer,
@@ -196,9 +204,7 @@ fn index_into(handle: &IndexHandle, request: &BuildRequest, start: Instant) -> R
         reports,
         orphans: BTreeSet::new(),
         pending: 0,
-        manifest,
-        columns: request.fields.clone(),
-        pool: request.isolation.map_or(Pool::InProcess, Pool::isolated),
+        reading: &reading,
         summary: BuildSummary { skipped: discovery.skipped, ..BuildSummary::default() },
     };
     if request.prune {
@@ -207,16 +213,28 @@ fn index_into(handle: &IndexHandle, request: &BuildRequest, start: Instant) -> R
     }
 
     let bar = progress_bar(discovery.files.len() as u64, request.progress);
-    for window in discovery.files.chunks(WINDOW) {
-        let jobs: Vec<Job> = window.iter().filter_map(|path| run.job(path)).collect();
-        bar.inc((window.len() - jobs.len()) as u64);
-        let (pool, manifest, columns) = (&run.pool, run.manifest.as_ref(), &run.columns);
-        let prepared = parallel::map(&jobs, threads, |job| prepare(job, pool, manifest, columns), || bar.inc(1));
-        for (job, parts) in jobs.iter().zip(prepared) {
-            run.store(job, parts)?;
-            run.settle()?;
-        }
-    }
+    parallel::ordered_pipeline(
+        &mut run,
+        &discovery.files,
+        threads,
+        threads * AHEAD_PER_THREAD,
+        |run, path| {
+            let job = run.job(path);
+            if job.is_none() {
+                bar.inc(1);
+            }
+            job
+        },
+        |job| {
+            let parts = reading.prepare(job);
+            bar.inc(1);
+            parts
+        },
+        |run, job, parts| {
+            run.store(job, unpanicked(parts))?;
+            run.settle()
+        },
+    )?;
     bar.finish_and_clear();
     let Run { mut writer, mut summary, pending, known, .. } = run;
     // Net: a repost written and then promoted within the run does not count.
@@ -258,37 +276,52 @@ struct Job {
 /// its parts) was skipped.
 type Parts = Result<Vec<Result<ReportDoc, (PathBuf, SkipReason)>>, SkipReason>;
 
-/// Reads and extracts one file (any thread). A bug in extraction costs
-/// that report, not the run, and what is indexed stays.
-fn prepare(job: &Job, pool: &Pool, manifest: Option<&Manifest>, columns: &FieldMap) -> Parts {
-    let parts = pool.read(&job.path, columns)?;
-    // Most files are one report; a table is one per record, keyed path#N.
-    let beside = ingest::sidecar_owner(&job.path, &parts);
-    let in_manifest = manifest.and_then(|m| m.get(&job.path));
-    let mut out = Vec::with_capacity(parts.len());
-    for part in parts {
-        let key = part.key(&job.key);
-        let text = match part.text {
-            Ok(text) => text,
-            Err(reason) => {
-                out.push(Err((PathBuf::from(key), reason)));
-                continue;
-            }
-        };
-        let made = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            ReportDoc::new(&key, job.mtime, job.size, text, &part.hints, beside, in_manifest)
-        }));
-        out.push(match made {
-            Ok(Ok(doc)) => Ok(doc),
-            Ok(Err(e)) => Err((PathBuf::from(key), SkipReason::BadMetadata(format!("{e:#}")))),
-            Err(_) => Err((PathBuf::from(key), SkipReason::Internal)),
-        });
+/// A panic while reading a file costs that file, not the run.
+fn unpanicked(parts: std::thread::Result<Parts>) -> Parts {
+    parts.unwrap_or(Err(SkipReason::Internal))
+}
+
+/// What reading a file needs, shared by every reading thread.
+struct Reading {
+    pool: Pool,
+    manifest: Option<Manifest>,
+    /// Which columns of a table hold what.
+    columns: FieldMap,
+}
+
+impl Reading {
+    /// Reads and extracts one file (any thread). A bug in extraction costs
+    /// that report, not the run, and what is indexed stays.
+    fn prepare(&self, job: &Job) -> Parts {
+        let parts = self.pool.read(&job.path, &self.columns)?;
+        // Most files are one report; a table is one per record, keyed path#N.
+        let beside = ingest::sidecar_owner(&job.path, &parts);
+        let in_manifest = self.manifest.as_ref().and_then(|m| m.get(&job.path));
+        let mut out = Vec::with_capacity(parts.len());
+        for part in parts {
+            let key = part.key(&job.key);
+            let text = match part.text {
+                Ok(text) => text,
+                Err(reason) => {
+                    out.push(Err((PathBuf::from(key), reason)));
+                    continue;
+                }
+            };
+            let made = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                ReportDoc::new(&key, job.mtime, job.size, text, &part.hints, beside, in_manifest)
+            }));
+            out.push(match made {
+                Ok(Ok(doc)) => Ok(doc),
+                Ok(Err(e)) => Err((PathBuf::from(key), SkipReason::BadMetadata(format!("{e:#}")))),
+                Err(_) => Err((PathBuf::from(key), SkipReason::Internal)),
+            });
+        }
+        Ok(out)
     }
-    Ok(out)
 }
 
 /// The state of one indexing run.
-struct Run {
+struct Run<'a> {
     /// The index folder (for messages).
     dir: PathBuf,
     writer: IndexWriter<TantivyDocument>,
@@ -303,18 +336,15 @@ struct Run {
     /// the next commit.
     orphans: BTreeSet<String>,
     pending: usize,
-    manifest: Option<Manifest>,
-    /// Which columns of a table hold what.
-    columns: FieldMap,
-    pool: Pool,
+    reading: &'a Reading,
     summary: BuildSummary,
 }
 
-impl Run {
+impl Run<'_> {
     /// The file to read, or `None` when it is unchanged or unreadable.
     fn job(&mut self, path: &Path) -> Option<Job> {
         // The manifest is read as overrides, never as a JSON Lines dump of reports.
-        let manifest = self.manifest.as_ref();
+        let manifest = self.reading.manifest.as_ref();
         if manifest.is_some_and(|m| m.path() == path) {
             return None;
         }
@@ -345,7 +375,7 @@ impl Run {
     /// names, and for a file of one report (no columns to map).
     fn mapping(&self, path: &Path) -> u64 {
         if ingest::walk::is_table(path) {
-            self.columns.fingerprint()
+            self.reading.columns.fingerprint()
         } else {
             0
         }
@@ -410,8 +440,9 @@ impl Run {
             let path = paths::from_key(file_of(&key));
             match self.job(&path) {
                 Some(job) => {
-                    let parts = prepare(&job, &self.pool, self.manifest.as_ref(), &self.columns);
-                    self.store(&job, parts)?;
+                    let reading = self.reading;
+                    let parts = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| reading.prepare(&job)));
+                    self.store(&job, unpanicked(parts))?;
                 }
                 None => self.orphans.retain(|k| file_of(k) != file_of(&key)),
             }
