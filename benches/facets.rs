@@ -33,7 +33,7 @@ fn main() {
         let start = Instant::now();
         let request = BuildRequest {
             paths: vec![root.join("docs")],
-            progress: true,
+            progress: None,
             manifest: Some(manifest),
             ..Default::default()
         };

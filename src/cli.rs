@@ -1,13 +1,14 @@
-//! Command-line flags (clap). Kept apart from what the commands do.
+//! Command-line flags (clap): the binary's, kept apart from what the
+//! commands do and out of the library, which knows nothing of a terminal.
 
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::query::filters::{UnknownYear, YearRange};
-use crate::query::published::DateRange;
-use crate::search::counts::{Dim, Measure};
-use crate::search::Sort;
+use fazhi::query::filters::{UnknownYear, YearRange};
+use fazhi::query::published::DateRange;
+use fazhi::search::counts::{Dim, Measure};
+use fazhi::search::Sort;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -199,7 +200,7 @@ pub struct FilterArgs {
     pub min_confidence: Option<f32>,
     /// 所有检索词须出现在同一句（sentence：以。！？；或换行断句）或同一段（paragraph：以换行分段）中；摘要与索引行只取这些句（段），分面统计只数这些报告。查询中也可写 within:sentence
     #[arg(long, value_name = "UNIT", value_parser = parse_within)]
-    pub within: Option<crate::analyze::units::Unit>,
+    pub within: Option<fazhi::analyze::units::Unit>,
     /// 不解释查询中的年份、地名和 key:value，全部当作检索词
     #[arg(long)]
     pub literal: bool,
@@ -212,12 +213,12 @@ pub struct FilterArgs {
     pub not: Vec<String>,
 }
 
-fn parse_within(s: &str) -> Result<crate::analyze::units::Unit, String> {
-    crate::analyze::units::Unit::parse(s).ok_or_else(|| "只能是 sentence（同一句）或 paragraph（同一段）".to_string())
+fn parse_within(s: &str) -> Result<fazhi::analyze::units::Unit, String> {
+    fazhi::analyze::units::Unit::parse(s).ok_or_else(|| "只能是 sentence（同一句）或 paragraph（同一段）".to_string())
 }
 
 fn parse_confidence(s: &str) -> Result<f32, String> {
-    crate::query::filters::parse_confidence(s).map_err(|e| e.to_string())
+    fazhi::query::filters::parse_confidence(s).map_err(|e| e.to_string())
 }
 
 fn parse_published(s: &str) -> Result<DateRange, String> {
@@ -238,8 +239,8 @@ impl FilterArgs {
         query
     }
 
-    pub fn spec(&self) -> crate::query::filters::FilterSpec {
-        crate::query::filters::FilterSpec {
+    pub fn spec(&self) -> fazhi::query::filters::FilterSpec {
+        fazhi::query::filters::FilterSpec {
             regions: self.regions.clone(),
             years: self.years.clone(),
             levels: self.levels.clone(),
@@ -355,8 +356,8 @@ pub struct TableFieldArgs {
 }
 
 impl TableFieldArgs {
-    pub fn map(&self) -> crate::ingest::record::FieldMap {
-        crate::ingest::record::FieldMap {
+    pub fn map(&self) -> fazhi::ingest::record::FieldMap {
+        fazhi::ingest::record::FieldMap {
             text: self.text_field.clone(),
             title: self.title_field.clone(),
             year: self.year_field.clone(),
@@ -379,8 +380,8 @@ pub struct ParseLimitArgs {
 }
 
 impl ParseLimitArgs {
-    pub fn limits(&self) -> crate::ingest::worker::Limits {
-        crate::ingest::worker::Limits { memory_mb: self.parse_memory, seconds: self.parse_timeout }
+    pub fn limits(&self) -> fazhi::ingest::worker::Limits {
+        fazhi::ingest::worker::Limits { memory_mb: self.parse_memory, seconds: self.parse_timeout }
     }
 }
 
@@ -508,7 +509,7 @@ fn unknown_year() -> impl clap::builder::TypedValueParser<Value = UnknownYear> {
 }
 
 fn parse_pivot(s: &str) -> Result<(Dim, Dim), String> {
-    crate::batch::parse_pivot(s).map_err(|e| e.to_string())
+    fazhi::batch::parse_pivot(s).map_err(|e| e.to_string())
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]

@@ -6,7 +6,6 @@
 
 pub mod analyze;
 pub mod batch;
-pub mod cli;
 pub mod extract;
 pub mod failpoint;
 pub mod gazetteer;

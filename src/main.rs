@@ -1,14 +1,15 @@
 //! The `fazhi` binary: parse flags, run one command, exit 0 (found),
 //! 1 (nothing found) or 2 (error), like ripgrep.
 
+mod cli;
 mod commands;
 
 use std::process::ExitCode;
 
 use clap::Parser;
 
+use cli::{Cli, Command};
 use commands::ERROR;
-use fazhi::cli::{self, Cli, Command};
 
 static LAST_PANIC: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
 

@@ -3,8 +3,8 @@
 use anyhow::Result;
 
 use super::{index_dir, FOUND};
+use crate::cli::BatchArgs;
 use fazhi::batch;
-use fazhi::cli::BatchArgs;
 use fazhi::search::Engine;
 
 /// `fazhi batch`: exit 2 only when the input or the index can't be read;

@@ -7,7 +7,7 @@ use anyhow::Result;
 use serde_json::Value;
 
 use super::{index_dir, search::say_if_loose_export, FOUND, NOT_FOUND};
-use fazhi::cli::{ExportArgs, ExportFormat};
+use crate::cli::{ExportArgs, ExportFormat};
 use fazhi::render;
 use fazhi::search::export::fields;
 use fazhi::search::{Engine, SearchRequest};

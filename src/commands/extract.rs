@@ -3,7 +3,7 @@
 use anyhow::Result;
 
 use super::{ERROR, FOUND};
-use fazhi::cli::{ExtractArgs, ExtractFormat};
+use crate::cli::{ExtractArgs, ExtractFormat};
 use fazhi::extract::{self, sidecar};
 use fazhi::ingest::pool::Pool;
 use fazhi::{ingest, render};

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 
 use super::FOUND;
-use fazhi::cli::IndexArgs;
+use crate::cli::IndexArgs;
 use fazhi::index::build::{self, BuildRequest, BuildSummary};
 use fazhi::index::layout;
 use fazhi::{paths, render};
@@ -16,17 +16,20 @@ const SKIPS_SHOWN_PER_KIND: usize = 20;
 pub fn run(args: IndexArgs) -> Result<u8> {
     let dir = args.location.index.clone().unwrap_or_else(paths::default_index_dir);
     let (paths, demo) = if args.paths.is_empty() { remembered(&dir)? } else { (args.paths, false) };
+    let bar = Bar::new();
     let request = BuildRequest {
         paths,
         rebuild: args.rebuild,
         prune: args.prune,
-        progress: true,
+        progress: Some(bar.progress()),
         manifest: args.manifest,
         isolation: Some(args.parsing.limits()),
         fields: args.fields.map(),
         demo,
     };
-    let summary = build::build(&dir, &request)?;
+    let summary = build::build(&dir, &request);
+    bar.0.finish_and_clear();
+    let summary = summary?;
     if summary.replaced_demo {
         eprintln!("fazhi: {} 原是自带的演示索引，演示报告已换成你给出的报告", paths::shown(&dir));
     }
@@ -65,6 +68,30 @@ fn remembered(dir: &Path) -> Result<(Vec<PathBuf>, bool)> {
 pub fn bundled_corpus() -> Result<PathBuf> {
     let dir = paths::bundled_corpus_dir();
     paths::bundled_corpus().with_context(|| format!("无法写出自带语料到 {}", paths::shown(&dir)))
+}
+
+/// The indexing progress bar on stderr, drawn only on a terminal.
+pub struct Bar(pub indicatif::ProgressBar);
+
+impl Bar {
+    pub fn new() -> Bar {
+        let bar = indicatif::ProgressBar::new(0);
+        if let Ok(style) =
+            indicatif::ProgressStyle::with_template("{spinner} 索引中 [{bar:30}] {pos}/{len} {per_sec} 剩余 {eta}")
+        {
+            bar.set_style(style.progress_chars("=> "));
+        }
+        Bar(bar)
+    }
+
+    /// What the library calls as files are done.
+    pub fn progress(&self) -> build::Progress {
+        let bar = self.0.clone();
+        std::sync::Arc::new(move |done, found| {
+            bar.set_length(found);
+            bar.set_position(done);
+        })
+    }
 }
 
 pub fn summary_line(s: &BuildSummary, dir: &Path) -> String {

@@ -3,7 +3,7 @@
 use anyhow::Result;
 
 use super::{color, index_dir, FOUND, NOT_FOUND};
-use fazhi::cli::{Cli, CompletionsArgs, RecordFormat, ShowArgs, StatsArgs};
+use crate::cli::{Cli, CompletionsArgs, RecordFormat, ShowArgs, StatsArgs};
 use fazhi::render;
 use fazhi::render::text::Style;
 use fazhi::search::highlight;

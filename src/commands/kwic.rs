@@ -5,7 +5,7 @@ use std::io::{self, BufWriter, Write};
 use anyhow::Result;
 
 use super::{color, index_dir, FOUND, NOT_FOUND};
-use fazhi::cli::{KwicArgs, KwicFormat, KwicSort};
+use crate::cli::{KwicArgs, KwicFormat, KwicSort};
 use fazhi::render::{self, text::Style};
 use fazhi::search::kwic::{Concordance, KwicRequest, Order};
 use fazhi::search::{Engine, SearchRequest};

@@ -1,4 +1,4 @@
-//! What each subcommand does, between parsed flags (`fazhi::cli`) and the
+//! What each subcommand does, between parsed flags (`crate::cli`) and the
 //! library; `main` only dispatches and turns results into exit codes.
 
 pub mod batch;
@@ -14,7 +14,7 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 
-use fazhi::cli::{self, ColorWhen};
+use crate::cli::{self, ColorWhen};
 use fazhi::index::build::{self, BuildRequest};
 use fazhi::index::layout;
 use fazhi::ingest::worker::Limits;
@@ -53,17 +53,20 @@ pub fn default_index_built_on_first_use() -> Result<PathBuf> {
         } else {
             eprintln!("fazhi: 首次使用：正在用自带语料 {} 建立默认索引 {} …", corpus.display(), dir.display());
         }
+        let bar = index::Bar::new();
         let request = BuildRequest {
             paths: vec![corpus],
             rebuild: stale_demo,
             prune: false,
-            progress: true,
+            progress: Some(bar.progress()),
             manifest: None,
             isolation: Some(Limits::default()),
             demo: true,
             ..BuildRequest::default()
         };
-        let summary = build::build(&dir, &request)?;
+        let summary = build::build(&dir, &request);
+        bar.0.finish_and_clear();
+        let summary = summary?;
         eprintln!("fazhi: {}", index::summary_line(&summary, &dir));
     }
     Ok(dir)

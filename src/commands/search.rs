@@ -3,7 +3,7 @@
 use anyhow::Result;
 
 use super::{color, index_dir, FOUND, NOT_FOUND};
-use fazhi::cli::{FacetsArgs, Format, SearchArgs};
+use crate::cli::{FacetsArgs, Format, SearchArgs};
 use fazhi::render::table::Table;
 use fazhi::render::{self, text::Style};
 use fazhi::search::{Engine, MatchMode, SearchRequest, SearchResponse};

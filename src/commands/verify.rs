@@ -3,7 +3,7 @@
 use anyhow::{bail, Result};
 
 use super::{index_dir, FOUND};
-use fazhi::cli::{VerifyArgs, VerifyFormat};
+use crate::cli::{VerifyArgs, VerifyFormat};
 use fazhi::index::store::index_flag;
 use fazhi::index::{verify, IndexHandle};
 use fazhi::render;

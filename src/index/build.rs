@@ -32,7 +32,6 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant, UNIX_EPOCH};
 
 use anyhow::Result;
-use indicatif::{ProgressBar, ProgressStyle};
 use tantivy::collector::Count;
 use tantivy::{IndexWriter, TantivyDocument, Term};
 
@@ -60,6 +59,9 @@ const MEMORY_PER_THREAD: usize = 96 << 20;
 /// while memory stays flat (a few hundred files' reports at most).
 const AHEAD_PER_THREAD: usize = 64;
 
+/// Progress of an indexing run: (files done, files found), from any thread.
+pub type Progress = std::sync::Arc<dyn Fn(u64, u64) + Send + Sync>;
+
 /// What to index and how. The default reads nothing in-process with no
 /// progress: callers name the paths and what they change.
 #[derive(Default)]
@@ -68,7 +70,8 @@ pub struct BuildRequest {
     pub rebuild: bool,
     /// Remove entries whose files no longer exist.
     pub prune: bool,
-    pub progress: bool,
+    /// Called as files are done: (files done, files found).
+    pub progress: Option<Progress>,
     /// JSON Lines of per-report metadata overrides.
     pub manifest: Option<PathBuf>,
     /// Parse PDF, .docx and HTML in worker processes with these limits
@@ -212,7 +215,13 @@ fn index_into(handle: &IndexHandle, request: &BuildRequest, start: Instant) -> R
         run.settle()?;
     }
 
-    let bar = progress_bar(discovery.files.len() as u64, request.progress);
+    let (found, done) = (discovery.files.len() as u64, std::sync::atomic::AtomicU64::new(0));
+    let tick = || {
+        let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+        if let Some(progress) = &request.progress {
+            progress(n, found);
+        }
+    };
     parallel::ordered_pipeline(
         &mut run,
         &discovery.files,
@@ -221,13 +230,13 @@ fn index_into(handle: &IndexHandle, request: &BuildRequest, start: Instant) -> R
         |run, path| {
             let job = run.job(path);
             if job.is_none() {
-                bar.inc(1);
+                tick();
             }
             job
         },
         |job| {
             let parts = reading.prepare(job);
-            bar.inc(1);
+            tick();
             parts
         },
         |run, job, parts| {
@@ -235,7 +244,6 @@ fn index_into(handle: &IndexHandle, request: &BuildRequest, start: Instant) -> R
             run.settle()
         },
     )?;
-    bar.finish_and_clear();
     let Run { mut writer, mut summary, pending, known, .. } = run;
     // Net: a repost written and then promoted within the run does not count.
     summary.reposts = known.values().filter(|k| k.duplicate).count().saturating_sub(reposts_before);
@@ -580,19 +588,6 @@ fn commit(writer: &mut IndexWriter<TantivyDocument>, dir: &Path) -> Result<()> {
     writer.commit().map_err(|e| super::write_error::explain(dir, e, "提交索引失败"))?;
     failpoint::hit("after-commit");
     Ok(())
-}
-
-fn progress_bar(len: u64, enabled: bool) -> ProgressBar {
-    if !enabled {
-        return ProgressBar::hidden();
-    }
-    // Draws only when stderr is a terminal.
-    let bar = ProgressBar::new(len);
-    if let Ok(style) = ProgressStyle::with_template("{spinner} 索引中 [{bar:30}] {pos}/{len} {per_sec} 剩余 {eta}")
-    {
-        bar.set_style(style.progress_chars("=> "));
-    }
-    bar
 }
 
 fn mtime_nanos(meta: &fs::Metadata) -> u64 {
