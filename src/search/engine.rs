@@ -37,16 +37,26 @@ pub struct Engine {
 struct Stamp(Vec<Option<(SystemTime, u64)>>);
 
 impl Stamp {
-    fn of(dir: &Path) -> Stamp {
+    /// The marker of `dir` and the `meta.json` of the generation being
+    /// read: two stats, no read (a rebuild rewrites the marker, so the
+    /// generation it names need not be looked up).
+    fn of(dir: &Path, generation: &Path) -> Stamp {
         let file = |p: PathBuf| std::fs::metadata(p).ok().and_then(|m| Some((m.modified().ok()?, m.len())));
-        let generation = layout::current(dir).ok().flatten().map(|(g, _)| g);
-        Stamp(vec![file(dir.join(layout::MARKER)), generation.and_then(|g| file(g.join("meta.json")))])
+        Stamp(vec![file(dir.join(layout::MARKER)), file(generation.join("meta.json"))])
+    }
+
+    /// The stamp of the generation the marker names, taken before opening
+    /// it: a commit during the open then differs from it, and the next
+    /// request opens again (as it does if the open took another generation).
+    fn before_open(dir: &Path) -> Stamp {
+        let generation = layout::current(dir).ok().flatten().map_or_else(|| dir.to_path_buf(), |(g, _)| g);
+        Stamp::of(dir, &generation)
     }
 }
 
 impl Engine {
     pub fn open(dir: &Path) -> Result<Engine> {
-        let stamp = Stamp::of(dir);
+        let stamp = Stamp::before_open(dir);
         let snapshot = Snapshot::open(dir)?;
         Ok(Engine { dir: dir.to_path_buf(), current: RwLock::new((stamp, Arc::new(snapshot))) })
     }
@@ -54,23 +64,23 @@ impl Engine {
     /// The snapshot to answer from: the current one, or a new one when the
     /// index changed since it was taken.
     fn snapshot(&self) -> Result<Arc<Snapshot>> {
-        let stamp = Stamp::of(&self.dir);
         {
             let current = self.current.read().unwrap_or_else(|e| e.into_inner());
-            if current.0 == stamp {
+            if current.0 == Stamp::of(&self.dir, current.1.generation()) {
                 return Ok(current.1.clone());
             }
         }
-        self.reload_as(stamp)
+        self.reload_now()
     }
 
     /// Opens the index again now, whatever changed.
     pub fn reload(&self) -> Result<()> {
-        self.reload_as(Stamp::of(&self.dir)).map(|_| ())
+        self.reload_now().map(|_| ())
     }
 
-    fn reload_as(&self, stamp: Stamp) -> Result<Arc<Snapshot>> {
+    fn reload_now(&self) -> Result<Arc<Snapshot>> {
         // Opened before the lock is taken: requests go on meanwhile.
+        let stamp = Stamp::before_open(&self.dir);
         let snapshot = Arc::new(Snapshot::open(&self.dir)?);
         let mut current = self.current.write().unwrap_or_else(|e| e.into_inner());
         *current = (stamp, snapshot.clone());

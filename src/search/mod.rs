@@ -206,6 +206,11 @@ impl Snapshot {
         self.demo
     }
 
+    /// The generation folder this snapshot reads.
+    pub(crate) fn generation(&self) -> &Path {
+        &self.handle.generation
+    }
+
     pub fn searcher(&self) -> Searcher {
         self.reader.searcher()
     }
