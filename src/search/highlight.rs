@@ -32,8 +32,10 @@ impl Report {
     /// Marks `keys` in the text and counts them (title included, as search counts).
     pub fn highlight(&mut self, keys: &[String]) {
         let highlighter = Highlighter::new(keys);
-        self.highlights = Some(highlighter.ranges(&self.text, &Folding::Full));
-        self.hit.occurrences = occurrences::per_term(keys, self.hit.title.as_deref(), &self.text);
+        // Read once for matching: the marks and the counts come from the same view.
+        let report = occurrences::Report::new(self.hit.title.as_deref(), &self.text, &Folding::Full);
+        self.highlights = Some(highlighter.ranges(&report.text));
+        self.hit.occurrences = highlighter.occurrences(&report);
         self.terms = keys.to_vec();
     }
 }

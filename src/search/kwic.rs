@@ -14,9 +14,8 @@ use tantivy::collector::DocSetCollector;
 use tantivy::schema::{Field, Value};
 use tantivy::DocAddress;
 
-use super::occurrences::{Part, Report, Spot, Terms};
-use super::{doc_check, SearchRequest, Snapshot};
-use crate::analyze::folding::Folding;
+use super::occurrences::{Part, Spot};
+use super::{doc_check, terms_of, SearchRequest, Snapshot};
 use crate::analyze::units::Unit;
 use crate::analyze::{is_word_char, normalize};
 use crate::index::store;
@@ -115,9 +114,7 @@ impl Snapshot {
             let within = parsed.within.or(search.within);
             // Lines come only from units holding every term: no report filter needed.
             let (plan, _) = self.exact_plan(&searcher, &parsed, &resolved, None)?;
-            let groups: Vec<Vec<String>> =
-                parsed.must.iter().map(|g| g.iter().map(|t| t.key.clone()).collect()).collect();
-            let terms = Terms::grouped(&plan.highlight, &groups, within);
+            let terms = terms_of(&parsed, &plan.highlight, within);
             let mut addresses: Vec<DocAddress> =
                 searcher.search(plan.query.as_ref(), &DocSetCollector).context("检索失败")?.into_iter().collect();
             addresses.sort_unstable();
@@ -133,11 +130,9 @@ impl Snapshot {
                     crate::parallel::cores(8),
                     |&(rank, address)| -> Result<Vec<Line>> {
                         let doc = doc_check::read(&self.handle, &searcher, address)?;
-                        let text = |field: Field| doc.get_first(field).and_then(|v| v.as_str());
-                        let folding = Folding::decode(text(f.folds));
-                        let report = Report::new(text(f.title), text(f.body).unwrap_or_default(), &folding);
+                        let report = self.matchable(&doc);
                         let spots = terms.spots(&report);
-                        let owned = |field: Field| text(field).map(str::to_string);
+                        let owned = |field: Field| doc.get_first(field).and_then(|v| v.as_str()).map(str::to_string);
                         Ok(spots
                             .into_iter()
                             .map(|spot| {

@@ -354,8 +354,7 @@ impl Snapshot {
     ) -> Result<(plan::Plan, Terms)> {
         let f = &self.handle.fields;
         let mut plan = plan::exact(parsed, f, &self.handle.ranking, &resolved.matching());
-        let groups: Vec<Vec<String>> = parsed.must.iter().map(|g| g.iter().map(|t| t.key.clone()).collect()).collect();
-        let terms = Terms::grouped(&plan.highlight, &groups, within);
+        let terms = terms_of(parsed, &plan.highlight, within);
         if within.is_some() {
             if parsed.must.is_empty() {
                 anyhow::bail!("--within 要求检索词出现在同一句（段）中，但这个查询没有检索词");
@@ -394,19 +393,20 @@ impl Snapshot {
             searcher.search(query, &DocSetCollector).context("检索失败")?.into_iter().collect();
         // In store order: neighbours share a compressed block in the store's cache.
         addresses.sort_unstable();
-        let f = &self.handle.fields;
         let judged = crate::parallel::map(
             &addresses,
             crate::parallel::cores(8),
-            |&address| -> Result<R> {
-                let doc = doc_check::read(&self.handle, searcher, address)?;
-                let text = |field: Field| doc.get_first(field).and_then(|v| v.as_str());
-                let folding = Folding::decode(text(f.folds));
-                judge(&Report::new(text(f.title), text(f.body).unwrap_or_default(), &folding))
-            },
+            |&address| -> Result<R> { judge(&self.matchable(&doc_check::read(&self.handle, searcher, address)?)) },
             || {},
         );
         addresses.into_iter().zip(judged).map(|(a, r)| Ok((a, r?))).collect()
+    }
+
+    /// A stored report's title and text as matching reads them.
+    pub(crate) fn matchable(&self, doc: &TantivyDocument) -> Report {
+        let f = &self.handle.fields;
+        let text = |field: Field| doc.get_first(field).and_then(|v| v.as_str());
+        Report::new(text(f.title), text(f.body).unwrap_or_default(), &Folding::decode(text(f.folds)))
     }
 
     /// Each matching report's number of occurrences of the terms.
@@ -469,9 +469,8 @@ impl Snapshot {
     ) -> Result<Hit> {
         let f = &self.handle.fields;
         let text = |field: Field| doc.get_first(field).and_then(|v| v.as_str()).map(str::to_string);
-        let body = text(f.body).unwrap_or_default();
         let id = text(f.id).unwrap_or_default();
-        let report = Report::new(text(f.title).as_deref(), &body, &Folding::decode(text(f.folds).as_deref()));
+        let report = self.matchable(doc);
         Ok(Hit {
             duplicates: self.reposts(searcher, &id)?,
             id,
@@ -526,6 +525,13 @@ pub(crate) fn provenance(doc: &TantivyDocument, f: &crate::index::Fields) -> ser
 fn score_of(weight: &dyn Weight, searcher: &Searcher, address: DocAddress) -> f32 {
     let segment = searcher.segment_reader(address.segment_ord);
     weight.explain(segment, address.doc_id).map_or(0.0, |e| e.value())
+}
+
+/// What `parsed` looks for in a text: `keys` (the plan's highlights),
+/// grouped as its terms are, within `within`.
+pub(crate) fn terms_of(parsed: &ParsedQuery, keys: &[String], within: Option<Unit>) -> Terms {
+    let groups: Vec<Vec<String>> = parsed.must.iter().map(|g| g.iter().map(|t| t.key.clone()).collect()).collect();
+    Terms::grouped(keys, &groups, within)
 }
 
 /// Flag filters and query filters together (several values: any of them).

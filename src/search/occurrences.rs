@@ -130,22 +130,17 @@ impl Terms {
     }
 }
 
-/// Occurrences of `keys` (normalized, compact) in one report.
-pub fn in_report(keys: &[String], title: Option<&str>, body: &str) -> u64 {
-    per_term(keys, title, body).values().sum()
-}
-
-/// Each key's occurrences in one report.
-pub fn per_term(keys: &[String], title: Option<&str>, body: &str) -> BTreeMap<String, u64> {
-    Terms::new(keys, None).per_term(&Report::new(title, body, &Folding::Full))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn keys(k: &[&str]) -> Vec<String> {
         k.iter().map(|s| s.to_string()).collect()
+    }
+
+    /// Occurrences of every key, added up.
+    fn in_report(keys: &[String], title: Option<&str>, body: &str) -> u64 {
+        Terms::new(keys, None).spots(&Report::new(title, body, &Folding::Full)).len() as u64
     }
 
     #[test]

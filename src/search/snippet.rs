@@ -233,10 +233,10 @@ impl Highlighter {
     /// Every match of the keys in the whole of `text` (`fazhi show
     /// --highlight`), as char ranges `[start, end)`, sorted; overlapping or
     /// touching ones merged, as in a snippet.
-    pub fn ranges(&self, text: &str, folding: &Folding) -> Vec<[usize; 2]> {
+    pub fn ranges(&self, text: &Compacted) -> Vec<[usize; 2]> {
         let Some(ac) = &self.automaton else { return Vec::new() };
         let mut out: Vec<[usize; 2]> = Vec::new();
-        for m in find(ac, &Compacted::new(text, folding)) {
+        for m in find(ac, text) {
             match out.last_mut() {
                 Some(last) if m.start <= last[1] => last[1] = last[1].max(m.end),
                 _ => out.push([m.start, m.end]),
