@@ -32,7 +32,7 @@ pub fn run(args: BatchArgs) -> Result<u8> {
     .and_then(|loose| std::io::Write::flush(&mut out).map(|()| loose).map_err(anyhow::Error::from));
     progress.finish_and_clear();
     match result {
-        Err(e) if e.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe) => {}
+        Err(e) if super::is_broken_pipe(&e) => {}
         Ok(loose) if loose > 0 => {
             eprintln!(
                 "fazhi: {loose} 个查询没有完全匹配的报告，按要求（loose）给出了宽松匹配的结果（\"match\": \"loose\"）"

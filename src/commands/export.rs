@@ -31,9 +31,7 @@ pub fn run(args: ExportArgs) -> Result<u8> {
     progress.finish_and_clear();
     let exported = match written {
         Ok(exported) => exported,
-        Err(e) if e.downcast_ref::<io::Error>().is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe) => {
-            return Ok(FOUND)
-        }
+        Err(e) if super::is_broken_pipe(&e) => return Ok(FOUND),
         Err(e) => return Err(e),
     };
     say_if_loose_export(exported.match_mode, exported.total);

@@ -53,9 +53,7 @@ pub fn run(args: KwicArgs) -> Result<u8> {
     bar.finish_and_clear();
     let done = match written {
         Ok(done) => done,
-        Err(e) if e.downcast_ref::<io::Error>().is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe) => {
-            return Ok(FOUND)
-        }
+        Err(e) if super::is_broken_pipe(&e) => return Ok(FOUND),
         Err(e) => return Err(e),
     };
     let shown = request.limit.map_or(done.total, |n| n.min(done.total));

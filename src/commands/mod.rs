@@ -72,6 +72,12 @@ pub fn default_index_built_on_first_use() -> Result<PathBuf> {
     Ok(dir)
 }
 
+/// Whether a command's error is only a closed pipe (`| head`): the reader
+/// has what it wanted, so it is not an error.
+pub fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+}
+
 /// Whether to colour stdout: `auto` is anstream's choice (`NO_COLOR`,
 /// `CLICOLOR_FORCE`, `CLICOLOR=0`, terminal detection, `TERM=dumb`).
 pub fn color(when: ColorWhen) -> bool {
