@@ -9,18 +9,19 @@
 
 use std::io::BufRead;
 
-use anyhow::{anyhow, bail, Result};
+use anyhow::{anyhow, Result};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::analyze::dictionary;
+use crate::error::BadRequest;
 use crate::query::filters::{parse_confidence, FilterSpec, UnknownYear, YearRange};
 use crate::query::published::DateRange;
 use crate::search::counts::{Dim, Measure};
 use crate::search::{Engine, MatchMode, SearchRequest, SearchResponse, Sort};
 
 /// Fields a JSON input line may have.
-pub const FIELDS: &[&str] = &[
+pub const REQUEST_FIELDS: &[&str] = &[
     "id",
     "query",
     "region",
@@ -126,7 +127,7 @@ fn answer_chunk(
         None => (
             error_line(
                 Value::from(*line_no),
-                &anyhow!("第 {line_no} 行不是 UTF-8 文本（可先用 iconv -f GB18030 -t UTF-8 转换）"),
+                &format!("第 {line_no} 行不是 UTF-8 文本（可先用 iconv -f GB18030 -t UTF-8 转换）"),
             ),
             false,
         ),
@@ -143,21 +144,21 @@ pub fn answer_line(engine: &Engine, line_no: usize, text: &str, defaults: Defaul
 fn answer(engine: &Engine, line_no: usize, text: &str, defaults: Defaults) -> (String, bool) {
     let (id, request) = match parse_line(line_no, text, defaults) {
         Ok(parsed) => parsed,
-        Err((id, e)) => return (error_line(id, &e), false),
+        Err((id, e)) => return (error_line(id, &format!("{e:#}")), false),
     };
     match engine.search(&request) {
         Ok(response) => {
             let loose = response.match_mode == MatchMode::Loose && response.total > 0;
             let line = serde_json::to_string(&Answer { id, response: &response })
-                .unwrap_or_else(|e| error_line(Value::from(line_no), &anyhow!(e)));
+                .unwrap_or_else(|e| error_line(Value::from(line_no), &e.to_string()));
             (line, loose)
         }
-        Err(e) => (error_line(id, &e), false),
+        Err(e) => (error_line(id, &e.to_string()), false),
     }
 }
 
-fn error_line(id: Value, e: &anyhow::Error) -> String {
-    serde_json::json!({"id": id, "error": format!("{e:#}")}).to_string()
+fn error_line(id: Value, message: &str) -> String {
+    serde_json::json!({"id": id, "error": message}).to_string()
 }
 
 /// A line's id and request, or its id and what is wrong with it.
@@ -230,7 +231,7 @@ fn request_from(o: &Map<String, Value>, mut r: SearchRequest) -> Result<SearchRe
     let line: Line = serde_json::from_value(Value::Object(o.clone())).map_err(|e| {
         let e = e.to_string();
         match e.strip_prefix("unknown field `").and_then(|rest| rest.split_once('`')) {
-            Some((name, _)) => anyhow!("未知字段“{name}”；可用：{}", FIELDS.join(", ")),
+            Some((name, _)) => anyhow!("未知字段“{name}”；可用：{}", REQUEST_FIELDS.join(", ")),
             None => anyhow!("字段有误：{e}"),
         }
     })?;
@@ -280,11 +281,12 @@ fn request_from(o: &Map<String, Value>, mut r: SearchRequest) -> Result<SearchRe
 
 /// `region,year` → the two dimensions.
 pub fn parse_pivot(s: &str) -> Result<(Dim, Dim)> {
-    let dim = |d: &str| Dim::parse(d).ok_or_else(|| anyhow!("未知维度“{d}”：可用 region、year、level、type"));
-    let (a, b) = s.split_once(',').ok_or_else(|| anyhow!("pivot 应为两个维度，如 region,year"))?;
+    let bad = |message: String| anyhow::Error::new(BadRequest(message));
+    let dim = |d: &str| Dim::parse(d).ok_or_else(|| bad(format!("未知维度“{d}”：可用 region、year、level、type")));
+    let (a, b) = s.split_once(',').ok_or_else(|| bad("pivot 应为两个维度，如 region,year".into()))?;
     let (a, b) = (dim(a)?, dim(b)?);
     if a == b {
-        bail!("pivot 的两个维度不能相同");
+        crate::bad_request!("pivot 的两个维度不能相同");
     }
     Ok((a, b))
 }
@@ -295,7 +297,7 @@ mod tests {
 
     #[test]
     fn every_listed_field_is_read_and_no_other() {
-        for name in FIELDS {
+        for name in REQUEST_FIELDS {
             let line = serde_json::json!({ *name: null });
             assert!(serde_json::from_value::<Line>(line).is_ok(), "{name}");
         }

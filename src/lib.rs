@@ -2,11 +2,15 @@
 //!
 //! The modules follow the data:
 //! files → [`ingest`] → [`extract`] → [`analyze`] → [`index`];
-//! query → [`query`] (parse, plan) → [`search`] (run, snippets) → [`render`].
+//! query → [`query`] (parse, plan) → [`search`] (run, snippets) → [`render`]
+//! (JSON, JSON Lines, CSV). Below them: [`meta`], the metadata fields
+//! defined once, and what ingest and extract share.
 //!
 //! The `fazhi` binary is one user of this library; a server is another. The
-//! entry points, one example each (errors are `anyhow`, with messages in
-//! Chinese ready to show):
+//! entry points, one example each. The engine's errors are typed
+//! ([`error::Error`]: a bad request, an index that cannot be read, or a
+//! callback's own error), indexing's are `anyhow`; all have messages in
+//! Chinese, ready to show.
 //!
 //! **Index** a folder (or files: `.txt .html .docx .pdf .jsonl .csv .json`):
 //!
@@ -35,7 +39,8 @@
 //! let request = SearchRequest { query: "枫桥经验 2023".into(), limit: 10, ..SearchRequest::default() };
 //! let answer = engine.search(&request)?;
 //! for hit in &answer.hits {
-//!     println!("{} {:?} {:?}", hit.id, hit.title, hit.occurrences);
+//!     let title = hit.meta.text(fazhi::meta::Field::Title);
+//!     println!("{} {:?} {:?}", hit.id, title, hit.occurrences);
 //! }
 //! # anyhow::Ok(())
 //! ```
@@ -60,18 +65,20 @@
 //! use fazhi::search::{lookup::Found, Engine};
 //! # let engine = Engine::open(std::path::Path::new("index/"))?;
 //! if let Found::One(report) = engine.find_report("e1333c")? {
-//!     println!("{:?}\n{}", report.hit.title, report.text);
+//!     println!("{:?}\n{}", report.hit.meta.text(fazhi::meta::Field::Title), report.text);
 //! }
 //! # anyhow::Ok(())
 //! ```
 
 pub mod analyze;
 pub mod batch;
+pub mod error;
 pub mod extract;
 pub mod failpoint;
 pub mod gazetteer;
 pub mod index;
 pub mod ingest;
+pub mod meta;
 pub mod parallel;
 pub mod paths;
 pub mod query;

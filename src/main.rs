@@ -3,6 +3,7 @@
 
 mod cli;
 mod commands;
+mod print;
 
 use std::process::ExitCode;
 

@@ -38,7 +38,7 @@ fn fixture_dir() -> PathBuf {
 /// The type as the indexer would have it: the extracted title (when there
 /// is one) and the normalized text.
 fn type_of(text: &str) -> (String, f32, String) {
-    let title = extract(text).title;
+    let title = extract(text).values.text(fazhi::meta::Field::Title).map(str::to_string);
     let f = classify(title.as_deref(), &normalize(text));
     (f.value.unwrap(), f.confidence, f.evidence)
 }
@@ -124,7 +124,7 @@ fn measure_shared_corpus() {
         let kind = label["doc_kind"].as_str().unwrap_or("");
         let want = if kind.contains("政策解读") { INTERPRETATION } else { RULE_OF_LAW };
         let text = fs::read_to_string(pages.join(file)).unwrap();
-        let title = extract(&text).title;
+        let title = extract(&text).values.text(fazhi::meta::Field::Title).map(str::to_string);
         score("pages", "extracted title", file, want, title.as_deref(), &text);
         score("pages", "labelled title", file, want, label["title"].as_str(), &text);
         score("pages", "opening only", file, want, None, &text);
@@ -133,7 +133,7 @@ fn measure_shared_corpus() {
         let path = entry.unwrap().path();
         let text = fs::read_to_string(&path).unwrap();
         let name = path.file_name().unwrap().to_string_lossy().into_owned();
-        let title = extract(&text).title;
+        let title = extract(&text).values.text(fazhi::meta::Field::Title).map(str::to_string);
         score("seeds", "extracted title", &name, RULE_OF_LAW, title.as_deref(), &text);
         score("seeds", "opening only", &name, RULE_OF_LAW, None, &text);
     }

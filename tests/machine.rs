@@ -235,3 +235,51 @@ fn output_matches_the_json_schema() {
     broken["pivot"]["share_cells"][0][0] = Value::from("1%");
     assert!(!v.is_valid(&broken));
 }
+
+/// The hit's metadata in the JSON Schema is the field table's
+/// (src/meta/mod.rs): every field present and required, of its kind, with
+/// its vocabulary and description, and no metadata the table lacks.
+#[test]
+fn the_json_schema_describes_the_field_table() {
+    use fazhi::meta::{Kind, FIELDS};
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/index-schema/search-output.schema.json"))
+        .unwrap();
+    let schema: Value = serde_json::from_str(&text).unwrap();
+    let hit = &schema["$defs"]["hit"];
+    let required: Vec<&str> = hit["required"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
+    let properties = hit["properties"].as_object().unwrap();
+    for def in &FIELDS {
+        let p = &properties[def.name];
+        assert!(p.is_object(), "{}: not in the schema", def.name);
+        assert!(required.contains(&def.name), "{}: not required", def.name);
+        assert_eq!(p["description"], def.description, "{}", def.name);
+        let types: Vec<&str> = match &p["type"] {
+            Value::Array(types) => types.iter().map(|t| t.as_str().unwrap()).collect(),
+            Value::String(t) => vec![t.as_str()],
+            _ => Vec::new(),
+        };
+        match def.vocabulary {
+            Some(vocabulary) => {
+                let mut allowed: Vec<Value> = vocabulary.iter().map(|v| Value::from(*v)).collect();
+                if def.nullable {
+                    allowed.push(Value::Null);
+                }
+                assert_eq!(p["enum"], Value::Array(allowed), "{}", def.name);
+            }
+            None => {
+                let kind = match def.kind {
+                    Kind::Text => "string",
+                    Kind::Year => "integer",
+                };
+                assert!(types.contains(&kind), "{}: {types:?}", def.name);
+                assert_eq!(types.contains(&"null"), def.nullable, "{}: {types:?}", def.name);
+                assert_eq!(types.len(), 1 + def.nullable as usize, "{}: {types:?}", def.name);
+            }
+        }
+    }
+    // What else a hit has is the hit's own, not metadata.
+    let own = ["id", "path", "url", "duplicates", "score", "occurrences", "snippets"];
+    for name in properties.keys() {
+        assert!(own.contains(&name.as_str()) || FIELDS.iter().any(|d| d.name == name), "{name}: not in the table");
+    }
+}

@@ -19,4 +19,4 @@ pub mod query_dict;
 pub mod tokenizers;
 pub mod units;
 
-pub use normalize::{compact, folds, is_word_char, normalize, normalize_char};
+pub use normalize::{compact, folds, is_word_char, key, normalize, normalize_char};

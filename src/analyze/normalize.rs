@@ -61,6 +61,12 @@ pub fn folds(original: &str, normalized: &str) -> Vec<(u32, char)> {
         .collect()
 }
 
+/// What a query term, a title or a unit is matched as: normalized, with
+/// punctuation and whitespace removed.
+pub fn key(text: &str) -> String {
+    compact(&normalize(text))
+}
+
 /// The word chars of already normalized text, in order.
 pub fn compact(normalized: &str) -> String {
     normalized.chars().filter(|&c| is_word_char(c)).collect()

@@ -48,8 +48,7 @@ fn write_all(
     match args.format {
         ExportFormat::Jsonl => {
             let exported = engine.export(request, args.text, |record| {
-                serde_json::to_writer(&mut *out, &record)?;
-                out.write_all(b"\n")?;
+                render::json_line(out, &record)?;
                 progress.inc(1);
                 Ok(())
             })?;
@@ -57,12 +56,9 @@ fn write_all(
             Ok(exported)
         }
         ExportFormat::Csv => {
-            if args.bom {
-                out.write_all(render::BOM.as_bytes())?;
-            }
-            let mut csv = csv::Writer::from_writer(out);
             let names = fields(args.text);
-            csv.write_record(&names)?;
+            let header: Vec<&str> = names.iter().map(String::as_str).collect();
+            let mut csv = render::csv_writer(out, args.bom, &header)?;
             let exported = engine.export(request, args.text, |record| {
                 csv.write_record(names.iter().map(|name| cell(&record[name.as_str()])))?;
                 progress.inc(1);

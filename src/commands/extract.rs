@@ -45,10 +45,10 @@ pub fn run(args: ExtractArgs) -> Result<u8> {
         }
     }
     let out = match args.format {
-        ExtractFormat::Text => render::metadata::text(&records),
+        ExtractFormat::Text => crate::print::metadata::text(&records),
         ExtractFormat::Json => render::metadata::json(&records),
         ExtractFormat::Jsonl => render::metadata::jsonl(&records),
     };
-    render::emit(out.as_bytes())?;
+    crate::print::emit(out.as_bytes())?;
     Ok(if failed { ERROR } else { FOUND })
 }

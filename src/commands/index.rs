@@ -8,7 +8,7 @@ use super::FOUND;
 use crate::cli::IndexArgs;
 use fazhi::index::build::{self, BuildRequest, BuildSummary};
 use fazhi::index::layout;
-use fazhi::{paths, render};
+use fazhi::paths;
 
 /// Skipped files listed by name, per reason; the rest are counted.
 const SKIPS_SHOWN_PER_KIND: usize = 20;
@@ -45,7 +45,7 @@ pub fn run(args: IndexArgs) -> Result<u8> {
     for (kind, n) in shown.into_iter().filter(|(_, n)| *n > SKIPS_SHOWN_PER_KIND) {
         eprintln!("fazhi: 另有 {} 个文件因“{kind}”跳过（未逐一列出）", n - SKIPS_SHOWN_PER_KIND);
     }
-    render::emit(format!("{}\n", summary_line(&summary, &dir)).as_bytes())?;
+    crate::print::emit(format!("{}\n", summary_line(&summary, &dir)).as_bytes())?;
     Ok(FOUND)
 }
 

@@ -4,8 +4,7 @@ use anyhow::Result;
 
 use super::{color, index_dir, FOUND, NOT_FOUND};
 use crate::cli::{Cli, CompletionsArgs, RecordFormat, ShowArgs, StatsArgs};
-use fazhi::render;
-use fazhi::render::text::Style;
+use crate::print::text::Style;
 use fazhi::search::highlight;
 use fazhi::search::lookup::{Found, MIN_PREFIX};
 use fazhi::search::Engine;
@@ -35,10 +34,10 @@ pub fn show(args: ShowArgs) -> Result<u8> {
         report.highlight(keys);
     }
     match args.format {
-        RecordFormat::Json => render::emit((serde_json::to_string(&report)? + "\n").as_bytes())?,
+        RecordFormat::Json => crate::print::emit((serde_json::to_string(&report)? + "\n").as_bytes())?,
         RecordFormat::Text => {
-            let out = render::report::show(&report, &Style { color: color(args.color) });
-            render::pager::show(&out, !args.no_pager)?
+            let out = crate::print::report::show(&report, &Style { color: color(args.color) });
+            crate::print::pager::show(&out, !args.no_pager)?
         }
     }
     Ok(FOUND)
@@ -49,9 +48,9 @@ pub fn stats(args: StatsArgs) -> Result<u8> {
     let stats = engine.stats()?;
     let out = match args.format {
         RecordFormat::Json => serde_json::to_string(&stats)? + "\n",
-        RecordFormat::Text => render::report::stats(&stats),
+        RecordFormat::Text => crate::print::report::stats(&stats),
     };
-    render::emit(out.as_bytes())?;
+    crate::print::emit(out.as_bytes())?;
     Ok(FOUND)
 }
 
@@ -59,7 +58,7 @@ pub fn completions(args: CompletionsArgs) -> Result<u8> {
     use clap::CommandFactory;
     let mut out = Vec::new();
     clap_complete::generate(args.shell, &mut Cli::command(), "fazhi", &mut out);
-    render::emit(&out)?;
+    crate::print::emit(&out)?;
     Ok(FOUND)
 }
 
@@ -67,6 +66,6 @@ pub fn man() -> Result<u8> {
     use clap::CommandFactory;
     let mut out = Vec::new();
     clap_mangen::Man::new(Cli::command()).render(&mut out)?;
-    render::emit(&out)?;
+    crate::print::emit(&out)?;
     Ok(FOUND)
 }

@@ -6,7 +6,8 @@ use anyhow::Result;
 
 use super::{color, index_dir, FOUND, NOT_FOUND};
 use crate::cli::{KwicArgs, KwicFormat, KwicSort};
-use fazhi::render::{self, text::Style};
+use crate::print::text::Style;
+use fazhi::render;
 use fazhi::search::kwic::{Concordance, KwicRequest, Order};
 use fazhi::search::{Engine, SearchRequest};
 
@@ -63,7 +64,7 @@ pub fn run(args: KwicArgs) -> Result<u8> {
         if shown < done.total {
             closing.push_str(&format!("；显示了前 {shown} 处，加 --all 显示全部"));
         }
-        render::emit(format!("{}\n", style.dim(&closing)).as_bytes())?;
+        crate::print::emit(format!("{}\n", style.dim(&closing)).as_bytes())?;
     } else if shown < done.total {
         eprintln!("fazhi: 共 {} 处，只输出了前 {shown} 处；加 --all 输出全部", done.total);
     }
@@ -81,31 +82,23 @@ fn write_all(
     match args.format {
         KwicFormat::Text => {
             let done = engine.kwic(request, progress, |line| {
-                writeln!(out, "{}", render::kwic::text_line(line, request.context, style))?;
+                writeln!(out, "{}", crate::print::kwic::text_line(line, request.context, style))?;
                 Ok(())
             })?;
             // After the lines, which stream as they are found.
-            if let Some(reading) = render::text::interpretation_of(&done.interpretation) {
+            if let Some(reading) = crate::print::text::interpretation_of(&done.interpretation) {
                 writeln!(out, "{}", style.dim(&reading))?;
             }
             out.flush()?;
             Ok(done)
         }
         KwicFormat::Jsonl => {
-            let done = engine.kwic(request, progress, |line| {
-                serde_json::to_writer(&mut *out, line)?;
-                out.write_all(b"\n")?;
-                Ok(())
-            })?;
+            let done = engine.kwic(request, progress, |line| Ok(render::json_line(out, line)?))?;
             out.flush()?;
             Ok(done)
         }
         KwicFormat::Csv => {
-            if args.bom {
-                out.write_all(render::BOM.as_bytes())?;
-            }
-            let mut csv = csv::Writer::from_writer(out);
-            csv.write_record(render::kwic::CSV_FIELDS)?;
+            let mut csv = render::csv_writer(out, args.bom, &render::kwic::csv_fields())?;
             let done = engine.kwic(request, progress, |line| {
                 csv.write_record(render::kwic::csv_record(line))?;
                 Ok(())

@@ -75,7 +75,12 @@ pub fn default_index_built_on_first_use() -> Result<PathBuf> {
 /// Whether a command's error is only a closed pipe (`| head`): the reader
 /// has what it wanted, so it is not an error.
 pub fn is_broken_pipe(e: &anyhow::Error) -> bool {
-    e.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    // A writer's error comes back from the library as the callback's own.
+    let io = match e.downcast_ref::<fazhi::error::Error>() {
+        Some(fazhi::error::Error::Caller(own)) => own.downcast_ref::<std::io::Error>(),
+        _ => e.downcast_ref::<std::io::Error>(),
+    };
+    io.is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
 }
 
 /// Whether to colour stdout: `auto` is anstream's choice (`NO_COLOR`,

@@ -4,8 +4,9 @@ use anyhow::Result;
 
 use super::{color, index_dir, FOUND, NOT_FOUND};
 use crate::cli::{FacetsArgs, Format, SearchArgs};
+use crate::print::text::Style;
+use fazhi::render;
 use fazhi::render::table::Table;
-use fazhi::render::{self, text::Style};
 use fazhi::search::{Engine, MatchMode, SearchRequest, SearchResponse};
 
 pub fn run(args: SearchArgs) -> Result<u8> {
@@ -46,10 +47,10 @@ pub fn run(args: SearchArgs) -> Result<u8> {
     let out = match args.format {
         Format::Json => render::json::response(&response),
         Format::Text if engine.is_demo() => {
-            let text = render::text::response(&response, args.offset, &Style { color: color(args.color) });
-            format!("{text}（{}）\n", render::report::DEMO_NOTE)
+            let text = crate::print::text::response(&response, args.offset, &Style { color: color(args.color) });
+            format!("{text}（{}）\n", crate::print::report::DEMO_NOTE)
         }
-        Format::Text => render::text::response(&response, args.offset, &Style { color: color(args.color) }),
+        Format::Text => crate::print::text::response(&response, args.offset, &Style { color: color(args.color) }),
         Format::Csv => render::with_bom(
             match &response.pivot {
                 Some(pivot) if args.long => Table::pivot_long(pivot).csv(),
@@ -60,7 +61,7 @@ pub fn run(args: SearchArgs) -> Result<u8> {
         ),
         Format::Jsonl => render::hits::jsonl(&response, args.offset, &args.fields),
     };
-    render::emit(out.as_bytes())?;
+    crate::print::emit(out.as_bytes())?;
     Ok(if response.total > 0 { FOUND } else { NOT_FOUND })
 }
 
@@ -87,7 +88,7 @@ pub fn facets(args: FacetsArgs) -> Result<u8> {
     let table = Table::from_buckets(args.by, list, response.total as u64);
     let out = match args.format {
         Format::Text => {
-            let filters = render::text::filters_label(&response);
+            let filters = crate::print::text::filters_label(&response);
             let scope = if filters.is_empty() { String::new() } else { format!("（{filters}）") };
             format!("{}\n共 {} 篇报告{scope}\n", table.text(), response.total)
         }
@@ -103,7 +104,7 @@ pub fn facets(args: FacetsArgs) -> Result<u8> {
             format!("{value}\n")
         }
     };
-    render::emit(out.as_bytes())?;
+    crate::print::emit(out.as_bytes())?;
     Ok(if response.total > 0 { FOUND } else { NOT_FOUND })
 }
 

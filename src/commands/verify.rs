@@ -6,7 +6,6 @@ use super::{index_dir, FOUND};
 use crate::cli::{VerifyArgs, VerifyFormat};
 use fazhi::index::store::index_flag;
 use fazhi::index::{verify, IndexHandle};
-use fazhi::render;
 
 pub fn run(args: VerifyArgs) -> Result<u8> {
     let dir = index_dir(&args.location)?;
@@ -23,7 +22,7 @@ pub fn run(args: VerifyArgs) -> Result<u8> {
         ),
         VerifyFormat::Text => String::new(),
     };
-    render::emit(out.as_bytes())?;
+    crate::print::emit(out.as_bytes())?;
     if let Some((file, why)) = report.damaged.first() {
         let more = match report.damaged.len() {
             1 => String::new(),

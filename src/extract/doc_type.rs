@@ -41,15 +41,10 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::opening::is_chrome;
-use super::Field;
+use super::Finding;
 use crate::analyze::{compact, normalize};
 
-/// The types, in the order the issue names them.
-pub const TYPES: &[&str] = &[RULE_OF_LAW, WORK_REPORT, INTERPRETATION, OTHER];
-pub const RULE_OF_LAW: &str = "法治政府建设报告";
-pub const WORK_REPORT: &str = "政府工作报告";
-pub const INTERPRETATION: &str = "政策解读";
-pub const OTHER: &str = "其他";
+pub use crate::meta::{INTERPRETATION, OTHER, RULE_OF_LAW, TYPES, WORK_REPORT};
 
 const TITLE: f32 = 0.9;
 /// News told by its verb, a report inside a notice that publishes it.
@@ -154,7 +149,7 @@ static NEWS_CUE: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// The type of a report from its title (if known) and its normalized opening text.
-pub fn classify(title: Option<&str>, text: &str) -> Field<String> {
+pub fn classify(title: Option<&str>, text: &str) -> Finding<String> {
     let head = cut(text, HEAD_CHARS);
     let lines: Vec<&str> = head
         .lines()
@@ -204,7 +199,7 @@ pub fn classify(title: Option<&str>, text: &str) -> Field<String> {
     if let Some(field) = by_cues(&lines, other_line) {
         return field;
     }
-    Field::new(Some(OTHER.to_string()), DEFAULT, "标题和开头都没有说明文种".to_string())
+    Finding::new(Some(OTHER.to_string()), DEFAULT, "标题和开头都没有说明文种".to_string())
 }
 
 /// 各位代表：, 同志们！, 县委全面依法治县委员会：
@@ -241,13 +236,13 @@ impl Verdict {
     }
 
     /// As a field; `cap` lowers the confidence for a line of the opening.
-    fn field(self, evidence: String, cap: Option<f32>) -> Field<String> {
+    fn field(self, evidence: String, cap: Option<f32>) -> Finding<String> {
         let confidence = cap.map_or(self.confidence, |c| c.min(self.confidence));
         let evidence = match self.note {
             Some(note) => format!("{evidence}（{note}）"),
             None => evidence,
         };
-        Field::new(Some(self.kind.to_string()), confidence, evidence)
+        Finding::new(Some(self.kind.to_string()), confidence, evidence)
     }
 }
 
@@ -434,14 +429,15 @@ fn title_like(lines: &[&str], i: usize) -> bool {
 }
 
 /// Cues in the opening's body (page chrome left out).
-fn by_cues(lines: &[&str], other_line: Option<Field<String>>) -> Option<Field<String>> {
+fn by_cues(lines: &[&str], other_line: Option<Finding<String>>) -> Option<Finding<String>> {
     let body: Vec<&str> = lines.iter().take(BODY_LINES).filter(|l| !is_chrome(l)).copied().collect();
     let joined = body.join("\n");
     let window = cut(&joined, WINDOW_CHARS);
     let rule_of_law = RULE_OF_LAW_SUBJECT.find_iter(window).count();
     let cue = |re: &Regex| re.find(window).map(|m| format!("开头“{}”", around(window, m)));
-    let found =
-        |kind: &str, confidence: f32, evidence: String| Some(Field::new(Some(kind.to_string()), confidence, evidence));
+    let found = |kind: &str, confidence: f32, evidence: String| {
+        Some(Finding::new(Some(kind.to_string()), confidence, evidence))
+    };
     if let Some(e) = cue(&INTERP_CUE) {
         return found(INTERPRETATION, OPENING, e);
     }

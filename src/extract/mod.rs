@@ -13,122 +13,35 @@ pub mod region;
 pub mod sidecar;
 pub mod year;
 
-use std::collections::BTreeMap;
-
-use serde::{Deserialize, Serialize};
-
 use crate::analyze::normalize;
 use crate::gazetteer;
-use crate::ingest::Hints;
+use crate::meta::{Field, Hints, Metadata, Value};
 
 /// One extracted value with how sure we are and why.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Field<T> {
+pub struct Finding<T> {
     pub value: Option<T>,
     pub confidence: f32,
     pub evidence: String,
 }
 
-impl<T> Default for Field<T> {
+impl<T> Default for Finding<T> {
     fn default() -> Self {
-        Field { value: None, confidence: 0.0, evidence: String::new() }
+        Finding { value: None, confidence: 0.0, evidence: String::new() }
     }
 }
 
-impl<T> Field<T> {
-    pub fn new(value: Option<T>, confidence: f32, evidence: String) -> Field<T> {
-        Field { value, confidence, evidence }
+impl<T> Finding<T> {
+    pub fn new(value: Option<T>, confidence: f32, evidence: String) -> Finding<T> {
+        Finding { value, confidence, evidence }
     }
 }
 
-/// A report's metadata. Serialized flat (`"province": "江西省"`), with
-/// `confidence` and `evidence` maps keyed by field name.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct Metadata {
-    pub title: Option<String>,
-    /// What the document is: one of [`doc_type::TYPES`].
-    #[serde(rename = "type", default)]
-    pub doc_type: Option<String>,
-    pub unit: Option<String>,
-    pub unit_type: Option<String>,
-    pub level: Option<String>,
-    pub province: Option<String>,
-    pub city: Option<String>,
-    pub county: Option<String>,
-    pub township: Option<String>,
-    pub year: Option<i64>,
-    pub publish_date: Option<String>,
-    #[serde(default)]
-    pub confidence: BTreeMap<String, f32>,
-    #[serde(default)]
-    pub evidence: BTreeMap<String, String>,
-}
-
-/// The names of the metadata fields, in output order.
-pub const FIELDS: &[&str] =
-    &["title", "type", "unit", "unit_type", "level", "province", "city", "county", "township", "year", "publish_date"];
-
-impl Metadata {
-    fn set<T: Clone + Into<serde_json::Value>>(&mut self, name: &str, field: Field<T>) {
-        self.confidence.insert(name.to_string(), (field.confidence * 100.0).round() / 100.0);
-        if !field.evidence.is_empty() {
-            self.evidence.insert(name.to_string(), field.evidence);
-        }
-        let value = field.value.map(Into::into).unwrap_or(serde_json::Value::Null);
-        self.set_value(name, value);
+impl<T: Into<Value>> Finding<T> {
+    /// Records this finding as `field` of `m`.
+    fn into(self, m: &mut Metadata, field: Field) {
+        m.set(field, self.value.map(Into::into), self.confidence, self.evidence);
     }
-
-    /// Sets one field from JSON; `false` if the name or value type is wrong.
-    pub fn set_value(&mut self, name: &str, value: serde_json::Value) -> bool {
-        let text = || value.as_str().map(str::to_string);
-        let ok_text = value.is_null() || value.is_string();
-        match name {
-            "title" if ok_text => self.title = text(),
-            "type" if value.is_null() || value.as_str().is_some_and(|t| doc_type::TYPES.contains(&t)) => {
-                self.doc_type = text()
-            }
-            "unit" if ok_text => self.unit = text(),
-            "unit_type" if ok_text => self.unit_type = text(),
-            "level" if ok_text => self.level = text(),
-            "province" if ok_text => self.province = text(),
-            "city" if ok_text => self.city = text(),
-            "county" if ok_text => self.county = text(),
-            "township" if ok_text => self.township = text(),
-            "publish_date" if ok_text => self.publish_date = text(),
-            "year" if value.is_null() || year_of(&value).is_some() => self.year = year_of(&value),
-            _ => return false,
-        }
-        true
-    }
-}
-
-/// How sure a report's place in a count is: the least confidence of its
-/// region (the least of its region fields that have a value), level and
-/// year, each 0 when unknown (`--min-confidence`).
-pub fn sureness(m: &Metadata) -> f32 {
-    let of = |name: &str| m.confidence.get(name).copied().unwrap_or(0.0);
-    let region = match &m.province {
-        None => 0.0,
-        Some(_) => [("province", &m.province), ("city", &m.city), ("county", &m.county), ("township", &m.township)]
-            .into_iter()
-            .filter(|(_, v)| v.is_some())
-            .map(|(name, _)| of(name))
-            .fold(1.0, f32::min),
-    };
-    let level = if m.level.is_some() { of("level") } else { 0.0 };
-    let year = if m.year.is_some() { of("year") } else { 0.0 };
-    region.min(level).min(year)
-}
-
-/// A year given as data: `2025`, `"2025"` or `"2025年"` (scrapers and
-/// spreadsheets write years as text).
-fn year_of(value: &serde_json::Value) -> Option<i64> {
-    let year = match value {
-        serde_json::Value::Number(n) => n.as_i64()?,
-        serde_json::Value::String(s) => s.trim().trim_end_matches('年').trim().parse().ok()?,
-        _ => return None,
-    };
-    (1949..=2100).contains(&year).then_some(year)
 }
 
 /// Metadata of a report from its cleaned text.
@@ -172,7 +85,7 @@ fn from_head(text: &str, normalized: &str, hints: &Hints) -> Metadata {
     let region = region::resolve(g, &opening);
     let mut published = year::publish_date(&opening);
     if let (None, Some(date)) = (&published.value, &hints.publish_date) {
-        published = Field::new(Some(date.clone()), 0.8, format!("{}：{date}", hints.date_source));
+        published = Finding::new(Some(date.clone()), 0.8, format!("{}：{date}", hints.date_source));
     }
     let covered = year::covered_year(&opening, published.value.as_deref());
 
@@ -191,21 +104,21 @@ fn from_head(text: &str, normalized: &str, hints: &Hints) -> Metadata {
     }
     let kind = doc_type::classify(title.as_deref(), normalized);
     let title_field = match (&title, &hinted_title) {
-        (_, Some(_)) => Field::new(title, 0.7, hints.title_source.clone()),
-        (Some(_), None) => Field::new(title, 0.8, "开头几行中像标题的一行".into()),
-        (None, None) => Field::new(None, 0.0, "开头几行中像标题的一行".into()),
+        (_, Some(_)) => Finding::new(title, 0.7, hints.title_source.clone()),
+        (Some(_), None) => Finding::new(title, 0.8, "开头几行中像标题的一行".into()),
+        (None, None) => Finding::new(None, 0.0, "开头几行中像标题的一行".into()),
     };
-    m.set("title", title_field);
-    m.set("type", kind);
-    m.set("unit", region.unit);
-    m.set("unit_type", region.unit_type);
-    m.set("level", region.level);
-    m.set("province", region.province);
-    m.set("city", region.city);
-    m.set("county", region.county);
-    m.set("township", region.township);
-    m.set("year", covered);
-    m.set("publish_date", published);
+    title_field.into(&mut m, Field::Title);
+    kind.into(&mut m, Field::Type);
+    region.unit.into(&mut m, Field::Unit);
+    region.unit_type.into(&mut m, Field::UnitType);
+    region.level.into(&mut m, Field::Level);
+    region.province.into(&mut m, Field::Province);
+    region.city.into(&mut m, Field::City);
+    region.county.into(&mut m, Field::County);
+    region.township.into(&mut m, Field::Township);
+    covered.into(&mut m, Field::Year);
+    published.into(&mut m, Field::PublishDate);
     // Where a scraped record came from, for the user (not a field).
     let source: Vec<String> = [("网址", &hints.url), ("编号", &hints.id)]
         .into_iter()
@@ -259,19 +172,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn fields_round_trip_through_json() {
-        let mut m = Metadata::default();
-        assert!(m.set_value("year", serde_json::json!(2023)));
-        assert!(m.set_value("province", serde_json::json!("浙江省")));
-        // A year written as text is a year; words are not.
-        assert!(m.set_value("year", serde_json::json!("2022年")) && m.year == Some(2022));
-        assert!(!m.set_value("year", serde_json::json!("去年")));
-        assert!(m.set_value("year", serde_json::json!("2023")));
-        assert!(!m.set_value("colour", serde_json::json!("red")));
-        assert_eq!((m.year, m.province.as_deref()), (Some(2023), Some("浙江省")));
-    }
-
-    #[test]
     fn hints_fill_what_the_text_lacks() {
         let hints = Hints {
             title: Some("永平镇法治政府建设工作报告".into()),
@@ -281,16 +181,17 @@ mod tests {
             ..Hints::default()
         };
         let m = extract_with("各位领导：\n今年以来，我镇持续推进法治政府建设，落实行政执法三项制度。", &hints);
-        assert_eq!(m.title.as_deref(), Some("永平镇法治政府建设工作报告"));
-        assert_eq!(m.unit.as_deref(), Some("永平镇"));
-        assert_eq!(m.publish_date.as_deref(), Some("2024-03-15"));
+        let v = &m.values;
+        assert_eq!(v.text(Field::Title), Some("永平镇法治政府建设工作报告"));
+        assert_eq!(v.text(Field::Unit), Some("永平镇"));
+        assert_eq!(v.text(Field::PublishDate), Some("2024-03-15"));
         // The hinted date feeds the year fallback like the text's own.
-        assert_eq!(m.year, Some(2023));
+        assert_eq!(v.year(), Some(2023));
         assert!(m.evidence["title"].contains("<title>"));
 
         // The text's own title and date win.
         let m = extract_with("白沙镇2022年法治政府建设情况报告\n发布时间：2023-02-01\n正文。", &hints);
-        assert_eq!(m.title.as_deref(), Some("白沙镇2022年法治政府建设情况报告"));
-        assert_eq!((m.publish_date.as_deref(), m.year), (Some("2023-02-01"), Some(2022)));
+        assert_eq!(m.values.text(Field::Title), Some("白沙镇2022年法治政府建设情况报告"));
+        assert_eq!((m.values.text(Field::PublishDate), m.values.year()), (Some("2023-02-01"), Some(2022)));
     }
 }

@@ -24,7 +24,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::opening::Opening;
-use super::Field;
+use super::Finding;
 use crate::gazetteer::{DivId, Gazetteer, Tier};
 
 /// A candidate needs at least this much support to be chosen.
@@ -79,13 +79,13 @@ const DEPARTMENT_SUFFIXES: &[&str] = &["局", "委员会", "委", "办公室", "
 
 #[derive(Default)]
 pub struct Region {
-    pub unit: Field<String>,
-    pub unit_type: Field<String>,
-    pub level: Field<String>,
-    pub province: Field<String>,
-    pub city: Field<String>,
-    pub county: Field<String>,
-    pub township: Field<String>,
+    pub unit: Finding<String>,
+    pub unit_type: Finding<String>,
+    pub level: Finding<String>,
+    pub province: Finding<String>,
+    pub city: Finding<String>,
+    pub county: Finding<String>,
+    pub township: Finding<String>,
 }
 
 struct Votes<'g> {
@@ -479,11 +479,11 @@ fn central(o: &Opening) -> Option<Region> {
         _ => return None,
     };
     let why = format!("中央文件（{evidence}），不属任何地区");
-    let none = || Field::new(None, 0.9, why.clone());
+    let none = || Finding::new(None, 0.9, why.clone());
     Some(Region {
-        unit: Field::new(Some(unit), 0.9, evidence.clone()),
-        unit_type: Field::new(None, 0.9, why.clone()),
-        level: Field::new(Some("中央".to_string()), 0.9, why.clone()),
+        unit: Finding::new(Some(unit), 0.9, evidence.clone()),
+        unit_type: Finding::new(None, 0.9, why.clone()),
+        level: Finding::new(Some("中央".to_string()), 0.9, why.clone()),
         province: none(),
         city: none(),
         county: none(),
@@ -611,11 +611,14 @@ pub fn resolve(g: &Gazetteer, o: &Opening) -> Region {
     let Some((div, by_prior)) = chosen else {
         // No place found: the level may still be known from how the text speaks.
         if let Some(level) = type_hint.and_then(hint_level) {
-            r.level =
-                Field::new(Some(level.to_string()), 0.4, format!("正文自称“{}”，未识别地名", type_hint.unwrap_or("")));
+            r.level = Finding::new(
+                Some(level.to_string()),
+                0.4,
+                format!("正文自称“{}”，未识别地名", type_hint.unwrap_or("")),
+            );
         }
         if department {
-            r.unit_type = Field::new(Some("部门".into()), 0.6, "单位为部门".into());
+            r.unit_type = Finding::new(Some("部门".into()), 0.6, "单位为部门".into());
         }
         return r;
     };
@@ -651,7 +654,7 @@ pub fn resolve(g: &Gazetteer, o: &Opening) -> Region {
             Tier::County => (&mut r.county, 2),
             Tier::Township => (&mut r.township, 3),
         };
-        *field = Field::new(Some(place.name.clone()), sure.tiers[at], evidence.clone());
+        *field = Finding::new(Some(place.name.clone()), sure.tiers[at], evidence.clone());
     }
     // The text speaks as a lower unit than any place it names (an unknown or
     // new 乡 under a known city): the level is the text's, the region as far
@@ -662,9 +665,9 @@ pub fn resolve(g: &Gazetteer, o: &Opening) -> Region {
     if !department && (votes.in_unit.is_empty() || unit_contradicted) && speaks_lower {
         let hint = type_hint.unwrap_or("");
         let level = hint_level(hint).unwrap_or(d.tier.level()).to_string();
-        r.level = Field::new(Some(level), 0.5, format!("正文自称“{hint}”；所在地只识别到 {}", d.name));
-        r.unit_type = Field::new(None, 0.0, String::new());
-        r.unit = Field::new(o.unit.clone(), 0.5, "标题".into());
+        r.level = Finding::new(Some(level), 0.5, format!("正文自称“{hint}”；所在地只识别到 {}", d.name));
+        r.unit_type = Finding::new(None, 0.0, String::new());
+        r.unit = Finding::new(o.unit.clone(), 0.5, "标题".into());
         for field in [&mut r.province, &mut r.city, &mut r.county, &mut r.township] {
             field.confidence = field.confidence.min(0.5);
             if field.value.is_some() {
@@ -675,15 +678,18 @@ pub fn resolve(g: &Gazetteer, o: &Opening) -> Region {
     }
     let level = d.tier.level().to_string();
     if department {
-        r.unit_type =
-            Field::new(Some("部门".into()), 0.8, format!("单位名以部门结尾：{}", o.unit.as_deref().unwrap_or("我局")));
-        r.level = Field::new(Some(level), sure.level, format!("部门，所属政府 {}（{}）", d.name, d.tier.level()));
-        r.unit = Field::new(o.unit.clone(), 0.8, "标题".into());
+        r.unit_type = Finding::new(
+            Some("部门".into()),
+            0.8,
+            format!("单位名以部门结尾：{}", o.unit.as_deref().unwrap_or("我局")),
+        );
+        r.level = Finding::new(Some(level), sure.level, format!("部门，所属政府 {}（{}）", d.name, d.tier.level()));
+        r.unit = Finding::new(o.unit.clone(), 0.8, "标题".into());
     } else {
         r.unit_type =
-            Field::new(Some(d.unit_type.to_string()), sure.unit_type, format!("{} 是{}", d.name, d.unit_type));
-        r.level = Field::new(Some(level), sure.level, format!("{} 是{}（{}）", d.name, d.unit_type, d.tier.level()));
-        r.unit = Field::new(Some(d.name.clone()), sure.level, evidence.clone());
+            Finding::new(Some(d.unit_type.to_string()), sure.unit_type, format!("{} 是{}", d.name, d.unit_type));
+        r.level = Finding::new(Some(level), sure.level, format!("{} 是{}（{}）", d.name, d.unit_type, d.tier.level()));
+        r.unit = Finding::new(Some(d.name.clone()), sure.level, evidence.clone());
     }
     r
 }

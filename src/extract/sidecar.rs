@@ -6,13 +6,9 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
-use super::Metadata;
-use crate::ingest::Hints;
-
-/// Overrides for one report: field name → value.
-pub type Overrides = Map<String, Value>;
+use crate::meta::{Hints, Metadata, Overrides};
 
 /// Applies overrides; an unknown field or a wrongly typed value is an error.
 pub fn apply(m: &mut Metadata, overrides: &Overrides, source: &str) -> Result<()> {
@@ -20,7 +16,7 @@ pub fn apply(m: &mut Metadata, overrides: &Overrides, source: &str) -> Result<()
         if name == "path" {
             continue;
         }
-        if !m.set_value(name, value.clone()) {
+        if !m.values.set_json(name, value) {
             bail!("{source}：字段 {name} 未知或类型不对（{value}）");
         }
         m.confidence.insert(name.clone(), 1.0);

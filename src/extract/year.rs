@@ -16,7 +16,8 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::opening::{is_chrome, Opening};
-use super::Field;
+use super::Finding;
+use crate::meta::dates::{iso, DATE};
 
 static TITLE_YEAR: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"((?:19|20)\d\d)\s*(?:年|法治|依法)").unwrap());
 /// A report over several years: no single covered year.
@@ -30,18 +31,16 @@ static PARAGRAPH_OPENING: LazyLock<Regex> = LazyLock::new(|| {
 });
 static HEAD_MENTION: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"((?:19|20)\d\d)\s*年度?法治政府建设").unwrap());
 static CITATION: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"《[^》]*》|[\(（][^\)）]*[\)）]").unwrap());
-static DATE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"((?:19|20)\d\d)\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})").unwrap());
 static DATE_LABEL: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?:发布|更新|生成|成文|印发)?(?:时间|日期)\s*[:：]?\s*$").unwrap());
 
-pub fn covered_year(o: &Opening, publish_date: Option<&str>) -> Field<i64> {
+pub fn covered_year(o: &Opening, publish_date: Option<&str>) -> Finding<i64> {
     if let Some(title) = &o.title {
         if MULTI_YEAR.is_match(title) {
-            return Field::new(None, 0.6, format!("标题“{title}”涵盖多个年度"));
+            return Finding::new(None, 0.6, format!("标题“{title}”涵盖多个年度"));
         }
         if let Some(y) = first_year(&TITLE_YEAR, &strip_citations(title)) {
-            return Field::new(Some(y), 0.95, format!("标题“{title}”"));
+            return Finding::new(Some(y), 0.95, format!("标题“{title}”"));
         }
     }
     let body: Vec<&str> = o.lines.iter().map(String::as_str).filter(|l| !is_chrome(l)).collect();
@@ -61,18 +60,18 @@ pub fn covered_year(o: &Opening, publish_date: Option<&str>) -> Field<i64> {
                     Some(y) => checked(confidence, y, line, &body, published, &mut evidence),
                     None => confidence,
                 };
-                return Field::new(y, confidence, evidence);
+                return Finding::new(y, confidence, evidence);
             }
         }
     }
     if let Some(y) = published {
-        return Field::new(
+        return Finding::new(
             Some(y - 1),
             0.3,
             format!("正文未写年份，按发布日期 {} 推前一年", publish_date.unwrap_or("")),
         );
     }
-    Field::new(None, 0.5, "标题和开头都没有写明年份".to_string())
+    Finding::new(None, 0.5, "标题和开头都没有写明年份".to_string())
 }
 
 /// A year found in the body, weighed against the other votes: a plan
@@ -156,7 +155,7 @@ static CHINESE_YEAR: LazyLock<Regex> =
 
 /// The publish date from page metadata (发布时间:2024-03-14, a date next to
 /// 来源, a date after the title); page clocks (星期…) are ignored.
-pub fn publish_date(o: &Opening) -> Field<String> {
+pub fn publish_date(o: &Opening) -> Finding<String> {
     for line in o.lines.iter().take(20) {
         if line.contains("星期") || line.contains("今天是") {
             continue;
@@ -170,23 +169,12 @@ pub fn publish_date(o: &Opening) -> Field<String> {
             if labelled || near_source || alone || o.title.as_deref().is_some_and(|t| line.starts_with(t)) {
                 if let Some(date) = iso(&c) {
                     let shown: String = line.chars().take(30).collect();
-                    return Field::new(Some(date), 0.8, format!("页面信息“{shown}”"));
+                    return Finding::new(Some(date), 0.8, format!("页面信息“{shown}”"));
                 }
             }
         }
     }
-    Field::new(None, 0.5, "没有找到发布日期".to_string())
-}
-
-/// The first date in `s` (2024-03-15, 2024年3月15日, 2024/3/15) as `YYYY-MM-DD`.
-pub fn iso_date(s: &str) -> Option<String> {
-    iso(&DATE.captures(s)?)
-}
-
-/// A match of [`DATE`] as `YYYY-MM-DD`, if month and day are plausible.
-fn iso(c: &regex::Captures) -> Option<String> {
-    let (m, d): (u32, u32) = (c[2].parse().ok()?, c[3].parse().ok()?);
-    ((1..=12).contains(&m) && (1..=31).contains(&d)).then(|| format!("{}-{m:02}-{d:02}", &c[1]))
+    Finding::new(None, 0.5, "没有找到发布日期".to_string())
 }
 
 #[cfg(test)]

@@ -37,6 +37,7 @@ use tantivy::{IndexWriter, TantivyDocument, Term};
 
 use super::known::{self, FileRecord, Known, Reports};
 use super::layout::{self, State, WriteLock};
+use super::pipeline::{unpanicked, Job, Parts, Reading};
 use super::report_doc::{self, ReportDoc};
 use super::store::IndexHandle;
 use super::Fields;
@@ -235,7 +236,7 @@ fn index_into(handle: &IndexHandle, request: &BuildRequest, start: Instant) -> R
             job
         },
         |job| {
-            let parts = reading.prepare(job);
+            let parts = reading.documents(job);
             tick();
             parts
         },
@@ -268,64 +269,6 @@ fn sources(paths: &[PathBuf]) -> Vec<String> {
         }
     }
     out
-}
-
-/// A file to read.
-struct Job {
-    path: PathBuf,
-    /// Its index key ([`paths::key`]).
-    key: String,
-    /// Its mtime, or its sidecar's if later, with the field mapping ([`Run::mapping`]).
-    mtime: u64,
-    size: u64,
-}
-
-/// What reading one file gave: its reports, or why the file (or one of
-/// its parts) was skipped.
-type Parts = Result<Vec<Result<ReportDoc, (PathBuf, SkipReason)>>, SkipReason>;
-
-/// A panic while reading a file costs that file, not the run.
-fn unpanicked(parts: std::thread::Result<Parts>) -> Parts {
-    parts.unwrap_or(Err(SkipReason::Internal))
-}
-
-/// What reading a file needs, shared by every reading thread.
-struct Reading {
-    pool: Pool,
-    manifest: Option<Manifest>,
-    /// Which columns of a table hold what.
-    columns: FieldMap,
-}
-
-impl Reading {
-    /// Reads and extracts one file (any thread). A bug in extraction costs
-    /// that report, not the run, and what is indexed stays.
-    fn prepare(&self, job: &Job) -> Parts {
-        let parts = self.pool.read(&job.path, &self.columns)?;
-        // Most files are one report; a table is one per record, keyed path#N.
-        let beside = ingest::sidecar_owner(&job.path, &parts);
-        let in_manifest = self.manifest.as_ref().and_then(|m| m.get(&job.path));
-        let mut out = Vec::with_capacity(parts.len());
-        for part in parts {
-            let key = part.key(&job.key);
-            let text = match part.text {
-                Ok(text) => text,
-                Err(reason) => {
-                    out.push(Err((PathBuf::from(key), reason)));
-                    continue;
-                }
-            };
-            let made = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                ReportDoc::new(&key, job.mtime, job.size, text, &part.hints, beside, in_manifest)
-            }));
-            out.push(match made {
-                Ok(Ok(doc)) => Ok(doc),
-                Ok(Err(e)) => Err((PathBuf::from(key), SkipReason::BadMetadata(format!("{e:#}")))),
-                Err(_) => Err((PathBuf::from(key), SkipReason::Internal)),
-            });
-        }
-        Ok(out)
-    }
 }
 
 /// The state of one indexing run.
@@ -449,7 +392,7 @@ impl Run<'_> {
             match self.job(&path) {
                 Some(job) => {
                     let reading = self.reading;
-                    let parts = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| reading.prepare(&job)));
+                    let parts = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| reading.documents(&job)));
                     self.store(&job, unpanicked(parts))?;
                 }
                 None => self.orphans.retain(|k| file_of(k) != file_of(&key)),

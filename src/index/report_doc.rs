@@ -1,19 +1,16 @@
 //! One report as it is written to the index: text, normalized text,
 //! metadata, and the fingerprints that decide re-indexing and reposts.
 
-use std::path::Path;
-
 use anyhow::Result;
-use tantivy::schema::Facet;
+use tantivy::schema::{Facet, Value as _};
 use tantivy::TantivyDocument;
 
 use super::terms::encode;
 use super::Fields;
 use crate::analyze::folding::Folding;
-use crate::analyze::{compact, folds, is_word_char, normalize};
-use crate::extract::sidecar;
-use crate::extract::{self, Metadata};
-use crate::ingest::Hints;
+use crate::analyze::{compact, folds, is_word_char, key, normalize};
+use crate::meta::dates::date_key;
+use crate::meta::{Field, Kind, Metadata, Overrides, Value, Values};
 
 /// The `kind` of an indexed report.
 pub const REPORT: &str = "report";
@@ -63,34 +60,31 @@ pub struct ReportDoc {
 }
 
 impl ReportDoc {
-    /// Extracts metadata (with the file's hints), then applies the hints'
-    /// overrides, the `REPORT.json` beside `file`, and the manifest (last);
-    /// a bad override is an error.
-    pub fn new(
+    /// A report whose metadata is settled, analyzed for the index: its
+    /// fingerprints (`overrides` and `url` count towards re-indexing),
+    /// repost keys, grams and words.
+    pub fn analyzed(
         path: &str,
-        mtime: u64,
-        size: u64,
+        (mtime, size): (u64, u64),
         text: String,
-        hints: &Hints,
-        file: Option<&Path>,
-        manifest: Option<(&sidecar::Overrides, &str)>,
+        normalized: String,
+        meta: Metadata,
+        overrides: &[Overrides],
+        url: Option<String>,
     ) -> Result<ReportDoc> {
-        let normalized = normalize(&text);
         let compacted = compact(&normalized);
         let text_hash = xxhash_rust::xxh3::xxh3_64(compacted.as_bytes());
-        let mut meta = extract::extract_normalized(&text, &normalized, hints);
-        let overrides = sidecar::apply_all(&mut meta, hints, file, manifest)?;
         let mut hash = text_hash;
         if !overrides.is_empty() {
-            hash ^= xxhash_rust::xxh3::xxh3_64(serde_json::to_string(&overrides)?.as_bytes()).rotate_left(1);
+            hash ^= xxhash_rust::xxh3::xxh3_64(serde_json::to_string(overrides)?.as_bytes()).rotate_left(1);
         }
         // A record's url (another --url-field) is rewritten too.
-        if let Some(url) = &hints.url {
+        if let Some(url) = &url {
             hash ^= xxhash_rust::xxh3::xxh3_64(url.as_bytes()).rotate_left(2);
         }
         // Worked out here, on the reading threads, once.
-        let (dedupe_key, simhash) = (dedupe_key(&meta), simhash(&normalized));
-        let title = meta.title.as_deref().map(normalize);
+        let (dedupe_key, simhash) = (dedupe_key(&meta.values), simhash(&normalized));
+        let title = meta.values.text(Field::Title).map(normalize);
         // A title from elsewhere (a sidecar, a page's <title>) is matched too.
         let grams = match title.filter(|t| !compacted.contains(&compact(t))) {
             Some(title) => encode::grams(&[&title, &normalized]),
@@ -106,7 +100,7 @@ impl ReportDoc {
             text_hash,
             hash,
             meta,
-            url: hints.url.clone(),
+            url,
             dedupe_key,
             simhash,
             grams,
@@ -144,55 +138,42 @@ impl ReportDoc {
             doc.add_u64(f.dedupe_key, key);
         }
         doc.add_u64(f.simhash, self.simhash);
-        let m = &self.meta;
-        if let Some(title) = &m.title {
-            let title_norm = normalize(title);
-            doc.add_text(f.title, title);
-            doc.add_text(f.title_words, &title_norm);
+        let m = &self.meta.values;
+        for (field, value) in m.iter() {
+            match value {
+                Some(Value::Text(text)) => doc.add_text(f.of(field), text),
+                Some(Value::Year(year)) => doc.add_i64(f.of(field), *year),
+                None => {}
+            }
         }
-        for (field, value) in [(f.title_key, &m.title), (f.unit_key, &m.unit)] {
-            let key = value.as_deref().map(crate::query::fields::key).unwrap_or_default();
+        // What the metadata is searched, faceted and sorted by.
+        if let Some(title) = m.text(Field::Title) {
+            doc.add_text(f.title_words, normalize(title));
+        }
+        for (field, value) in [(f.title_key, m.text(Field::Title)), (f.unit_key, m.text(Field::Unit))] {
+            let key = value.map(key).unwrap_or_default();
             if !key.is_empty() {
                 doc.add_text(field, key);
             }
         }
         doc.add_custom(f.body_words, &self.words);
         doc.add_custom(f.body_grams, &self.grams);
-        for (field, value) in [
-            (f.unit, &m.unit),
-            (f.unit_type, &m.unit_type),
-            (f.province, &m.province),
-            (f.city, &m.city),
-            (f.county, &m.county),
-            (f.township, &m.township),
-            (f.level, &m.level),
-            (f.publish_date, &m.publish_date),
-        ] {
-            if let Some(v) = value {
-                doc.add_text(field, v);
-            }
-        }
-        if let Some(year) = m.year {
-            doc.add_i64(f.year, year);
-        }
-        if let Some(key) = m.publish_date.as_deref().and_then(crate::query::published::date_key) {
+        if let Some(key) = m.text(Field::PublishDate).and_then(date_key) {
             doc.add_i64(f.published, key);
         }
-        let region: Vec<&str> =
-            [&m.province, &m.city, &m.county, &m.township].into_iter().flatten().map(String::as_str).collect();
+        let region = m.region();
         if !region.is_empty() {
             doc.add_facet(f.region, Facet::from_path(region));
         }
-        if let Some(level) = &m.level {
-            let path: Vec<&str> =
-                [Some(level), m.unit_type.as_ref()].into_iter().flatten().map(String::as_str).collect();
+        if let Some(level) = m.text(Field::Level) {
+            let path: Vec<&str> = [Some(level), m.text(Field::UnitType)].into_iter().flatten().collect();
             doc.add_facet(f.level_facet, Facet::from_path(path));
         }
-        if let Some(kind) = &m.doc_type {
-            doc.add_text(f.doc_type, kind);
+        if let Some(kind) = m.text(Field::Type) {
             doc.add_facet(f.type_facet, Facet::from_path([kind]));
         }
-        doc.add_u64(f.sure, (extract::sureness(m) * 1000.0).round() as u64);
+        doc.add_u64(f.sure, (self.meta.sureness() * 1000.0).round() as u64);
+        let m = &self.meta;
         let mut provenance = serde_json::json!({"confidence": m.confidence, "evidence": m.evidence});
         if let Some(url) = &self.url {
             provenance["url"] = url.clone().into();
@@ -209,13 +190,28 @@ impl ReportDoc {
     }
 }
 
+/// The metadata values a report was stored with ([`ReportDoc::into_tantivy`]).
+pub fn stored_values(f: &Fields, doc: &TantivyDocument) -> Values {
+    let mut values = Values::default();
+    for def in &crate::meta::FIELDS {
+        let stored = doc.get_first(f.of(def.field));
+        let value = match def.kind {
+            Kind::Text => stored.and_then(|v| v.as_str()).map(|t| Value::Text(t.to_string())),
+            Kind::Year => stored.and_then(|v| v.as_i64()).map(Value::Year),
+        };
+        values.set(def.field, value);
+    }
+    values
+}
+
 /// The repost key of a report's metadata: title, unit and year.
-fn dedupe_key(m: &Metadata) -> Option<u64> {
-    if m.title.is_none() && m.unit.is_none() {
+fn dedupe_key(m: &Values) -> Option<u64> {
+    let (title, unit) = (m.text(Field::Title), m.text(Field::Unit));
+    if title.is_none() && unit.is_none() {
         return None;
     }
-    let text = |v: &Option<String>| v.as_deref().map(|t| compact(&normalize(t))).unwrap_or_default();
-    let key = format!("{}\u{1}{}\u{1}{:?}", text(&m.title), text(&m.unit), m.year);
+    let text = |v: Option<&str>| v.map(key).unwrap_or_default();
+    let key = format!("{}\u{1}{}\u{1}{:?}", text(title), text(unit), m.year());
     Some(xxhash_rust::xxh3::xxh3_64(key.as_bytes()))
 }
 

@@ -1,10 +1,12 @@
-//! The index schema, described in `index-schema/schema.json` and turned into
-//! a tantivy [`Schema`] here.
+//! The index schema: the fields of `index-schema/schema.json`, then the
+//! metadata fields of [`crate::meta::FIELDS`], turned into a tantivy
+//! [`Schema`] here.
 
 use anyhow::{bail, Context, Result};
 use serde::Deserialize;
 
 use super::terms::Kind;
+use crate::meta;
 use tantivy::schema::{FacetOptions, Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions};
 
 /// The schema description the index is built from.
@@ -22,7 +24,7 @@ pub struct SchemaSpec {
     pub ranking: Ranking,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FieldSpec {
     pub name: String,
@@ -39,6 +41,28 @@ pub struct FieldSpec {
     pub fast: bool,
 }
 
+impl FieldSpec {
+    /// How a metadata field is indexed: text whole (the raw analyzer) when
+    /// indexed, a year as an i64.
+    fn of_metadata(def: &meta::FieldDef) -> FieldSpec {
+        let kind = match def.kind {
+            meta::Kind::Text => "text",
+            meta::Kind::Year => "i64",
+        };
+        let analyzer = (def.kind == meta::Kind::Text && def.indexed).then(|| RAW.to_string());
+        FieldSpec {
+            name: def.name.to_string(),
+            kind: kind.to_string(),
+            analyzer,
+            record: None,
+            comment: Some(def.description.to_string()),
+            indexed: def.indexed,
+            stored: def.stored,
+            fast: def.fast,
+        }
+    }
+}
+
 #[derive(Debug, Deserialize)]
 pub struct Ranking {
     pub title_words: f32,
@@ -50,9 +74,19 @@ impl SchemaSpec {
         serde_json::from_str(SCHEMA_JSON).context("index-schema/schema.json is invalid")
     }
 
+    /// The fields of schema.json, then one per metadata field.
+    pub fn fields(&self) -> impl Iterator<Item = FieldSpec> + '_ {
+        self.fields.iter().cloned().chain(meta::FIELDS.iter().map(FieldSpec::of_metadata))
+    }
+
     pub fn to_tantivy(&self) -> Result<Schema> {
         let mut builder = Schema::builder();
-        for f in &self.fields {
+        for f in self.fields() {
+            if let Some(meta) = meta::Field::named(&f.name) {
+                if self.fields.iter().any(|own| own.name == f.name) {
+                    bail!("schema.json: field {} is a metadata field (src/meta/mod.rs)", meta.name());
+                }
+            }
             match f.kind.as_str() {
                 "text" => {
                     let mut opts = TextOptions::default();
@@ -129,31 +163,22 @@ pub struct Fields {
     pub file: Field,
     pub file_entries: Field,
     pub content_hash: Field,
-    pub title: Field,
     pub title_words: Field,
     pub title_key: Field,
     pub body: Field,
     pub folds: Field,
     pub body_words: Field,
     pub body_grams: Field,
-    pub unit: Field,
     pub unit_key: Field,
-    pub province: Field,
-    pub city: Field,
-    pub county: Field,
-    pub township: Field,
-    pub unit_type: Field,
-    pub level: Field,
-    pub year: Field,
-    pub publish_date: Field,
     pub published: Field,
     pub metadata: Field,
     pub region: Field,
     pub level_facet: Field,
-    pub doc_type: Field,
     pub type_facet: Field,
     pub sure: Field,
     pub check: Field,
+    /// The metadata fields, by [`meta::Field`] (see [`Fields::of`]).
+    meta: [Field; meta::FIELDS.len()],
 }
 
 impl Fields {
@@ -171,36 +196,37 @@ impl Fields {
             file: f("file")?,
             file_entries: f("file_entries")?,
             content_hash: f("content_hash")?,
-            title: f("title")?,
             title_words: f("title_words")?,
             title_key: f("title_key")?,
             body: f("body")?,
             folds: f("folds")?,
             body_words: f("body_words")?,
             body_grams: f("body_grams")?,
-            unit: f("unit")?,
             unit_key: f("unit_key")?,
-            province: f("province")?,
-            city: f("city")?,
-            county: f("county")?,
-            township: f("township")?,
-            unit_type: f("unit_type")?,
-            level: f("level")?,
-            year: f("year")?,
-            publish_date: f("publish_date")?,
             published: f("published")?,
             metadata: f("metadata")?,
             region: f("region")?,
             level_facet: f("level_facet")?,
-            doc_type: f("type")?,
             type_facet: f("type_facet")?,
             sure: f("sure")?,
             check: f("check")?,
+            meta: {
+                let mut handles = [Field::from_field_id(0); meta::FIELDS.len()];
+                for (handle, def) in handles.iter_mut().zip(&meta::FIELDS) {
+                    *handle = f(def.name)?;
+                }
+                handles
+            },
         })
     }
 }
 
 impl Fields {
+    /// The index field of a metadata field.
+    pub fn of(&self, field: meta::Field) -> Field {
+        self.meta[field as usize]
+    }
+
     /// Every report, reposts excluded (what an empty query matches).
     pub fn every_report(&self) -> tantivy::query::TermQuery {
         self.every(super::report_doc::REPORT)

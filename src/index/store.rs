@@ -34,7 +34,12 @@ const LAYOUT_VERSION: &str = "layout-2";
 pub fn fingerprint() -> String {
     let mut all = Vec::new();
     let term_version = format!("terms-{}", terms::format::VERSION);
-    for part in [SCHEMA_JSON, USER_DICTIONARY, ANALYSIS_VERSION, LAYOUT_VERSION, &term_version] {
+    // The metadata fields as indexed (not their labels or descriptions).
+    let metadata: String = crate::meta::FIELDS
+        .iter()
+        .map(|d| format!("{}:{:?}:{}{}{};", d.name, d.kind, d.stored, d.indexed, d.fast))
+        .collect();
+    for part in [SCHEMA_JSON, &metadata, USER_DICTIONARY, ANALYSIS_VERSION, LAYOUT_VERSION, &term_version] {
         all.extend_from_slice(part.as_bytes());
         all.push(0);
     }

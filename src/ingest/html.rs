@@ -25,7 +25,7 @@ use regex::Regex;
 use scraper::{Html, Node};
 
 use super::{clean, decode, html_tree, Hints, Part, SkipReason};
-use crate::extract::year::iso_date;
+use crate::meta::dates::iso_date;
 
 /// The declared charset: `<meta charset="gbk">` or the http-equiv form.
 static CHARSET: LazyLock<regex::bytes::Regex> =

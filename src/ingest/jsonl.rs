@@ -151,14 +151,9 @@ mod tests {
         for line in [r#"{"content": "正文", "year": "2025"}"#, r#"{"full_text": "正文", "year": "2025年"}"#] {
             let part = record(line, 1, "d.jsonl");
             assert_eq!(part.text.as_deref(), Ok("正文"), "{line}");
-            let mut m = crate::extract::Metadata::default();
             let (overrides, _) = part.hints.overrides.unwrap();
-            assert!(m.set_value("year", overrides["year"].clone()), "{line}");
-            assert_eq!(m.year, Some(2025));
-        }
-        let mut m = crate::extract::Metadata::default();
-        for bad in [r#""二〇二五""#, r#""1800""#, "2025.5", "true"] {
-            assert!(!m.set_value("year", serde_json::from_str(bad).unwrap()), "{bad}");
+            let year = crate::meta::Value::from_json(crate::meta::Field::Year, &overrides["year"]);
+            assert_eq!(year, Some(crate::meta::Value::Year(2025)), "{line}");
         }
     }
 

@@ -23,6 +23,8 @@ pub mod worker;
 use std::fmt;
 use std::path::Path;
 
+use crate::meta::Hints;
+
 /// Why a file was not indexed; shown in the summary of `fazhi index`.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 pub enum SkipReason {
@@ -110,24 +112,6 @@ impl SkipReason {
             other => other.to_string(),
         }
     }
-}
-
-/// Metadata a format states outside the text: hints used where the text
-/// says nothing (an HTML `<title>`, a `PubDate` meta), or overrides (the
-/// fields of a JSON Lines record, applied like a REPORT.json).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct Hints {
-    pub title: Option<String>,
-    /// `YYYY-MM-DD`.
-    pub publish_date: Option<String>,
-    /// Where each hint was found, for the evidence (`<title>`, `<meta name="PubDate">`).
-    pub title_source: String,
-    pub date_source: String,
-    /// Metadata fields to apply as overrides, and where they come from.
-    pub overrides: Option<(crate::extract::sidecar::Overrides, String)>,
-    /// A scraper's `url` and `id`, kept in the evidence.
-    pub url: Option<String>,
-    pub id: Option<String>,
 }
 
 /// One report read from a file: most files hold one, a table (JSON Lines,

@@ -8,7 +8,7 @@
 use serde_json::{Map, Value};
 
 use super::{clean, Hints, SkipReason};
-use crate::extract::{doc_type, FIELDS};
+use crate::meta::{self, Field};
 
 /// Where a record's text may be: scrapers and dumps name it differently.
 pub const TEXT_FIELDS: &[&str] = &["text", "content", "full_text"];
@@ -89,9 +89,7 @@ pub fn record(mut map: Map<String, Value>, fields: &FieldMap, source: &str) -> R
     };
     // Metadata fields are overrides; other fields a scraper adds are ignored,
     // and so is a scraper's own `type` (栏目, 通知公告 …) that is none of ours.
-    map.retain(|k, v| {
-        FIELDS.contains(&k.as_str()) && (k != "type" || v.as_str().is_some_and(|t| doc_type::TYPES.contains(&t)))
-    });
+    map.retain(|k, v| Field::named(k).is_some_and(|f| f != Field::Type || meta::Value::from_json(f, v).is_some()));
     if !map.is_empty() {
         hints.overrides = Some((map, source.to_string()));
     }

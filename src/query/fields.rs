@@ -2,14 +2,14 @@
 //! instead of the text, the way terms match the text (normalized,
 //! punctuation and whitespace ignored, contiguous). `-title:词` excludes.
 //!
-//! Each field is indexed as one key, its [`key`] (`title_key`,
+//! Each field is indexed as one key, its [`analyze::key`] (`title_key`,
 //! `unit_key`); a query finds the keys that contain the term in the
 //! field's term dictionary (a title or unit is short, and an index holds
 //! at most one key per report), see `search::field_match`.
 
 use serde::Serialize;
 
-use crate::analyze::{compact, normalize};
+use crate::analyze;
 
 /// A metadata field a query term may be limited to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -22,7 +22,7 @@ pub enum TextField {
 impl TextField {
     /// The field a `key:` names: `title`/`标题`, `unit`/`单位`.
     pub fn named(key: &str) -> Option<TextField> {
-        match compact(&normalize(key)).as_str() {
+        match analyze::key(key).as_str() {
             "title" | "标题" => Some(TextField::Title),
             "unit" | "单位" => Some(TextField::Unit),
             _ => None,
@@ -45,13 +45,8 @@ impl FieldTerm {
     pub fn read(word: &str, negated: bool) -> Option<FieldTerm> {
         let (name, value) = word.split_once([':', '：'])?;
         let field = TextField::named(name)?;
-        Some(FieldTerm { field, key: key(value), negated })
+        Some(FieldTerm { field, key: analyze::key(value), negated })
     }
-}
-
-/// What a title or unit is matched as, and indexed under.
-pub fn key(value: &str) -> String {
-    compact(&normalize(value))
 }
 
 #[cfg(test)]

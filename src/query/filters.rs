@@ -6,7 +6,9 @@
 //! bare query words: a year (`2023`, `2023年`) or a province or prefecture
 //! name (`浙江 枫桥经验`). Several values of one kind mean any of them.
 
-use anyhow::{bail, Result};
+use anyhow::Result;
+
+use crate::bad_request;
 use serde::Serialize;
 
 use super::parse::ReadAs;
@@ -50,7 +52,7 @@ impl YearRange {
             }
             match s.parse::<i64>() {
                 Ok(y) if (1949..=2100).contains(&y) => Ok(Some(y)),
-                _ => bail!("年份“{s}”无效：应为 1949–2100 之间的四位数"),
+                _ => bad_request!("年份“{s}”无效：应为 1949–2100 之间的四位数"),
             }
         };
         let range = match spec.split_once("..") {
@@ -58,18 +60,18 @@ impl YearRange {
             None => {
                 let y = year(spec)?;
                 if y.is_none() {
-                    bail!("年份为空");
+                    bad_request!("年份为空");
                 }
                 YearRange { from: y, to: y }
             }
         };
         if let (Some(a), Some(b)) = (range.from, range.to) {
             if a > b {
-                bail!("年份范围“{spec}”无效：起始年份大于结束年份");
+                bad_request!("年份范围“{spec}”无效：起始年份大于结束年份");
             }
         }
         if range.from.is_none() && range.to.is_none() {
-            bail!("年份范围“{spec}”无效：至少给出一端");
+            bad_request!("年份范围“{spec}”无效：至少给出一端");
         }
         Ok(range)
     }
@@ -96,7 +98,7 @@ impl std::fmt::Display for YearRange {
 pub fn parse_confidence(s: &str) -> Result<f32> {
     match s.trim().parse::<f32>() {
         Ok(x) if (0.0..=1.0).contains(&x) => Ok(x),
-        _ => bail!("置信度“{s}”无效：应为 0 到 1 之间的数，如 0.8"),
+        _ => bad_request!("置信度“{s}”无效：应为 0 到 1 之间的数，如 0.8"),
     }
 }
 

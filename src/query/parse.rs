@@ -23,14 +23,16 @@
 //! quote or a term of punctuation only are ignored or closed at the end.
 //! Only a query that leaves nothing to search for is an error.
 
-use anyhow::{bail, Result};
+use anyhow::Result;
+
+use crate::bad_request;
 use regex::Regex;
 use std::sync::LazyLock;
 
 use super::fields::FieldTerm;
 use super::filters::{FilterSpec, YearRange};
 use crate::analyze::units::Unit;
-use crate::analyze::{compact, normalize};
+use crate::analyze::{self, compact, normalize};
 use crate::gazetteer::upper;
 
 /// One thing to match.
@@ -111,7 +113,7 @@ pub const MAX_TERMS: usize = 1_000;
 pub fn parse(query: &str, literal: bool) -> Result<ParsedQuery> {
     let chars = query.chars().count();
     if chars > MAX_QUERY_CHARS {
-        bail!("查询过长：{chars} 个字符，上限为 {MAX_QUERY_CHARS} 个");
+        bad_request!("查询过长：{chars} 个字符，上限为 {MAX_QUERY_CHARS} 个");
     }
     let mut parsed = ParsedQuery::default();
     let mut groups: Vec<Vec<QueryTerm>> = Vec::new();
@@ -160,7 +162,7 @@ pub fn parse(query: &str, literal: bool) -> Result<ParsedQuery> {
                 continue;
             }
         }
-        let key = compact(&normalize(&text));
+        let key = analyze::key(&text);
         if key.is_empty() {
             continue;
         }
@@ -192,7 +194,7 @@ pub fn parse(query: &str, literal: bool) -> Result<ParsedQuery> {
     parsed.must_not.retain(|t| excluded.insert(t.key.clone()));
     let terms = groups.iter().map(Vec::len).sum::<usize>() + parsed.must_not.len() + parsed.fields.len();
     if terms > MAX_TERMS {
-        bail!("查询的检索词过多：{terms} 个，上限为 {MAX_TERMS} 个");
+        bad_request!("查询的检索词过多：{terms} 个，上限为 {MAX_TERMS} 个");
     }
     parsed.must = groups;
     Ok(parsed)
@@ -228,7 +230,7 @@ impl ParsedQuery {
                 continue;
             }
             let reading = &mut self.readings[at];
-            let key = compact(&normalize(&reading.word));
+            let key = analyze::key(&reading.word);
             reading.read_as = ReadAs::Text;
             reading.value = key.clone();
             if !self.must.iter().any(|g| g.len() == 1 && g[0].key == key) {
@@ -265,7 +267,7 @@ fn within(word: &str) -> Result<Option<Unit>> {
     }
     match Unit::parse(value) {
         Some(unit) => Ok(Some(unit)),
-        None => bail!("within:{value} 无法理解：只能是 within:sentence（同一句）或 within:paragraph（同一段）"),
+        None => bad_request!("within:{value} 无法理解：只能是 within:sentence（同一句）或 within:paragraph（同一段）"),
     }
 }
 

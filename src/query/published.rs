@@ -1,5 +1,4 @@
-//! Publish dates: the `published` key a report is indexed with, and the
-//! ranges `--published` and `published:` select (`2024`, `2024-03`,
+//! Publish dates: the ranges `--published` and `published:` select (`2024`, `2024-03`,
 //! `2024-01..2024-03`, `2024-03-15..`, `..2024-03`).
 //!
 //! A date is kept as the number `YYYYMMDD`, an unknown month or day as 00
@@ -7,10 +6,13 @@
 //! month or year: `..2024-03` ends at 20240399, `2024-03..` starts at
 //! 20240300, so a range is inclusive at the granularity it is written in.
 
-use anyhow::{bail, Result};
-use regex::Regex;
+use anyhow::Result;
+
+use crate::bad_request;
+use crate::error::BadRequest;
 use serde::Serialize;
-use std::sync::LazyLock;
+
+use crate::meta::dates::days_in_month;
 
 /// A range of publish dates as `YYYYMMDD` keys, both ends inclusive;
 /// `None` is open.
@@ -39,7 +41,7 @@ impl Bound {
 
     /// `2024`, `2024-03`, `2024-03-15`, as the user typed the parts.
     fn parse(s: &str) -> Result<Bound> {
-        let bad = || anyhow::anyhow!("发布日期“{s}”无效：应为 2024、2024-03 或 2024-03-15");
+        let bad = || anyhow::Error::new(BadRequest(format!("发布日期“{s}”无效：应为 2024、2024-03 或 2024-03-15")));
         let parts: Vec<&str> = s.split('-').collect();
         if parts.len() > 3 || parts.iter().any(|p| p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit())) {
             return Err(bad());
@@ -52,26 +54,17 @@ impl Bound {
         let month = parts.get(1).map(|p| number(p)).transpose()?;
         let day = parts.get(2).map(|p| number(p)).transpose()?;
         if !(1900..=2100).contains(&year) {
-            bail!("发布日期“{s}”无效：年份应在 1900–2100 之间");
+            bad_request!("发布日期“{s}”无效：年份应在 1900–2100 之间");
         }
         if month.is_some_and(|m| !(1..=12).contains(&m)) {
-            bail!("发布日期“{s}”无效：月份应在 1–12 之间");
+            bad_request!("发布日期“{s}”无效：月份应在 1–12 之间");
         }
         if let (Some(m), Some(d)) = (month, day) {
             if !(1..=days_in_month(year, m)).contains(&d) {
-                bail!("发布日期“{s}”无效：{year} 年 {m} 月没有 {d} 日");
+                bad_request!("发布日期“{s}”无效：{year} 年 {m} 月没有 {d} 日");
             }
         }
         Ok(Bound { year, month, day })
-    }
-}
-
-fn days_in_month(year: i64, month: i64) -> i64 {
-    match month {
-        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
     }
 }
 
@@ -83,13 +76,13 @@ impl DateRange {
             Some((a, b)) => {
                 let (a, b) = (a.trim(), b.trim());
                 if a.is_empty() && b.is_empty() {
-                    bail!("发布日期范围“{spec}”无效：至少给出一端");
+                    bad_request!("发布日期范围“{spec}”无效：至少给出一端");
                 }
                 let from = (!a.is_empty()).then(|| Bound::parse(a)).transpose()?;
                 let to = (!b.is_empty()).then(|| Bound::parse(b)).transpose()?;
                 DateRange { from: from.map(Bound::first), to: to.map(Bound::last) }
             }
-            None if spec.is_empty() => bail!("发布日期为空：应为 2024、2024-03 或 2024-03-15"),
+            None if spec.is_empty() => bad_request!("发布日期为空：应为 2024、2024-03 或 2024-03-15"),
             None => {
                 let only = Bound::parse(spec)?;
                 DateRange { from: Some(only.first()), to: Some(only.last()) }
@@ -97,7 +90,7 @@ impl DateRange {
         };
         if let (Some(a), Some(b)) = (range.from, range.to) {
             if a > b {
-                bail!("发布日期范围“{spec}”无效：起始日期晚于结束日期");
+                bad_request!("发布日期范围“{spec}”无效：起始日期晚于结束日期");
             }
         }
         Ok(range)
@@ -127,28 +120,10 @@ impl std::fmt::Display for DateRange {
     }
 }
 
-static STORED: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\s*(\d{4})(?:\s*[-/.年]\s*(\d{1,2})(?:\s*[-/.月]\s*(\d{1,2}))?)?").expect("valid regex")
-});
-
-/// The key of a stored publish date (`2024-03-15`, also `2024-03`, `2024`,
-/// `2024/3/5`, `2024年3月5日` from a sidecar); `None` when it names no
-/// plausible date. An implausible month or day is dropped (then unknown).
-pub fn date_key(stored: &str) -> Option<i64> {
-    let c = STORED.captures(stored)?;
-    let year: i64 = c[1].parse().ok()?;
-    if !(1900..=2100).contains(&year) {
-        return None;
-    }
-    let part = |i: usize| c.get(i).and_then(|m| m.as_str().parse::<i64>().ok());
-    let month = part(2).filter(|m| (1..=12).contains(m));
-    let day = month.and(part(3)).filter(|d| month.is_some_and(|m| (1..=days_in_month(year, m)).contains(d)));
-    Some(year * 10_000 + month.unwrap_or(0) * 100 + day.unwrap_or(0))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::meta::dates::date_key;
 
     #[test]
     fn bounds_cover_their_month_or_year() {

@@ -5,10 +5,14 @@ use anyhow::{bail, Result};
 use serde_json::{Map, Value};
 
 use super::table::Table;
+use crate::meta::FIELDS as META;
 use crate::search::{Hit, SearchResponse};
 
-/// Every field a hit line can have; `snippet` is the first snippet as plain text.
-pub const FIELDS: &[&str] = &[
+/// Every field a hit line can have, in CSV column order; `snippet` is the
+/// first snippet as plain text. Columns stay where scripts reading them by
+/// position found them: fields added later come after, and a metadata field
+/// added to [`crate::meta::FIELDS`] comes last of all ([`columns`]).
+const COLUMNS: &[&str] = &[
     "rank",
     "id",
     "path",
@@ -26,20 +30,27 @@ pub const FIELDS: &[&str] = &[
     "duplicates",
     "score",
     "snippet",
-    // Added after the others: scripts that read columns by position keep working.
     "type",
     "occurrences",
     "snippets",
 ];
 
+/// Every field a hit line can have: [`COLUMNS`], then any metadata field not among them.
+pub fn columns() -> Vec<&'static str> {
+    let mut all = COLUMNS.to_vec();
+    all.extend(META.iter().map(|d| d.name).filter(|name| !COLUMNS.contains(name)));
+    all
+}
+
 /// CSV columns without `--fields`: every field but the rank and the snippet list.
 fn csv_default() -> Vec<&'static str> {
-    FIELDS.iter().copied().filter(|f| !matches!(*f, "rank" | "snippets")).collect()
+    columns().into_iter().filter(|f| !matches!(*f, "rank" | "snippets")).collect()
 }
 
 pub fn check_fields(fields: &[String]) -> Result<()> {
-    if let Some(bad) = fields.iter().find(|f| !FIELDS.contains(&f.as_str())) {
-        bail!("未知字段“{bad}”；可用：{}", FIELDS.join(","));
+    let all = columns();
+    if let Some(bad) = fields.iter().find(|f| !all.contains(&f.as_str())) {
+        bail!("未知字段“{bad}”；可用：{}", all.join(","));
     }
     Ok(())
 }
@@ -62,7 +73,7 @@ fn pick<'a>(fields: &'a [String], default: Vec<&'a str>) -> Vec<&'a str> {
 
 /// One JSON object per hit, in rank order.
 pub fn jsonl(r: &SearchResponse, offset: usize, fields: &[String]) -> String {
-    let chosen = pick(fields, FIELDS.iter().copied().filter(|f| *f != "snippet").collect());
+    let chosen = pick(fields, columns().into_iter().filter(|f| *f != "snippet").collect());
     let mut out = String::new();
     for (i, hit) in r.hits.iter().enumerate() {
         let m = value(hit, offset + i + 1);

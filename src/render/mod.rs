@@ -1,24 +1,13 @@
-//! Output of search answers: for people ([`text`]) and for scripts ([`json`]).
+//! Output for scripts, the same from every front end: JSON ([`json`]),
+//! JSON Lines and CSV ([`hits`], [`kwic`], [`metadata`]), and tables
+//! ([`table`], also laid out as text). Output for people, with colour and
+//! a pager, is the binary's (`src/print`).
 
 pub mod hits;
 pub mod json;
 pub mod kwic;
 pub mod metadata;
-pub mod pager;
-pub mod report;
 pub mod table;
-pub mod text;
-
-use std::io::{self, Write};
-
-/// Writes `out` to stdout; a closed pipe (`| head`) is not an error.
-pub fn emit(out: &[u8]) -> io::Result<()> {
-    let mut stdout = io::stdout().lock();
-    match stdout.write_all(out).and_then(|_| stdout.flush()) {
-        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
-        other => other,
-    }
-}
 
 /// The UTF-8 byte order mark, for CSV that Excel on a Chinese Windows must
 /// not read as GBK (`--bom`).
@@ -31,4 +20,21 @@ pub fn with_bom(csv: String, bom: bool) -> String {
     } else {
         csv
     }
+}
+
+/// Writes one JSON Lines record; a failed write is the writer's
+/// `io::Error` (a closed pipe stays recognisable).
+pub fn json_line(out: &mut impl std::io::Write, value: &impl serde::Serialize) -> std::io::Result<()> {
+    serde_json::to_writer(&mut *out, value).map_err(std::io::Error::from)?;
+    out.write_all(b"\n")
+}
+
+/// A CSV writer that has written the BOM (when asked) and the header.
+pub fn csv_writer<W: std::io::Write>(mut out: W, bom: bool, header: &[&str]) -> csv::Result<csv::Writer<W>> {
+    if bom {
+        out.write_all(BOM.as_bytes())?;
+    }
+    let mut csv = csv::Writer::from_writer(out);
+    csv.write_record(header)?;
+    Ok(csv)
 }

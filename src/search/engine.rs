@@ -9,12 +9,14 @@
 //! when its last request ends, releasing the segments it held (tantivy's
 //! files, and fazhi's term files) so that merged-away segments free their
 //! disk space while the process lives.
+//!
+//! Its methods return typed errors ([`Error`]): a request at fault, an
+//! index that cannot be read, or a callback's own error.
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
 use std::time::SystemTime;
 
-use anyhow::Result;
 use serde_json::{Map, Value};
 use tantivy::Searcher;
 
@@ -22,6 +24,7 @@ use super::export::Exported;
 use super::kwic::{Concordance, KwicRequest, Line};
 use super::lookup::{Found, Report, Stats};
 use super::{SearchRequest, SearchResponse, Snapshot};
+use crate::error::{Error, Result};
 use crate::index::layout;
 
 /// An open index, ready for queries; `Send + Sync`, shared by reference
@@ -103,39 +106,63 @@ impl Engine {
     }
 
     pub fn search(&self, request: &SearchRequest) -> Result<SearchResponse> {
-        self.snapshot()?.search(request)
+        Ok(self.snapshot()?.search(request)?)
     }
 
-    /// See [`Snapshot::export`].
+    /// See [`Snapshot::export`]; an error of `each` ends the export and
+    /// comes back as [`Error::Caller`].
     pub fn export(
         &self,
         request: &SearchRequest,
         with_text: bool,
-        each: impl FnMut(Map<String, Value>) -> Result<()>,
+        mut each: impl FnMut(Map<String, Value>) -> anyhow::Result<()>,
     ) -> Result<Exported> {
-        self.snapshot()?.export(request, with_text, each)
+        let snapshot = self.snapshot()?;
+        let mut stopped = None;
+        let done = snapshot.export(request, with_text, |record| each(record).map_err(|e| stop(&mut stopped, e)));
+        settled(done, stopped)
     }
 
-    /// See [`Snapshot::kwic`].
+    /// See [`Snapshot::kwic`]; an error of `each` ends it and comes back
+    /// as [`Error::Caller`].
     pub fn kwic(
         &self,
         request: &KwicRequest,
         progress: &(dyn Fn(usize, usize) + Sync),
-        each: impl FnMut(&Line) -> Result<()>,
+        mut each: impl FnMut(&Line) -> anyhow::Result<()>,
     ) -> Result<Concordance> {
-        self.snapshot()?.kwic(request, progress, each)
+        let snapshot = self.snapshot()?;
+        let mut stopped = None;
+        let done = snapshot.kwic(request, progress, |line| each(line).map_err(|e| stop(&mut stopped, e)));
+        settled(done, stopped)
     }
 
+    /// One report by id, unique id prefix or path.
     pub fn find_report(&self, key: &str) -> Result<Found> {
-        self.snapshot()?.find_report(key)
+        Ok(self.snapshot()?.find_report(key)?)
     }
 
+    /// One report by id.
     pub fn report(&self, id: &str) -> Result<Option<Report>> {
-        self.snapshot()?.report(id)
+        Ok(self.snapshot()?.report(id)?)
     }
 
     pub fn stats(&self) -> Result<Stats> {
-        self.snapshot()?.stats()
+        Ok(self.snapshot()?.stats()?)
+    }
+}
+
+/// Keeps a callback's error aside; what travels up in its place only ends the work.
+fn stop(stopped: &mut Option<anyhow::Error>, e: anyhow::Error) -> anyhow::Error {
+    *stopped = Some(e);
+    anyhow::anyhow!("stopped by the caller")
+}
+
+/// The outcome of work a callback may have stopped.
+fn settled<T>(done: anyhow::Result<T>, stopped: Option<anyhow::Error>) -> Result<T> {
+    match (done, stopped) {
+        (Err(_), Some(e)) => Err(Error::Caller(e)),
+        (done, _) => Ok(done?),
     }
 }
 

@@ -10,17 +10,18 @@ use tantivy::query::Query;
 use tantivy::schema::Value as _;
 
 use super::{doc_check, provenance, MatchMode, SearchRequest, Snapshot};
-use crate::extract::FIELDS as METADATA;
+use crate::index::report_doc::stored_values;
 use crate::index::store;
+use crate::meta::{Field, FIELDS as METADATA};
 use crate::query::{self, parse::Reading, plan};
 
 /// The record's fields, in order: the same names in JSON Lines and as CSV
 /// headers. `text` only with `--text`.
 pub fn fields(with_text: bool) -> Vec<String> {
     let mut out: Vec<String> = ["id", "path", "url"].map(String::from).to_vec();
-    out.extend(METADATA.iter().map(|f| f.to_string()));
+    out.extend(METADATA.iter().map(|f| f.name.to_string()));
     out.push("duplicates".into());
-    out.extend(METADATA.iter().map(|f| format!("{f}_confidence")));
+    out.extend(METADATA.iter().map(|f| format!("{}_confidence", f.name)));
     if with_text {
         out.push("text".into());
     }
@@ -68,13 +69,13 @@ impl Snapshot {
                 let text = |field| doc.get_first(field).and_then(|v| v.as_str()).map(str::to_string);
                 let known = provenance(&doc, f);
                 let id = text(f.id).unwrap_or_default();
+                let values = stored_values(f, &doc);
                 let mut record = Map::new();
                 for name in &names {
                     let value: Value = match name.as_str() {
                         "id" => id.clone().into(),
                         "path" => text(f.path).into(),
                         "url" => known["url"].clone(),
-                        "year" => doc.get_first(f.year).and_then(|v| v.as_i64()).into(),
                         "duplicates" => self.reposts(&searcher, &id)?.into(),
                         "text" => text(f.body).into(),
                         other => match other.strip_suffix("_confidence") {
@@ -83,7 +84,9 @@ impl Snapshot {
                                 .as_f64()
                                 .map(|c| Value::from((c * 100.0).round() / 100.0))
                                 .unwrap_or(Value::Null),
-                            None => metadata_field(f, other).and_then(text).into(),
+                            None => Field::named(other)
+                                .and_then(|field| values.get(field))
+                                .map_or(Value::Null, crate::meta::Value::to_json),
                         },
                     };
                     record.insert(name.clone(), value);
@@ -93,21 +96,4 @@ impl Snapshot {
             Ok(Exported { total: addresses.len(), match_mode, interpretation: parsed.readings.clone() })
         })
     }
-}
-
-/// The stored text field of a metadata field by name.
-fn metadata_field(f: &crate::index::Fields, name: &str) -> Option<tantivy::schema::Field> {
-    Some(match name {
-        "title" => f.title,
-        "type" => f.doc_type,
-        "unit" => f.unit,
-        "unit_type" => f.unit_type,
-        "level" => f.level,
-        "province" => f.province,
-        "city" => f.city,
-        "county" => f.county,
-        "township" => f.township,
-        "publish_date" => f.publish_date,
-        _ => return None,
-    })
 }

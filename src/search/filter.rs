@@ -8,15 +8,17 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Bound;
 
-use anyhow::{bail, Result};
+use anyhow::Result;
+
+use crate::bad_request;
 use tantivy::query::{BooleanQuery, ExistsQuery, Occur, Query, RangeQuery, TermQuery};
 use tantivy::schema::{Facet, Field, IndexRecordOption};
 use tantivy::{Searcher, Term};
 
-use crate::analyze::{compact, normalize};
-use crate::extract::doc_type::TYPES;
+use crate::analyze::{key, normalize};
 use crate::gazetteer::upper;
 use crate::index::Fields;
+use crate::meta::{self, TYPES};
 use crate::query::filters::{is_unknown, level_name, FilterSpec, UnknownYear, YearRange};
 
 /// Suffixes a short region name may omit (宁波 for 宁波市).
@@ -72,7 +74,7 @@ impl Catalog {
     /// The county-level unit the index holds whose full name `word` is
     /// (慈溪市, 铅山县, 朝阳区 under a municipality); short names are not.
     pub fn county(&self, word: &str) -> Option<String> {
-        let typed = compact(&normalize(word));
+        let typed = key(word);
         if !typed.ends_with(['县', '市', '区', '旗']) {
             return None;
         }
@@ -162,8 +164,9 @@ pub fn resolve(spec: &FilterSpec, catalog: &Catalog, f: &Fields) -> Result<Resol
             .iter()
             .filter(|y| !y.is_unknown())
             .map(|y| {
-                let bound =
-                    |v: Option<i64>| v.map_or(Bound::Unbounded, |v| Bound::Included(Term::from_field_i64(f.year, v)));
+                let bound = |v: Option<i64>| {
+                    v.map_or(Bound::Unbounded, |v| Bound::Included(Term::from_field_i64(f.of(meta::Field::Year), v)))
+                };
                 Box::new(RangeQuery::new(bound(y.from), bound(y.to))) as Box<dyn Query>
             })
             .collect();
@@ -189,7 +192,7 @@ pub fn resolve(spec: &FilterSpec, catalog: &Catalog, f: &Fields) -> Result<Resol
         for input in spec.types.iter().filter(|t| !is_unknown(t)) {
             match type_name(input) {
                 Some(kind) => kinds.push(vec![kind.to_string()]),
-                None => bail!("未知的报告类型“{}”；可用：{}、unknown", input.trim(), TYPES.join("、")),
+                None => bad_request!("未知的报告类型“{}”；可用：{}、unknown", input.trim(), TYPES.join("、")),
             }
         }
         let every: Vec<Vec<String>> = TYPES.iter().map(|t| vec![t.to_string()]).collect();
@@ -234,7 +237,10 @@ pub fn resolve(spec: &FilterSpec, catalog: &Catalog, f: &Fields) -> Result<Resol
                 }
                 paths.extend(under);
             } else {
-                bail!("未知的级别或单位类型“{input}”；可用：乡镇 乡镇级 县级 地市级 省级 {}", UNIT_TYPES.join(" "));
+                bad_request!(
+                    "未知的级别或单位类型“{input}”；可用：乡镇 乡镇级 县级 地市级 省级 {}",
+                    UNIT_TYPES.join(" ")
+                );
             }
         }
         r.facet("level", f.level_facet, &paths, level_unknown.then_some(catalog.levels.as_slice()), f);
@@ -277,7 +283,7 @@ fn either(mut clauses: Vec<Box<dyn Query>>) -> Box<dyn Query> {
 
 /// Indexed region paths whose last place is `name`, fully or in short form.
 fn region_matches(name: &str, catalog: &Catalog) -> Vec<Vec<String>> {
-    let typed = compact(&normalize(name));
+    let typed = key(name);
     let official = upper::region_word(&typed).map(normalize);
     let mut found: Vec<Vec<String>> = catalog
         .regions

@@ -2,7 +2,9 @@
 //! report, found as snippets find them ([`Highlighter::ranges`]), and
 //! counted as `--measure occurrences` counts them.
 
-use anyhow::{bail, Result};
+use anyhow::Result;
+
+use crate::bad_request;
 
 use super::lookup::Report;
 use super::occurrences;
@@ -23,7 +25,7 @@ pub fn keys(query: &str) -> Result<Vec<String>> {
         }
     }
     if keys.is_empty() {
-        bail!("--highlight 的查询“{}”没有可标出的检索词", query.trim());
+        bad_request!("--highlight 的查询“{}”没有可标出的检索词", query.trim());
     }
     Ok(keys)
 }
@@ -33,7 +35,8 @@ impl Report {
     pub fn highlight(&mut self, keys: &[String]) {
         let highlighter = Highlighter::new(keys);
         // Read once for matching: the marks and the counts come from the same view.
-        let report = occurrences::Report::new(self.hit.title.as_deref(), &self.text, &Folding::Full);
+        let report =
+            occurrences::Report::new(self.hit.meta.text(crate::meta::Field::Title), &self.text, &Folding::Full);
         self.highlights = Some(highlighter.ranges(&report.text));
         self.hit.occurrences = highlighter.occurrences(&report);
         self.terms = keys.to_vec();

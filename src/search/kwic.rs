@@ -7,6 +7,7 @@
 //! the lines of a report are exactly its `occurrences`, term by term.
 
 use std::cmp::Ordering;
+use std::sync::Arc;
 
 use anyhow::{Context, Result};
 use serde::Serialize;
@@ -18,7 +19,9 @@ use super::occurrences::{Part, Spot};
 use super::{doc_check, terms_of, SearchRequest, Snapshot};
 use crate::analyze::units::Unit;
 use crate::analyze::{is_word_char, normalize};
+use crate::index::report_doc::stored_values;
 use crate::index::store;
+use crate::meta::{self, Values};
 use crate::query::{self, parse::Reading};
 
 /// Reports read between two hand-overs: bounds memory, paces progress.
@@ -52,13 +55,9 @@ pub struct KwicRequest {
 pub struct Line {
     pub id: String,
     pub path: String,
-    pub title: Option<String>,
-    pub unit: Option<String>,
-    pub province: Option<String>,
-    pub city: Option<String>,
-    pub county: Option<String>,
-    pub township: Option<String>,
-    pub year: Option<i64>,
+    /// The report's [`LINE_FIELDS`], shared by its lines.
+    #[serde(flatten)]
+    pub meta: LineMeta,
     /// `text`, or `title` for a title the text does not hold.
     pub part: Part,
     /// The term (normalized, compact) this is an occurrence of.
@@ -77,6 +76,33 @@ pub struct Line {
     rank: (usize, u8, usize, usize),
     #[serde(skip)]
     key: String,
+}
+
+/// The metadata fields a line carries, after its id and path: where
+/// and when it was said (the rest is a `fazhi show` away).
+pub const LINE_FIELDS: [meta::Field; 7] = [
+    meta::Field::Title,
+    meta::Field::Unit,
+    meta::Field::Province,
+    meta::Field::City,
+    meta::Field::County,
+    meta::Field::Township,
+    meta::Field::Year,
+];
+
+/// A report's metadata as a line shows it: its [`LINE_FIELDS`].
+#[derive(Clone, Debug)]
+pub struct LineMeta(pub Arc<Values>);
+
+impl Serialize for LineMeta {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(LINE_FIELDS.len()))?;
+        for field in LINE_FIELDS {
+            map.serialize_entry(field.name(), &self.0.get(field).map(meta::Value::to_json))?;
+        }
+        map.end()
+    }
 }
 
 /// What the concordance covered.
@@ -108,7 +134,7 @@ impl Snapshot {
         store::reading(&self.handle.dir, || {
             let (parsed, resolved) = self.understand(search, parsed)?;
             if parsed.must.is_empty() {
-                anyhow::bail!("索引行要列出检索词的每一处出现，但这个查询没有检索词（只有筛选条件）");
+                crate::bad_request!("索引行要列出检索词的每一处出现，但这个查询没有检索词（只有筛选条件）");
             }
             let searcher = self.reader.searcher();
             let within = parsed.within.or(search.within);
@@ -133,6 +159,7 @@ impl Snapshot {
                         let report = self.matchable(&doc);
                         let spots = terms.spots(&report);
                         let owned = |field: Field| doc.get_first(field).and_then(|v| v.as_str()).map(str::to_string);
+                        let meta = Arc::new(stored_values(f, &doc));
                         Ok(spots
                             .into_iter()
                             .map(|spot| {
@@ -143,13 +170,7 @@ impl Snapshot {
                                 let mut line = Line {
                                     id: owned(f.id).unwrap_or_default(),
                                     path: owned(f.path).unwrap_or_default(),
-                                    title: owned(f.title),
-                                    unit: owned(f.unit),
-                                    province: owned(f.province),
-                                    city: owned(f.city),
-                                    county: owned(f.county),
-                                    township: owned(f.township),
-                                    year: doc.get_first(f.year).and_then(|v| v.as_i64()),
+                                    meta: LineMeta(meta.clone()),
                                     part: spot.part,
                                     term: terms.keys[spot.key].clone(),
                                     offset: spot.chars.start,

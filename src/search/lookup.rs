@@ -81,7 +81,11 @@ impl Snapshot {
                 _ => {
                     let mut several = Vec::new();
                     for id in ids.iter().take(10) {
-                        several.push((id.clone(), self.report(id)?.and_then(|r| r.hit.title)));
+                        several.push((
+                            id.clone(),
+                            self.report(id)?
+                                .and_then(|r| r.hit.meta.text(crate::meta::Field::Title).map(str::to_string)),
+                        ));
                     }
                     return Ok(Found::Several(several));
                 }

@@ -30,8 +30,10 @@ use tantivy::{DocAddress, Order, Searcher, TantivyDocument, Term};
 use crate::analyze::folding::Folding;
 use crate::analyze::units::Unit;
 use crate::index::doc_check;
+use crate::index::report_doc::stored_values;
 use crate::index::store::{self, Reader};
 use crate::index::IndexHandle;
+use crate::meta::{self, Values};
 use crate::query::filters::FilterSpec;
 use crate::query::{self, plan, ParsedQuery};
 use counts::{Counter, Dim, FacetCounts, Measure, Pivot, Tally};
@@ -150,19 +152,9 @@ pub struct Hit {
     /// The page a scraped record came from (a JSON Lines `url`), when the input gave one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
-    pub title: Option<String>,
-    /// What the document is (法治政府建设报告, 政府工作报告, 政策解读, 其他).
-    #[serde(rename = "type")]
-    pub doc_type: Option<String>,
-    pub unit: Option<String>,
-    pub unit_type: Option<String>,
-    pub province: Option<String>,
-    pub city: Option<String>,
-    pub county: Option<String>,
-    pub township: Option<String>,
-    pub level: Option<String>,
-    pub year: Option<i64>,
-    pub publish_date: Option<String>,
+    /// The metadata fields ([`crate::meta::FIELDS`]), flat: `"province": "浙江省"`.
+    #[serde(flatten)]
+    pub meta: Values,
     /// Paths of reposts of this report (same text elsewhere), folded into it.
     pub duplicates: Vec<String>,
     /// BM25 relevance; `None` when the query has no text (filters alone rank nothing).
@@ -227,7 +219,7 @@ impl Snapshot {
         let start = Instant::now();
         let parsed = query::parse(&request.query, request.literal)?;
         if parsed.is_empty() && request.filters.is_empty() && !request.all_if_empty {
-            anyhow::bail!("查询为空：请给出至少一个检索词、年份或地区");
+            crate::bad_request!("查询为空：请给出至少一个检索词、年份或地区");
         }
         store::reading(&self.handle.dir, || self.run(request, parsed, start))
     }
@@ -265,7 +257,7 @@ impl Snapshot {
         let within = parsed.within.or(request.within);
         // Refused before any search: nothing to count.
         if request.measure == Measure::Occurrences && parsed.must.is_empty() {
-            anyhow::bail!("--measure occurrences 要数检索词出现的次数，但这个查询没有检索词（只有筛选条件）");
+            crate::bad_request!("--measure occurrences 要数检索词出现的次数，但这个查询没有检索词（只有筛选条件）");
         }
         let (mut plan, mut terms) = self.exact_plan(&searcher, &parsed, &resolved, within)?;
         let mut match_mode = MatchMode::Exact;
@@ -357,7 +349,7 @@ impl Snapshot {
         let terms = terms_of(parsed, &plan.highlight, within);
         if within.is_some() {
             if parsed.must.is_empty() {
-                anyhow::bail!("--within 要求检索词出现在同一句（段）中，但这个查询没有检索词");
+                crate::bad_request!("--within 要求检索词出现在同一句（段）中，但这个查询没有检索词");
             }
             let kept = self.each_report(searcher, plan.query.as_ref(), |report| Ok(terms.qualifies(report)))?;
             let mut by_segment: std::collections::HashMap<SegmentId, Vec<tantivy::DocId>> = Default::default();
@@ -406,7 +398,7 @@ impl Snapshot {
     pub(crate) fn matchable(&self, doc: &TantivyDocument) -> Report {
         let f = &self.handle.fields;
         let text = |field: Field| doc.get_first(field).and_then(|v| v.as_str());
-        Report::new(text(f.title), text(f.body).unwrap_or_default(), &Folding::decode(text(f.folds)))
+        Report::new(text(f.of(meta::Field::Title)), text(f.body).unwrap_or_default(), &Folding::decode(text(f.folds)))
     }
 
     /// Each matching report's number of occurrences of the terms.
@@ -476,17 +468,7 @@ impl Snapshot {
             id,
             path: text(f.path).unwrap_or_default(),
             url: provenance(doc, f)["url"].as_str().map(str::to_string),
-            title: text(f.title),
-            doc_type: text(f.doc_type),
-            unit: text(f.unit),
-            unit_type: text(f.unit_type),
-            province: text(f.province),
-            city: text(f.city),
-            county: text(f.county),
-            township: text(f.township),
-            level: text(f.level),
-            year: doc.get_first(f.year).and_then(|v| v.as_i64()),
-            publish_date: text(f.publish_date),
+            meta: stored_values(f, doc),
             score,
             occurrences: highlighter.occurrences(&report),
             snippets: highlighter.snippets_of(&report, SNIPPETS_PER_HIT),

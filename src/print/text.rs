@@ -3,9 +3,10 @@
 
 use std::fmt::Write;
 
-use super::table::{shown, Table};
-use crate::search::counts::{Bucket, Dim};
-use crate::search::{Hit, MatchMode, SearchResponse};
+use fazhi::meta::Field;
+use fazhi::render::table::{shown, Table};
+use fazhi::search::counts::{Bucket, Dim};
+use fazhi::search::{Hit, MatchMode, SearchResponse};
 
 pub struct Style {
     pub color: bool,
@@ -85,11 +86,11 @@ fn write_hit(out: &mut String, rank: usize, hit: &Hit, style: &Style) {
         .file_name()
         .map(|n| n.to_string_lossy().to_string())
         .unwrap_or_else(|| hit.path.clone());
-    let title = hit.title.clone().unwrap_or(file_name);
-    let region: Vec<&str> =
-        [&hit.province, &hit.city, &hit.county, &hit.township].into_iter().flatten().map(String::as_str).collect();
+    let m = &hit.meta;
+    let title = m.text(Field::Title).map(str::to_string).unwrap_or(file_name);
+    let region = m.region();
     let region = if region.is_empty() { "未知".to_string() } else { region.join("/") };
-    let year = hit.year.map_or("未知".to_string(), |y| y.to_string());
+    let year = m.year().map_or("未知".to_string(), |y| y.to_string());
     let label = |l: &str| style.paint(DIM, l);
     let _ = writeln!(
         out,
@@ -99,17 +100,17 @@ fn write_hit(out: &mut String, rank: usize, hit: &Hit, style: &Style) {
         label("地区："),
         region,
         label("级别："),
-        hit.level.as_deref().unwrap_or("未知"),
+        m.text(Field::Level).unwrap_or("未知"),
         label("年份："),
         year,
         hit.score.map(|s| format!("  {}{s:.2}", label("得分："))).unwrap_or_default()
     );
     let mut about = Vec::new();
-    if let Some(unit) = &hit.unit {
-        let kind = hit.unit_type.as_deref().map(|t| format!("（{t}）")).unwrap_or_default();
+    if let Some(unit) = m.text(Field::Unit) {
+        let kind = m.text(Field::UnitType).map(|t| format!("（{t}）")).unwrap_or_default();
         about.push(format!("{}{unit}{kind}", label("单位：")));
     }
-    if let Some(date) = &hit.publish_date {
+    if let Some(date) = m.text(Field::PublishDate) {
         about.push(format!("{}{date}", label("发布：")));
     }
     about.push(format!("{}{}", label("文件："), style.paint(DIM, &hit.path)));
@@ -165,9 +166,9 @@ pub fn interpretation(r: &SearchResponse) -> Option<String> {
 }
 
 /// [`interpretation`] of a query's readings.
-pub fn interpretation_of(readings: &[crate::query::parse::Reading]) -> Option<String> {
-    use crate::analyze::units::Unit;
-    use crate::query::parse::ReadAs;
+pub fn interpretation_of(readings: &[fazhi::query::parse::Reading]) -> Option<String> {
+    use fazhi::analyze::units::Unit;
+    use fazhi::query::parse::ReadAs;
     if readings.iter().all(|w| w.read_as == ReadAs::Text) {
         return None;
     }

@@ -2,33 +2,20 @@
 
 use std::fmt::Write;
 
-use super::table::Table;
 use super::text::{marked, Style};
-use crate::search::counts::Dim;
-use crate::search::lookup::{Report, Stats};
+use fazhi::meta::FIELDS;
+use fazhi::render::table::Table;
+use fazhi::search::counts::Dim;
+use fazhi::search::lookup::{Report, Stats};
 
 /// A report for reading: its metadata with the evidence, then its text
 /// (with `--highlight`, the terms marked and a line of their counts).
 pub fn show(r: &Report, style: &Style) -> String {
     let h = &r.hit;
     let mut out = String::new();
-    let year = h.year.map(|y| y.to_string());
-    let rows: [(&str, &str, &Option<String>); 13] = [
-        ("ID", "id", &Some(h.id.clone())),
-        ("文件", "path", &Some(h.path.clone())),
-        ("标题", "title", &h.title),
-        ("类型", "type", &h.doc_type),
-        ("单位", "unit", &h.unit),
-        ("单位类型", "unit_type", &h.unit_type),
-        ("级别", "level", &h.level),
-        ("省", "province", &h.province),
-        ("市", "city", &h.city),
-        ("县", "county", &h.county),
-        ("乡镇", "township", &h.township),
-        ("年份", "year", &year),
-        ("发布日期", "publish_date", &h.publish_date),
-    ];
-    for (label, field, value) in rows {
+    let own = [("ID", "id", Some(h.id.clone())), ("文件", "path", Some(h.path.clone()))];
+    let fields = FIELDS.iter().map(|d| (d.label, d.name, h.meta.get(d.field).map(|v| v.to_string())));
+    for (label, field, value) in own.into_iter().chain(fields) {
         let evidence = r.evidence.get(field).and_then(|e| e.as_str()).unwrap_or("");
         let confidence = r.confidence.get(field).and_then(|c| c.as_f64());
         let sure = confidence.map(|c| format!("  [{c:.2}] {evidence}")).unwrap_or_default();
