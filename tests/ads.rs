@@ -101,9 +101,8 @@ fn the_cleaner_drops_the_ads_of_a_page_and_nothing_else() {
 
 #[test]
 fn a_new_brand_ad_is_not_indexed_and_a_report_line_on_gambling_is() {
-    let root = scratch("ads");
-    let (corpus, idx) = (root.join("corpus"), root.join("index"));
-    fs::create_dir_all(&corpus).unwrap();
+    let (root, corpus) = workspace("ads");
+    let idx = root.join("index");
     fs::write(corpus.join("taoyuan.txt"), PAGE).unwrap();
     let out = fazhi().arg("index").arg(&corpus).arg("--index").arg(&idx).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));

@@ -58,13 +58,7 @@ fn index_from_other_schema_or_dictionary_asks_for_rebuild() {
     let v: serde_json::Value = serde_json::from_str(&text).unwrap();
     let old = v["fingerprint"].as_str().unwrap();
     std::fs::write(&meta, text.replace(old, "0000000000000000")).unwrap();
-    let out = fazhi().args(["search", "枫桥经验", "--index"]).arg(&dir).output().unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert!(one_line(&out.stderr).contains("fazhi index --rebuild"));
-    // Updating in place is refused the same way; --rebuild fixes it.
-    fazhi().arg("index").arg(bundled_corpus()).arg("--index").arg(&dir).assert().code(2);
-    fazhi().arg("index").arg(bundled_corpus()).arg("--rebuild").arg("--index").arg(&dir).assert().success();
-    fazhi().args(["search", "枫桥经验", "--index"]).arg(&dir).assert().success();
+    refused_until_rebuilt(&dir);
 }
 
 #[test]

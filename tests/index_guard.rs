@@ -114,9 +114,8 @@ fn gbk_names() -> [&'static [u8]; 2] {
 
 #[test]
 fn file_names_that_are_not_utf8_are_keyed_by_their_bytes() {
-    let root = scratch("guard-gbk");
-    let (corpus, idx) = (root.join("corpus"), root.join("index"));
-    fs::create_dir_all(&corpus).unwrap();
+    let (root, corpus) = workspace("guard-gbk");
+    let idx = root.join("index");
     let [a, b] = gbk_names();
     fs::write(corpus.join(OsStr::from_bytes(a)), fs::read(bundled_corpus().join(DONGFENG)).unwrap()).unwrap();
     fs::write(corpus.join(OsStr::from_bytes(b)), fs::read(bundled_corpus().join(TAOZHUANG)).unwrap()).unwrap();
@@ -245,12 +244,7 @@ fn an_index_of_the_flat_layout_asks_for_a_rebuild_which_replaces_it() {
         r#"{"fingerprint":"0123456789abcdef","schema_version":1,"fazhi_version":"0.1.0"}"#,
     )
     .unwrap();
-    let out = fazhi().args(["search", "枫桥经验", "--index"]).arg(&idx).output().unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert!(one_line(&out.stderr).contains("--rebuild"));
-    fazhi().arg("index").arg(bundled_corpus()).arg("--index").arg(&idx).assert().code(2);
-    fazhi().arg("index").arg(bundled_corpus()).arg("--rebuild").arg("--index").arg(&idx).assert().success();
-    fazhi().args(["search", "枫桥经验", "--index"]).arg(&idx).assert().success();
+    refused_until_rebuilt(&idx);
     // Only the marker, the lock and one generation are left.
     let mut names: Vec<String> =
         fs::read_dir(&idx).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().to_string()).collect();

@@ -39,9 +39,8 @@ fn index(corpus: &Path, index: &Path) -> String {
 
 #[test]
 fn encodings_and_scripts_are_found_by_simplified_queries() {
-    let root = scratch("encodings");
-    let (corpus, idx) = (root.join("corpus"), root.join("index"));
-    fs::create_dir_all(&corpus).unwrap();
+    let (root, corpus) = workspace("encodings");
+    let idx = root.join("index");
     write_corpus(&corpus);
 
     let summary = index(&corpus, &idx);
@@ -72,9 +71,8 @@ fn encodings_and_scripts_are_found_by_simplified_queries() {
 
 #[test]
 fn rerun_does_no_work_and_changed_files_are_reindexed() {
-    let root = scratch("incremental");
-    let (corpus, idx) = (root.join("corpus"), root.join("index"));
-    fs::create_dir_all(&corpus).unwrap();
+    let (root, corpus) = workspace("incremental");
+    let idx = root.join("index");
     write_corpus(&corpus);
     index(&corpus, &idx);
 

@@ -28,12 +28,7 @@ fn a_bare_year_filters_on_the_covered_year_and_says_so() {
         assert_eq!(hit_files(&r), set(&[TAOZHUANG, YONGPING]), "{year}");
         assert_eq!(r["filters"]["year"], serde_json::json!(["2023"]));
     }
-    fazhi()
-        .args(["search", "枫桥经验", "2023", "--index"])
-        .arg(bundled_index())
-        .assert()
-        .success()
-        .stdout(predicate::str::contains("年份=2023"));
+    search_bundled(&["枫桥经验", "2023"]).success().stdout(predicate::str::contains("年份=2023"));
     // 古塘街道 covers 2022.
     let (_, r) = search_json(bundled_index(), &["行政执法三项制度", "2022"]);
     assert_eq!(hit_files(&r), set(&[GUTANG]));
@@ -62,10 +57,7 @@ fn overlapping_search_mode_words_do_not_panic() {
     let (code, r) = search_json(bundled_index(), &["综合执法"]);
     assert_eq!(code, 0);
     assert!(highlighted(&r).iter().all(|s| s == "综合执法"));
-    fazhi()
-        .args(["search", "综合执法", "--color", "always", "--index"])
-        .arg(bundled_index())
-        .assert()
+    search_bundled(&["综合执法", "--color", "always"])
         .success()
         .stdout(predicate::str::contains("\x1b[1m\x1b[31m综合执法\x1b[0m"));
 }
@@ -88,12 +80,7 @@ fn or_not_and_phrases() {
 
 #[test]
 fn no_hit_exits_1_and_says_so() {
-    fazhi()
-        .args(["search", "量子力学星际航行", "--index"])
-        .arg(bundled_index())
-        .assert()
-        .code(1)
-        .stdout(predicate::str::contains("没有找到匹配的报告"));
+    search_bundled(&["量子力学星际航行"]).code(1).stdout(predicate::str::contains("没有找到匹配的报告"));
 }
 
 #[test]
@@ -103,12 +90,7 @@ fn looser_match_is_announced() {
     assert_eq!(code, 0);
     assert_eq!(r["match"], "loose");
     assert!(hit_files(&r).contains(YONGPING));
-    fazhi()
-        .args(["search", "治镇依法", "--index"])
-        .arg(bundled_index())
-        .assert()
-        .success()
-        .stdout(predicate::str::contains("宽松"));
+    search_bundled(&["治镇依法"]).success().stdout(predicate::str::contains("宽松"));
 }
 
 #[test]
@@ -177,21 +159,8 @@ fn json_hits_carry_every_documented_field() {
         assert!(r.get(key).is_some(), "missing {key}");
     }
     for hit in r["hits"].as_array().unwrap() {
-        for key in [
-            "id",
-            "path",
-            "title",
-            "unit",
-            "province",
-            "city",
-            "county",
-            "township",
-            "level",
-            "year",
-            "publish_date",
-            "score",
-            "snippets",
-        ] {
+        let metadata = fazhi::meta::FIELDS.iter().map(|d| d.name);
+        for key in ["id", "path", "score", "snippets"].into_iter().chain(metadata) {
             assert!(hit.get(key).is_some(), "hit lacks {key}: {hit}");
         }
     }
@@ -232,4 +201,9 @@ fn the_binary_carries_every_bundled_report_as_the_folder_has_it() {
     let embedded: Vec<(String, String)> =
         fazhi::paths::BUNDLED_REPORTS.iter().map(|(n, t)| (n.to_string(), t.to_string())).collect();
     assert_eq!(embedded, on_disk, "src/paths.rs BUNDLED_REPORTS must list data/reports");
+}
+
+/// `fazhi search ARGS` over the bundled index, for its text output.
+fn search_bundled(args: &[&str]) -> assert_cmd::assert::Assert {
+    fazhi().arg("search").args(args).arg("--index").arg(bundled_index()).assert()
 }

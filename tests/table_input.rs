@@ -56,9 +56,7 @@ fn stats_total(index: &Path) -> u64 {
 
 #[test]
 fn the_provincial_columns_index_every_row_with_its_year_url_and_date() {
-    let root = scratch("table-provinces");
-    let corpus = root.join("corpus");
-    fs::create_dir_all(&corpus).unwrap();
+    let (root, corpus) = workspace("table-provinces");
     fs::copy(PROVINCES, corpus.join("provinces.csv")).unwrap();
     let idx = root.join("index");
     let (code, summary, stderr) = index(&idx, &["--url-field", "source_url"], &[&corpus]);
@@ -96,9 +94,7 @@ fn texts() -> Vec<String> {
 
 #[test]
 fn a_json_array_and_json_lines_with_years_as_text_index_every_record() {
-    let root = scratch("table-json");
-    let corpus = root.join("corpus");
-    fs::create_dir_all(&corpus).unwrap();
+    let (root, corpus) = workspace("table-json");
     let texts = texts();
     let array = json!([
         {"text": texts[0], "year": "2021", "url": "http://a/1"},
@@ -128,9 +124,7 @@ fn a_json_array_and_json_lines_with_years_as_text_index_every_record() {
 
 #[test]
 fn gbk_tables_index_and_their_chinese_is_found() {
-    let root = scratch("table-gbk");
-    let corpus = root.join("corpus");
-    fs::create_dir_all(&corpus).unwrap();
+    let (root, corpus) = workspace("table-gbk");
     // What GBK can write of each text (GB18030 has the rest).
     let texts: Vec<String> =
         texts().iter().map(|t| t.chars().filter(|c| !encoding_rs::GBK.encode(&c.to_string()).2).collect()).collect();
@@ -165,9 +159,7 @@ fn gbk_tables_index_and_their_chinese_is_found() {
 
 #[test]
 fn a_record_without_its_text_is_skipped_naming_the_field_and_the_others_index() {
-    let root = scratch("table-missing");
-    let corpus = root.join("corpus");
-    fs::create_dir_all(&corpus).unwrap();
+    let (root, corpus) = workspace("table-missing");
     let texts = texts();
     let lines = [json!({"body": texts[0]}), json!({"text": texts[1]}), json!({"body": texts[2]})];
     fs::write(corpus.join("dump.jsonl"), lines.iter().map(|l| format!("{l}\n")).collect::<String>()).unwrap();
@@ -205,9 +197,7 @@ fn a_record_without_its_text_is_skipped_naming_the_field_and_the_others_index() 
 
 #[test]
 fn quoted_lines_a_bom_and_ragged_rows_do_not_panic() {
-    let root = scratch("table-ragged");
-    let corpus = root.join("corpus");
-    fs::create_dir_all(&corpus).unwrap();
+    let (root, corpus) = workspace("table-ragged");
     let texts = texts();
     // BOM, a header, a quoted cell over several lines with quotes inside,
     // a row short of a cell and one with a cell too many.
@@ -250,9 +240,7 @@ fn quoted_lines_a_bom_and_ragged_rows_do_not_panic() {
 
 #[test]
 fn custom_column_names_are_mapped_and_another_mapping_reads_the_table_again() {
-    let root = scratch("table-mapped");
-    let corpus = root.join("corpus");
-    fs::create_dir_all(&corpus).unwrap();
+    let (root, corpus) = workspace("table-mapped");
     let texts = texts();
     let mut table = csv::Writer::from_writer(Vec::new());
     table.write_record(["正文", "标题", "年度", "单位", "链接", "日期"]).unwrap();

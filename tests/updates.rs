@@ -84,9 +84,8 @@ fn reposts_are_indexed_once_and_listed_with_the_report() {
 
 #[test]
 fn new_changed_and_removed_files() {
-    let root = scratch("updates");
-    let (corpus, idx) = (root.join("corpus"), root.join("index"));
-    fs::create_dir_all(&corpus).unwrap();
+    let (root, corpus) = workspace("updates");
+    let idx = root.join("index");
     for name in [DONGFENG, TAOZHUANG, GUTANG] {
         fs::write(corpus.join(name), bundled(name)).unwrap();
     }

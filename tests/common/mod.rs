@@ -21,6 +21,26 @@ pub fn scratch(name: &str) -> PathBuf {
     dir
 }
 
+/// A scratch dir with an empty `corpus` folder inside: (dir, corpus).
+pub fn workspace(name: &str) -> (PathBuf, PathBuf) {
+    let root = scratch(name);
+    let corpus = root.join("corpus");
+    std::fs::create_dir_all(&corpus).unwrap();
+    (root, corpus)
+}
+
+/// An index of the bundled corpus built by another fazhi (its fingerprint
+/// differs): searching it and updating it in place exit 2 saying to run
+/// `fazhi index --rebuild`, which fixes it.
+pub fn refused_until_rebuilt(index: &Path) {
+    let out = fazhi().args(["search", "枫桥经验", "--index"]).arg(index).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(one_line(&out.stderr).contains("fazhi index --rebuild"), "{}", String::from_utf8_lossy(&out.stderr));
+    fazhi().arg("index").arg(bundled_corpus()).arg("--index").arg(index).assert().code(2);
+    fazhi().arg("index").arg(bundled_corpus()).arg("--rebuild").arg("--index").arg(index).assert().success();
+    fazhi().args(["search", "枫桥经验", "--index"]).arg(index).assert().success();
+}
+
 /// The binary with a clean environment: no index override, no colour
 /// settings, and a private data dir so the default index is never the user's.
 pub fn fazhi() -> Command {
