@@ -170,6 +170,14 @@ fn show_prints_metadata_and_the_whole_text() {
     assert_eq!(report["id"], id);
     assert_eq!(report["township"], "盘龙彝族乡");
     assert!(report["evidence"]["province"].as_str().unwrap().contains("云南省"));
+    // Confidences as fazhi extract prints them: two places, no f32 noise (0.800000011920929).
+    let extracted = fazhi().args(["extract", "--format", "json"]).arg(bundled_corpus().join(PANLONG)).output().unwrap();
+    let extracted: Value = serde_json::from_slice(&extracted.stdout).unwrap();
+    assert_eq!(report["confidence"], extracted[0]["confidence"]);
+    for (name, c) in report["confidence"].as_object().unwrap() {
+        let c = c.as_f64().unwrap();
+        assert_eq!(c, (c * 100.0).round() / 100.0, "{name}: {c}");
+    }
     let raw = std::fs::read_to_string(bundled_corpus().join(PANLONG)).unwrap();
     let text = report["text"].as_str().unwrap();
     assert!(text.len() > raw.len() * 9 / 10 && raw.contains(text.lines().last().unwrap().trim()));

@@ -1,6 +1,8 @@
 //! One report as it is written to the index: text, normalized text,
 //! metadata, and the fingerprints that decide re-indexing and reposts.
 
+use std::collections::BTreeMap;
+
 use anyhow::Result;
 use tantivy::schema::{Facet, Value as _};
 use tantivy::TantivyDocument;
@@ -174,7 +176,10 @@ impl ReportDoc {
         }
         doc.add_u64(f.sure, (self.meta.sureness() * 1000.0).round() as u64);
         let m = &self.meta;
-        let mut provenance = serde_json::json!({"confidence": m.confidence, "evidence": m.evidence});
+        // Two places as an f64: an f32 0.8 would be stored as 0.800000011920929.
+        let confidence: BTreeMap<&str, f64> =
+            m.confidence.iter().map(|(name, c)| (name.as_str(), (f64::from(*c) * 100.0).round() / 100.0)).collect();
+        let mut provenance = serde_json::json!({"confidence": confidence, "evidence": m.evidence});
         if let Some(url) = &self.url {
             provenance["url"] = url.clone().into();
         }
