@@ -3,6 +3,7 @@
 
 mod cli;
 mod commands;
+mod serve;
 
 use std::process::ExitCode;
 
@@ -34,6 +35,7 @@ fn main() -> ExitCode {
         Command::Show(args) => commands::info::show(args),
         Command::Stats(args) => commands::info::stats(args),
         Command::Verify(args) => commands::verify::run(args),
+        Command::Serve(args) => serve::run(args),
         Command::Completions(args) => commands::info::completions(args),
         Command::Man => commands::info::man(),
         Command::ParseWorker(args) => {
