@@ -46,6 +46,8 @@ pub enum Command {
     Verify(VerifyArgs),
     /// 启动 HTTP 服务：检索 API（JSON，与命令行 --format json 的输出相同），只读；默认只在本机 127.0.0.1:7800
     Serve(ServeArgs),
+    /// MCP（Model Context Protocol）服务器，经标准输入输出通信，供 AI 助手检索和引用：工具 search、facets、show、kwic
+    Mcp(McpArgs),
     /// 输出 shell 补全脚本（bash、zsh、fish、powershell、elvish）
     Completions(CompletionsArgs),
     /// 输出 man 手册页（roff 格式）
@@ -91,6 +93,12 @@ pub struct ServeArgs {
     /// 启动后用浏览器打开
     #[arg(long)]
     pub open: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct McpArgs {
+    #[command(flatten)]
+    pub location: IndexLocation,
 }
 
 #[derive(Args, Debug)]

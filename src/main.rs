@@ -3,6 +3,7 @@
 
 mod cli;
 mod commands;
+mod mcp;
 mod serve;
 
 use std::process::ExitCode;
@@ -36,6 +37,7 @@ fn main() -> ExitCode {
         Command::Stats(args) => commands::info::stats(args),
         Command::Verify(args) => commands::verify::run(args),
         Command::Serve(args) => serve::run(args),
+        Command::Mcp(args) => mcp::run(args),
         Command::Completions(args) => commands::info::completions(args),
         Command::Man => commands::info::man(),
         Command::ParseWorker(args) => {
