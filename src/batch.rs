@@ -163,12 +163,7 @@ fn error_line(id: Value, message: &str) -> String {
 
 /// A line's id and request, or its id and what is wrong with it.
 fn parse_line(line_no: usize, text: &str, d: Defaults) -> Result<(Value, SearchRequest), (Value, anyhow::Error)> {
-    let plain = |query: &str| SearchRequest {
-        query: query.to_string(),
-        limit: d.limit,
-        facets: d.facets,
-        ..SearchRequest::default()
-    };
+    let plain = |query: &str| plain(query, d);
     if !text.starts_with('{') {
         return Ok((Value::from(line_no), plain(text)));
     }
@@ -180,6 +175,17 @@ fn parse_line(line_no: usize, text: &str, d: Defaults) -> Result<(Value, SearchR
     let id = object.get("id").cloned().filter(|v| !v.is_null()).unwrap_or(Value::from(line_no));
     let request = request_from(&object, plain("")).map_err(|e| (id.clone(), e))?;
     Ok((id, request))
+}
+
+fn plain(query: &str, d: Defaults) -> SearchRequest {
+    SearchRequest { query: query.to_string(), limit: d.limit, facets: d.facets, ..SearchRequest::default() }
+}
+
+/// The request of a JSON object with the fields of an input line (but
+/// `id`, which it ignores): what `fazhi serve` and `fazhi mcp` read their
+/// requests into, so that they take the same fields, values and errors.
+pub fn request(object: &Map<String, Value>, defaults: Defaults) -> Result<SearchRequest> {
+    request_from(object, plain("", defaults))
 }
 
 /// A JSON input line, as serde reads it: unknown fields are refused, and

@@ -44,6 +44,10 @@ pub enum Command {
     Stats(StatsArgs),
     /// 检查索引是否完好：逐字节核对每个文件的校验和与结构；完好退出 0，损坏退出 2 并指出文件
     Verify(VerifyArgs),
+    /// 启动 HTTP 服务：检索 API（JSON，与命令行 --format json 的输出相同），只读；默认只在本机 127.0.0.1:7800
+    Serve(ServeArgs),
+    /// MCP（Model Context Protocol）服务器，经标准输入输出通信，供 AI 助手检索和引用：工具 search、facets、show、kwic
+    Mcp(McpArgs),
     /// 输出 shell 补全脚本（bash、zsh、fish、powershell、elvish）
     Completions(CompletionsArgs),
     /// 输出 man 手册页（roff 格式）
@@ -74,6 +78,27 @@ pub struct BatchArgs {
     /// 每个查询都附上分面统计（行内 facets 优先）
     #[arg(long)]
     pub facets: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub location: IndexLocation,
+    /// 监听的地址 [默认：127.0.0.1，只有本机能连]；其他地址（如 0.0.0.0）让别的机器也能连，而 API 没有登录验证
+    #[arg(long, value_name = "ADDR")]
+    pub bind: Option<std::net::IpAddr>,
+    /// 端口（0 表示任选一个空闲端口，启动时显示）
+    #[arg(long, default_value_t = crate::serve::DEFAULT_PORT, value_name = "N")]
+    pub port: u16,
+    /// 启动后用浏览器打开
+    #[arg(long)]
+    pub open: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct McpArgs {
+    #[command(flatten)]
+    pub location: IndexLocation,
 }
 
 #[derive(Args, Debug)]

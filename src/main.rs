@@ -3,7 +3,9 @@
 
 mod cli;
 mod commands;
+mod mcp;
 mod print;
+mod serve;
 
 use std::process::ExitCode;
 
@@ -35,6 +37,8 @@ fn main() -> ExitCode {
         Command::Show(args) => commands::info::show(args),
         Command::Stats(args) => commands::info::stats(args),
         Command::Verify(args) => commands::verify::run(args),
+        Command::Serve(args) => serve::run(args),
+        Command::Mcp(args) => mcp::run(args),
         Command::Completions(args) => commands::info::completions(args),
         Command::Man => commands::info::man(),
         Command::ParseWorker(args) => {

@@ -28,7 +28,7 @@ const LAYERS: &[&str] = &[
 ];
 
 /// The binary's own modules (main.rs declares them); the library never sees them.
-const BINARY: &[&str] = &["cli", "commands", "print"];
+const BINARY: &[&str] = &["cli", "commands", "print", "serve", "mcp"];
 
 /// Crates only the binary may use: the terminal and its flags.
 const TERMINAL_CRATES: &[&str] = &["clap", "indicatif", "anstream", "anstyle"];

@@ -27,7 +27,7 @@ pub fn run(args: ExportArgs) -> Result<u8> {
         progress.set_style(style);
     }
     let mut out = BufWriter::new(io::stdout().lock());
-    let written = write_all(&engine, &request, &args, &mut out, &progress);
+    let written = write_all(&engine, &request, &Shape::of(&args), &mut out, &|| progress.inc(1));
     progress.finish_and_clear();
     let exported = match written {
         Ok(exported) => exported,
@@ -38,18 +38,34 @@ pub fn run(args: ExportArgs) -> Result<u8> {
     Ok(if exported.total > 0 { FOUND } else { NOT_FOUND })
 }
 
-fn write_all(
+/// What an export writes besides the reports: its format, the full text or
+/// not, a BOM before CSV or not.
+pub struct Shape {
+    pub format: ExportFormat,
+    pub text: bool,
+    pub bom: bool,
+}
+
+impl Shape {
+    fn of(args: &ExportArgs) -> Shape {
+        Shape { format: args.format, text: args.text, bom: args.bom }
+    }
+}
+
+/// Writes every report `request` matches to `out`, as `fazhi export` does,
+/// calling `progress` once a report.
+pub fn write_all(
     engine: &Engine,
     request: &SearchRequest,
-    args: &ExportArgs,
+    args: &Shape,
     out: &mut impl Write,
-    progress: &indicatif::ProgressBar,
+    progress: &dyn Fn(),
 ) -> Result<fazhi::search::export::Exported> {
     match args.format {
         ExportFormat::Jsonl => {
             let exported = engine.export(request, args.text, |record| {
                 render::json_line(out, &record)?;
-                progress.inc(1);
+                progress();
                 Ok(())
             })?;
             out.flush()?;
@@ -61,7 +77,7 @@ fn write_all(
             let mut csv = render::csv_writer(out, args.bom, &header)?;
             let exported = engine.export(request, args.text, |record| {
                 csv.write_record(names.iter().map(|name| cell(&record[name.as_str()])))?;
-                progress.inc(1);
+                progress();
                 Ok(())
             })?;
             csv.flush()?;

@@ -6,33 +6,17 @@ use super::{color, index_dir, FOUND, NOT_FOUND};
 use crate::cli::{Cli, CompletionsArgs, RecordFormat, ShowArgs, StatsArgs};
 use crate::print::text::Style;
 use fazhi::search::highlight;
-use fazhi::search::lookup::{Found, MIN_PREFIX};
+use fazhi::search::lookup::{Found, Report, MIN_PREFIX};
 use fazhi::search::Engine;
 
 pub fn show(args: ShowArgs) -> Result<u8> {
     // A query with nothing to mark is refused before the index is opened.
     let keys = args.highlight.as_deref().map(highlight::keys).transpose()?;
     let engine = Engine::open(&index_dir(&args.location)?)?;
-    let mut report = match engine.find_report(&args.id)? {
-        Found::One(report) => report,
-        Found::None if args.id.len() < MIN_PREFIX && args.id.bytes().all(|b| b.is_ascii_hexdigit()) => {
-            anyhow::bail!("ID 前缀 {} 太短：至少给出 {MIN_PREFIX} 位", args.id);
-        }
-        Found::None => {
-            eprintln!("fazhi: 索引中没有 ID（或 ID 前缀、路径）为 {} 的报告", args.id);
-            return Ok(NOT_FOUND);
-        }
-        Found::Several(candidates) => {
-            let listed: Vec<String> = candidates
-                .iter()
-                .map(|(id, title)| format!("{id}（{}）", title.as_deref().unwrap_or("无标题")))
-                .collect();
-            anyhow::bail!("ID 前缀 {} 对应多篇报告，请多给几位：{}", args.id, listed.join("、"));
-        }
+    let Some(report) = find(&engine, &args.id, keys.as_deref())? else {
+        eprintln!("fazhi: {}", not_found(&args.id));
+        return Ok(NOT_FOUND);
     };
-    if let Some(keys) = &keys {
-        report.highlight(keys);
-    }
     match args.format {
         RecordFormat::Json => crate::print::emit((serde_json::to_string(&report)? + "\n").as_bytes())?,
         RecordFormat::Text => {
@@ -41,6 +25,35 @@ pub fn show(args: ShowArgs) -> Result<u8> {
         }
     }
     Ok(FOUND)
+}
+
+/// The report `show` shows for an id, an id prefix or a path (`None`:
+/// no such report), its terms marked when `keys` are given; a prefix too
+/// short or shared by several reports is an error.
+pub fn find(engine: &Engine, id: &str, keys: Option<&[String]>) -> Result<Option<Box<Report>>> {
+    let mut report = match engine.find_report(id)? {
+        Found::One(report) => report,
+        Found::None if id.len() < MIN_PREFIX && id.bytes().all(|b| b.is_ascii_hexdigit()) => {
+            anyhow::bail!("ID 前缀 {id} 太短：至少给出 {MIN_PREFIX} 位");
+        }
+        Found::None => return Ok(None),
+        Found::Several(candidates) => {
+            let listed: Vec<String> = candidates
+                .iter()
+                .map(|(id, title)| format!("{id}（{}）", title.as_deref().unwrap_or("无标题")))
+                .collect();
+            anyhow::bail!("ID 前缀 {id} 对应多篇报告，请多给几位：{}", listed.join("、"));
+        }
+    };
+    if let Some(keys) = keys {
+        report.highlight(keys);
+    }
+    Ok(Some(report))
+}
+
+/// What `show` says of an id no report has.
+pub fn not_found(id: &str) -> String {
+    format!("索引中没有 ID（或 ID 前缀、路径）为 {id} 的报告")
 }
 
 pub fn stats(args: StatsArgs) -> Result<u8> {

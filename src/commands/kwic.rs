@@ -19,22 +19,14 @@ pub fn run(args: KwicArgs) -> Result<u8> {
         anyhow::bail!("kwic 只列出完全匹配的出现处，不能与 --loose 同用");
     }
     let engine = Engine::open(&index_dir(&args.location)?)?;
-    let request = KwicRequest {
-        search: SearchRequest {
-            query: args.filters.query(&args.query),
-            filters: args.filters.spec(),
-            literal: args.filters.literal,
-            within: args.filters.within,
-            ..SearchRequest::default()
-        },
-        context: args.context as usize,
-        order: match args.sort {
-            KwicSort::Report => Order::Report,
-            KwicSort::Left => Order::Left,
-            KwicSort::Right => Order::Right,
-        },
-        limit: (!args.all).then_some(args.limit),
+    let search = SearchRequest {
+        query: args.filters.query(&args.query),
+        filters: args.filters.spec(),
+        literal: args.filters.literal,
+        within: args.filters.within,
+        ..SearchRequest::default()
     };
+    let request = request(search, args.context as usize, args.sort, (!args.all).then_some(args.limit));
     let bar = indicatif::ProgressBar::hidden();
     if let Ok(style) = indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} 篇 {eta}") {
         bar.set_style(style);
@@ -50,7 +42,7 @@ pub fn run(args: KwicArgs) -> Result<u8> {
     };
     let style = Style { color: color(args.color) };
     let mut out = BufWriter::new(io::stdout().lock());
-    let written = write_all(&engine, &request, &args, &style, &progress, &mut out);
+    let written = write_all(&engine, &request, (args.format, args.bom), &style, &progress, &mut out);
     bar.finish_and_clear();
     let done = match written {
         Ok(done) => done,
@@ -71,15 +63,27 @@ pub fn run(args: KwicArgs) -> Result<u8> {
     Ok(if done.total > 0 { FOUND } else { NOT_FOUND })
 }
 
-fn write_all(
+/// The concordance of the reports `search` matches (only its query,
+/// filters, `literal` and `within` count).
+pub fn request(search: SearchRequest, context: usize, sort: KwicSort, limit: Option<usize>) -> KwicRequest {
+    let order = match sort {
+        KwicSort::Report => Order::Report,
+        KwicSort::Left => Order::Left,
+        KwicSort::Right => Order::Right,
+    };
+    KwicRequest { search, context, order, limit }
+}
+
+/// Writes the concordance lines to `out` as `format`, as `fazhi kwic` does.
+pub fn write_all(
     engine: &Engine,
     request: &KwicRequest,
-    args: &KwicArgs,
+    (format, bom): (KwicFormat, bool),
     style: &Style,
     progress: &(dyn Fn(usize, usize) + Sync),
     out: &mut impl Write,
 ) -> Result<Concordance> {
-    match args.format {
+    match format {
         KwicFormat::Text => {
             let done = engine.kwic(request, progress, |line| {
                 writeln!(out, "{}", crate::print::kwic::text_line(line, request.context, style))?;
@@ -98,7 +102,7 @@ fn write_all(
             Ok(done)
         }
         KwicFormat::Csv => {
-            let mut csv = render::csv_writer(out, args.bom, &render::kwic::csv_fields())?;
+            let mut csv = render::csv_writer(out, bom, &render::kwic::csv_fields())?;
             let done = engine.kwic(request, progress, |line| {
                 csv.write_record(render::kwic::csv_record(line))?;
                 Ok(())

@@ -7,6 +7,7 @@ use crate::cli::{FacetsArgs, Format, SearchArgs};
 use crate::print::text::Style;
 use fazhi::render;
 use fazhi::render::table::Table;
+use fazhi::search::counts::Dim;
 use fazhi::search::{Engine, MatchMode, SearchRequest, SearchResponse};
 
 pub fn run(args: SearchArgs) -> Result<u8> {
@@ -69,22 +70,18 @@ pub fn run(args: SearchArgs) -> Result<u8> {
 /// below the region (or level) filtered on.
 pub fn facets(args: FacetsArgs) -> Result<u8> {
     let engine = Engine::open(&index_dir(&args.location)?)?;
-    let request = SearchRequest {
+    let request = facets_request(SearchRequest {
         query: args.filters.query(&args.query),
-        limit: 0,
         filters: args.filters.spec(),
         literal: args.filters.literal,
-        facets: true,
         measure: args.measure,
         loose: args.filters.loose,
-        all_if_empty: true,
         within: args.filters.within,
         ..SearchRequest::default()
-    };
+    });
     let response = engine.search(&request)?;
     say_if_loose(&response);
-    let counts = response.facets.as_ref().expect("facets requested");
-    let list = counts.by(args.by);
+    let list = response.facets.as_ref().map_or(&[][..], |counts| counts.by(args.by));
     let table = Table::from_buckets(args.by, list, response.total as u64);
     let out = match args.format {
         Format::Text => {
@@ -93,19 +90,29 @@ pub fn facets(args: FacetsArgs) -> Result<u8> {
             format!("{}\n共 {} 篇报告{scope}\n", table.text(), response.total)
         }
         Format::Csv => render::with_bom(Table::buckets_csv(list).csv(), args.bom),
-        Format::Json | Format::Jsonl => {
-            let value = serde_json::json!({
-                "query": response.query,
-                "filters": response.filters,
-                "by": args.by,
-                "total": response.total,
-                "buckets": list,
-            });
-            format!("{value}\n")
-        }
+        Format::Json | Format::Jsonl => facets_json(&response, args.by),
     };
     crate::print::emit(out.as_bytes())?;
     Ok(if response.total > 0 { FOUND } else { NOT_FOUND })
+}
+
+/// The request `fazhi facets` (and `fazhi serve`'s `/api/facets`) sends:
+/// the counts of every match, no hits; an empty query counts every report.
+pub fn facets_request(request: SearchRequest) -> SearchRequest {
+    SearchRequest { limit: 0, offset: 0, facets: true, pivot: None, all_if_empty: true, ..request }
+}
+
+/// `fazhi facets --format json`: the counts by `by`, one line.
+pub fn facets_json(response: &SearchResponse, by: Dim) -> String {
+    let list = response.facets.as_ref().map_or(&[][..], |counts| counts.by(by));
+    let value = serde_json::json!({
+        "query": response.query,
+        "filters": response.filters,
+        "by": by,
+        "total": response.total,
+        "buckets": list,
+    });
+    format!("{value}\n")
 }
 
 /// A loose answer is never given in silence, whatever the format.

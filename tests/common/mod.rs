@@ -47,6 +47,12 @@ pub fn fazhi() -> Command {
     Command::from_std(clean_env(std::process::Command::new(assert_cmd::cargo::cargo_bin("fazhi"))))
 }
 
+/// [`fazhi`] as a plain `std::process::Command`, for a process that runs
+/// beside the test (`fazhi serve`, `fazhi mcp`).
+pub fn fazhi_process() -> std::process::Command {
+    clean_env(std::process::Command::new(assert_cmd::cargo::cargo_bin("fazhi")))
+}
+
 /// [`fazhi`]'s environment on any command that runs the binary.
 fn clean_env(mut cmd: std::process::Command) -> std::process::Command {
     let home = Path::new(env!("CARGO_TARGET_TMPDIR")).join("home");

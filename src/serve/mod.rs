@@ -1,0 +1,91 @@
+//! `fazhi serve`: the HTTP API (and, later, the search page) over one open
+//! index, read-only, on tokio and axum. The one [`Engine`] is shared by
+//! every request and picks up each new commit of a `fazhi index` running
+//! beside it; searches run on tokio's blocking threads.
+
+pub mod params;
+mod routes;
+
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::sync::Arc;
+
+use anyhow::{Context, Result};
+use axum::routing::{get, post};
+use axum::Router;
+
+use super::commands::{index_dir, FOUND};
+use crate::cli::ServeArgs;
+use fazhi::search::Engine;
+
+/// The address served when `--bind` is not given: this machine only.
+pub const DEFAULT_BIND: IpAddr = IpAddr::V4(Ipv4Addr::LOCALHOST);
+pub const DEFAULT_PORT: u16 = 7800;
+
+pub fn run(args: ServeArgs) -> Result<u8> {
+    let dir = index_dir(&args.location)?;
+    let engine = Arc::new(Engine::open(&dir)?);
+    let bind = args.bind.unwrap_or(DEFAULT_BIND);
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().context("无法启动异步运行时")?;
+    runtime.block_on(async move {
+        let address = SocketAddr::new(bind, args.port);
+        let listener = tokio::net::TcpListener::bind(address).await.with_context(|| format!("无法监听 {address}"))?;
+        let address = listener.local_addr()?;
+        let url = format!("http://{}/", url_host(address));
+        eprintln!("fazhi: 正在提供 {url}（索引 {}；只读；按 Ctrl-C 停止）", dir.display());
+        if !bind.is_loopback() {
+            eprintln!("fazhi: 注意：API 没有登录验证，凡能连到 {address} 的人都能检索和导出这个索引的全部报告");
+        }
+        if args.open {
+            if let Err(e) = open::that_detached(&url) {
+                eprintln!("fazhi: 无法打开浏览器（{e}）；请手动打开 {url}");
+            }
+        }
+        axum::serve(listener, router(engine)).with_graceful_shutdown(shutdown()).await.context("服务出错")?;
+        eprintln!("fazhi: 已停止");
+        Ok(FOUND)
+    })
+}
+
+/// Every route.
+pub fn router(engine: Arc<Engine>) -> Router {
+    Router::new()
+        .route("/api/search", get(routes::search))
+        .route("/api/batch", post(routes::batch))
+        .route("/api/reports/{id}", get(routes::report))
+        .route("/api/facets", get(routes::facets))
+        .route("/api/stats", get(routes::stats))
+        .route("/api/export", get(routes::export))
+        .route("/healthz", get(routes::healthz))
+        .fallback(routes::not_found)
+        .with_state(engine)
+}
+
+/// The host part of a URL: an IPv6 address in brackets, 0.0.0.0 as is.
+fn url_host(address: SocketAddr) -> String {
+    match address {
+        SocketAddr::V4(a) => a.to_string(),
+        SocketAddr::V6(a) => format!("[{}]:{}", a.ip(), a.port()),
+    }
+}
+
+/// Ctrl-C, or (on Unix) SIGTERM: requests under way finish, new ones are refused.
+async fn shutdown() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {}
+        () = term => {}
+    }
+}

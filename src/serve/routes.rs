@@ -1,0 +1,314 @@
+//! The HTTP API: each route answers with what the command of the same name
+//! prints with `--format json` (or writes, for batch and export), built by
+//! the same functions; a bad request is 400 `{"error": "…"}` in the
+//! command's words.
+
+use std::io::Write;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::{anyhow, Result};
+use axum::body::{Body, Bytes};
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use tokio::sync::{mpsc, oneshot};
+
+use super::params::{self, Params, FILTERS};
+use crate::cli::ExportFormat;
+use crate::commands::{export, info, search};
+use fazhi::batch::Defaults;
+use fazhi::render;
+use fazhi::search::counts::Dim;
+use fazhi::search::Engine;
+
+/// Longest a single answer may take; past it the client gets 503.
+/// (Batch and export stream for as long as they write.)
+pub const TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Largest `/api/batch` body, and most lines in it.
+pub const MAX_BODY: usize = 4 * 1024 * 1024;
+pub const MAX_BATCH_LINES: usize = 10_000;
+
+/// What `fazhi search` and `fazhi batch` take when a line doesn't say.
+const DEFAULTS: Defaults = Defaults { limit: 10, facets: false };
+
+pub type Shared = Arc<Engine>;
+
+const JSON: &str = "application/json; charset=utf-8";
+const JSONL: &str = "application/jsonl; charset=utf-8";
+const CSV: &str = "text/csv; charset=utf-8";
+
+/// An answer that is not the one asked for.
+pub struct Failure(StatusCode, String);
+
+impl Failure {
+    pub fn bad(e: impl std::fmt::Display) -> Failure {
+        Failure(StatusCode::BAD_REQUEST, format!("{e:#}"))
+    }
+}
+
+/// An error of the request's parameters, or an engine's error carried
+/// through a command's code (sorted as [`Failure::from`] a typed one).
+impl From<anyhow::Error> for Failure {
+    fn from(e: anyhow::Error) -> Failure {
+        match e.downcast::<fazhi::error::Error>() {
+            Ok(typed) => typed.into(),
+            Err(e) => Failure::bad(format!("{e:#}")),
+        }
+    }
+}
+
+/// The engine's errors by whose fault they are: the request's is 400, an
+/// index that cannot be read is 503 (the server itself is fine).
+impl From<fazhi::error::Error> for Failure {
+    fn from(e: fazhi::error::Error) -> Failure {
+        use fazhi::error::Error;
+        match e {
+            Error::Request(message) => Failure(StatusCode::BAD_REQUEST, message),
+            Error::Index(e) => Failure(StatusCode::SERVICE_UNAVAILABLE, format!("{e:#}")),
+            Error::Caller(e) => Failure(StatusCode::INTERNAL_SERVER_ERROR, format!("{e:#}")),
+        }
+    }
+}
+
+impl IntoResponse for Failure {
+    fn into_response(self) -> Response {
+        let body = serde_json::json!({ "error": self.1 }).to_string() + "\n";
+        (self.0, [(header::CONTENT_TYPE, JSON)], body).into_response()
+    }
+}
+
+fn answer(content_type: &'static str, body: String) -> Response {
+    ([(header::CONTENT_TYPE, content_type)], body).into_response()
+}
+
+/// Runs `work` (CPU-bound: a search) off the async threads, giving up on it
+/// after [`TIMEOUT`].
+async fn blocking<T: Send + 'static>(work: impl FnOnce() -> Result<T, Failure> + Send + 'static) -> Result<T, Failure> {
+    match tokio::time::timeout(TIMEOUT, tokio::task::spawn_blocking(work)).await {
+        Ok(Ok(result)) => result,
+        Ok(Err(e)) => Err(internal(e)),
+        Err(_) => Err(Failure(
+            StatusCode::SERVICE_UNAVAILABLE,
+            format!("请求超过 {} 秒没有答完，已放弃；请缩小检索范围", TIMEOUT.as_secs()),
+        )),
+    }
+}
+
+/// A panic in a handler: a bug, said as the command line says it.
+fn internal(e: tokio::task::JoinError) -> Failure {
+    let message = crate::LAST_PANIC.lock().ok().and_then(|mut m| m.take()).unwrap_or_else(|| e.to_string());
+    Failure(StatusCode::INTERNAL_SERVER_ERROR, format!("内部错误（请报告此问题）：{message}"))
+}
+
+/// `GET /api/search`: `fazhi search --format json`.
+pub async fn search(State(engine): State<Shared>, RawQuery(raw): RawQuery) -> Result<Response, Failure> {
+    let request = Params::parse(raw.as_deref(), &params::search())?.request(DEFAULTS)?;
+    let body = blocking(move || Ok(render::json::response(&engine.search(&request)?))).await?;
+    Ok(answer(JSON, body))
+}
+
+/// `GET /api/facets`: `fazhi facets --format json`.
+pub async fn facets(State(engine): State<Shared>, RawQuery(raw): RawQuery) -> Result<Response, Failure> {
+    let allowed: Vec<&str> = FILTERS.iter().copied().chain(["by", "measure"]).collect();
+    let mut params = Params::parse(raw.as_deref(), &allowed)?;
+    let by = match params.take_text("by") {
+        None => Dim::Region,
+        Some(name) => Dim::parse(&name)
+            .ok_or_else(|| anyhow!("参数 by 应是 {}，而不是 {name}", Dim::ALL.map(Dim::name).join("、")))?,
+    };
+    let request = search::facets_request(params.request(DEFAULTS)?);
+    let body = blocking(move || Ok(search::facets_json(&engine.search(&request)?, by))).await?;
+    Ok(answer(JSON, body))
+}
+
+/// `GET /api/reports/{id}`: `fazhi show ID --format json`; `?highlight=…`
+/// marks a query's terms. 404 when no report has the id.
+pub async fn report(
+    State(engine): State<Shared>,
+    Path(id): Path<String>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, Failure> {
+    let mut params = Params::parse(raw.as_deref(), &["highlight"])?;
+    let keys = params.take_text("highlight").as_deref().map(fazhi::search::highlight::keys).transpose()?;
+    let body = blocking(move || match info::find(&engine, &id, keys.as_deref())? {
+        Some(report) => Ok(serde_json::to_string(&report).map_err(anyhow::Error::from)? + "\n"),
+        None => Err(Failure(StatusCode::NOT_FOUND, info::not_found(&id))),
+    })
+    .await?;
+    Ok(answer(JSON, body))
+}
+
+/// `GET /api/stats`: `fazhi stats --format json`.
+pub async fn stats(State(engine): State<Shared>, RawQuery(raw): RawQuery) -> Result<Response, Failure> {
+    Params::parse(raw.as_deref(), &[])?;
+    let body =
+        blocking(move || Ok(serde_json::to_string(&engine.stats()?).map_err(anyhow::Error::from)? + "\n")).await?;
+    Ok(answer(JSON, body))
+}
+
+/// `GET /healthz`: 200 when the index can be read, 503 when not.
+pub async fn healthz(State(engine): State<Shared>) -> Response {
+    match blocking(move || Ok(engine.searcher().map(|_| ())?)).await {
+        Ok(()) => answer(JSON, serde_json::json!({ "status": "ok" }).to_string() + "\n"),
+        Err(Failure(_, e)) => Failure(StatusCode::SERVICE_UNAVAILABLE, e).into_response(),
+    }
+}
+
+/// Unknown paths.
+pub async fn not_found(uri: axum::http::Uri) -> Failure {
+    Failure(StatusCode::NOT_FOUND, format!("没有这个地址：{}", uri.path()))
+}
+
+/// `GET /api/export`: what `fazhi export` writes, streamed.
+pub async fn export(State(engine): State<Shared>, RawQuery(raw): RawQuery) -> Result<Response, Failure> {
+    let allowed: Vec<&str> = FILTERS.iter().copied().chain(["format", "text", "bom"]).collect();
+    let mut params = Params::parse(raw.as_deref(), &allowed)?;
+    let format = match params.take_text("format").as_deref() {
+        None | Some("csv") => ExportFormat::Csv,
+        Some("jsonl") => ExportFormat::Jsonl,
+        Some(other) => return Err(Failure::bad(format!("参数 format 应是 csv 或 jsonl，而不是 {other}"))),
+    };
+    let shape = export::Shape { format, text: params.take_switch("text"), bom: params.take_switch("bom") };
+    let request = params.request(DEFAULTS)?;
+    let content_type = if format == ExportFormat::Csv { CSV } else { JSONL };
+    streamed(content_type, move |out| export::write_all(&engine, &request, &shape, out, &|| {}).map(|_| ())).await
+}
+
+/// `POST /api/batch`: the lines `fazhi batch` reads, answered with the
+/// lines it writes, streamed. `?limit=` and `?facets=1` are its `-n` and
+/// `--facets`.
+pub async fn batch(State(engine): State<Shared>, RawQuery(raw): RawQuery, body: Body) -> Result<Response, Failure> {
+    let params = Params::parse(raw.as_deref(), &["limit", "facets"])?;
+    params::check_limit(&params.0)?;
+    let defaults = Defaults {
+        limit: params.0.get("limit").and_then(|v| v.as_u64()).map_or(DEFAULTS.limit, |n| n as usize),
+        facets: params.0.get("facets").and_then(|v| v.as_bool()).unwrap_or(DEFAULTS.facets),
+    };
+    let body = read_body(body).await?;
+    check_batch(&body)?;
+    streamed(JSONL, move |out| {
+        fazhi::batch::run(&engine, &body[..], defaults, &|| {}, |line| writeln!(out, "{line}").map_err(Into::into))
+            .map(|_| ())
+    })
+    .await
+}
+
+/// The body, up to [`MAX_BODY`] bytes. A longer one is read on (up to four
+/// times that, then dropped) so that the client, still sending, gets the
+/// 413 instead of a broken connection.
+async fn read_body(body: Body) -> Result<Vec<u8>, Failure> {
+    use futures_util::StreamExt;
+    let mut stream = body.into_data_stream();
+    let (mut bytes, mut seen) = (Vec::new(), 0usize);
+    while let Some(chunk) = stream.next().await {
+        let chunk = chunk.map_err(|e| Failure::bad(format!("无法读取请求体（{e}）")))?;
+        seen += chunk.len();
+        if seen <= MAX_BODY {
+            bytes.extend_from_slice(&chunk);
+        } else if seen > 4 * MAX_BODY {
+            break;
+        }
+    }
+    if seen > MAX_BODY {
+        return Err(Failure(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!("请求体过大：上限为 {} MB", MAX_BODY / (1024 * 1024)),
+        ));
+    }
+    Ok(bytes)
+}
+
+/// Refuses a batch of more than [`MAX_BATCH_LINES`] queries, or a line
+/// asking for more than [`params::MAX_LIMIT`] hits.
+fn check_batch(body: &[u8]) -> Result<(), Failure> {
+    let mut queries = 0;
+    for (i, line) in body.split(|&b| b == b'\n').enumerate() {
+        let Ok(text) = std::str::from_utf8(line) else { continue };
+        let text = text.trim();
+        if text.is_empty() || text.starts_with('#') {
+            continue;
+        }
+        queries += 1;
+        if queries > MAX_BATCH_LINES {
+            return Err(Failure::bad(format!("一次最多 {MAX_BATCH_LINES} 个查询")));
+        }
+        if let Ok(serde_json::Value::Object(object)) = serde_json::from_str(text) {
+            params::check_limit(&object).map_err(|e| Failure::bad(format!("第 {} 行：{e}", i + 1)))?;
+        }
+    }
+    Ok(())
+}
+
+/// A response written by `write` on a blocking thread and sent as it is
+/// written. An error before the first byte is a 400; after it, the
+/// response is cut short (the client sees it unfinished).
+async fn streamed(
+    content_type: &'static str,
+    write: impl FnOnce(&mut ChannelWriter) -> Result<()> + Send + 'static,
+) -> Result<Response, Failure> {
+    let (tx, rx) = mpsc::channel::<std::io::Result<Bytes>>(8);
+    let (head_tx, head_rx) = oneshot::channel::<Result<(), String>>();
+    tokio::task::spawn_blocking(move || {
+        let mut out = ChannelWriter { tx, head: Some(head_tx), buf: Vec::new() };
+        let result = write(&mut out).and_then(|()| out.flush().map_err(Into::into));
+        if let Err(e) = result {
+            match out.head.take() {
+                Some(head) => {
+                    let _ = head.send(Err(format!("{e:#}")));
+                }
+                None => {
+                    let _ = out.tx.blocking_send(Err(std::io::Error::other(format!("{e:#}"))));
+                }
+            }
+        }
+    });
+    match head_rx.await {
+        Ok(Err(e)) => Err(Failure::bad(e)),
+        // Ok(Ok): bytes are coming; Err: the writer ended having written
+        // nothing and failed nothing (an empty answer).
+        _ => {
+            let stream = futures_util::stream::unfold(rx, |mut rx| async { rx.recv().await.map(|chunk| (chunk, rx)) });
+            Ok(([(header::CONTENT_TYPE, content_type)], Body::from_stream(stream)).into_response())
+        }
+    }
+}
+
+/// Bytes written on a blocking thread, sent to the response in chunks.
+struct ChannelWriter {
+    tx: mpsc::Sender<std::io::Result<Bytes>>,
+    /// Told once, when the first chunk goes.
+    head: Option<oneshot::Sender<Result<(), String>>>,
+    buf: Vec<u8>,
+}
+
+const CHUNK: usize = 64 * 1024;
+
+impl ChannelWriter {
+    fn send(&mut self) -> std::io::Result<()> {
+        if let Some(head) = self.head.take() {
+            let _ = head.send(Ok(()));
+        }
+        let chunk = Bytes::from(std::mem::take(&mut self.buf));
+        // The client went away: stop writing, as a closed pipe stops the command.
+        self.tx.blocking_send(Ok(chunk)).map_err(|_| std::io::ErrorKind::BrokenPipe.into())
+    }
+}
+
+impl Write for ChannelWriter {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.buf.extend_from_slice(bytes);
+        if self.buf.len() >= CHUNK {
+            self.send()?;
+        }
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        if self.buf.is_empty() {
+            return Ok(());
+        }
+        self.send()
+    }
+}
