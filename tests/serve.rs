@@ -470,3 +470,45 @@ fn every_answer_fits_the_openapi_document() {
         assert_fits(&response_schema(&route, "get", status, json), path, &body);
     }
 }
+
+/// The page and its files come from the binary; the page may run only its
+/// own script, which puts what the index says in as text; a report holding
+/// markup comes back from the API as that text. (The rendering itself is
+/// checked in a browser: tests/browser/page.mjs.)
+#[test]
+fn the_page_is_served_and_shows_reports_markup_as_text() {
+    let root = scratch("serve-page");
+    let docs = root.join("docs");
+    std::fs::create_dir_all(&docs).unwrap();
+    let markup = "<script>alert(1)</script><img src=x onerror=alert(2)>";
+    std::fs::write(
+        docs.join("markup.txt"),
+        format!("白沙镇2023年法治政府建设情况报告\n今年以来，我镇推进法治政府建设。{markup}网页标记测试。\n"),
+    )
+    .unwrap();
+    let index = root.join("index");
+    fazhi().arg("index").arg(&docs).arg("--index").arg(&index).assert().success();
+    let server = Server::start(&index, &[]);
+
+    for (path, kind) in [("/", "text/html"), ("/app.js", "text/javascript"), ("/style.css", "text/css")] {
+        let response = agent().get(format!("{}{path}", server.url)).call().unwrap();
+        let headers = response.headers().clone();
+        let (status, body) = read(response);
+        assert_eq!(status, 200, "{path}");
+        assert!(headers["content-type"].to_str().unwrap().starts_with(kind), "{path}: {headers:?}");
+        let policy = headers["content-security-policy"].to_str().unwrap();
+        assert!(policy.contains("script-src 'self'") && !policy.contains("unsafe-eval"), "{policy}");
+        assert!(!body.contains("http://") && !body.contains("https://"), "{path} fetches from elsewhere");
+    }
+    let (_, script) = server.get("/app.js");
+    for sink in ["innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval("] {
+        assert!(!script.contains(sink), "the page's script uses {sink}");
+    }
+    let (status, body) = server.get("/api/search?q=%E7%BD%91%E9%A1%B5%E6%A0%87%E8%AE%B0%E6%B5%8B%E8%AF%95");
+    assert_eq!(status, 200);
+    let answer: Value = serde_json::from_str(&body).unwrap();
+    let id = answer["hits"][0]["id"].as_str().unwrap();
+    let (_, report) = server.get(&format!("/api/reports/{id}"));
+    let report: Value = serde_json::from_str(&report).unwrap();
+    assert!(report["text"].as_str().unwrap().contains(markup), "{report}");
+}

@@ -95,6 +95,9 @@ try {
   const status = () => page.locator("#status").textContent();
   check((await status()).startsWith(`共 ${all.total} 篇`), `status ${await status()} for total ${all.total}`);
   check(await page.locator("#hits > li").count() === all.hits.length, "one result per hit");
+  const bars = await page.locator("#years-chart .bar").count();
+  check(bars === all.facets.year.filter((b) => b.value !== null).length, `a bar per year (${bars})`);
+  await page.screenshot({ path: screenshot, fullPage: false });
 
   // Click the first province, then the first year.
   const province = all.facets.region.find((b) => b.value)?.value;
@@ -118,7 +121,6 @@ try {
   const report = await api(`/api/reports/${both.hits[0].id}`);
   check(await page.locator("#report-text").textContent() === report.text, "the report's text");
   check(await page.locator("#report-title").textContent() === (report.title || report.path), "the report's title");
-  await page.screenshot({ path: screenshot, fullPage: false });
   await page.keyboard.press("Escape");
   await page.waitForFunction(() => document.querySelector("#report").hidden);
 
@@ -126,6 +128,13 @@ try {
   const again = await browser.newPage();
   await again.goto(page.url());
   await again.waitForFunction((t) => document.querySelector("#status").textContent.startsWith(`共 ${t} 篇`), both.total);
+
+  // A phone: one column, nothing wider than the screen.
+  const phone = await browser.newPage({ viewport: { width: 375, height: 740 } });
+  await phone.goto(page.url());
+  await phone.waitForFunction((t) => document.querySelector("#status").textContent.startsWith(`共 ${t} 篇`), both.total);
+  const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  check(overflow <= 0, `the page is ${overflow}px wider than a phone`);
 
   // Markup in a report is text.
   await page.goto(`${base}/?q=${encodeURIComponent("网页标记测试")}`);

@@ -1,5 +1,5 @@
 // fazhi's search page. Everything it shows comes from the API as data and
-// is put in the page as text (textContent, never innerHTML), so a report
+// is put in the page as text nodes, never parsed as HTML, so a report
 // holding <script> shows it as text. The whole state lives in the URL.
 "use strict";
 
