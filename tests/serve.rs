@@ -512,3 +512,26 @@ fn the_page_is_served_and_shows_reports_markup_as_text() {
     let report: Value = serde_json::from_str(&report).unwrap();
     assert!(report["text"].as_str().unwrap().contains(markup), "{report}");
 }
+
+/// On loopback, a request naming another host (a page that rebinds its DNS
+/// name to 127.0.0.1) is refused; this machine's names are answered.
+#[test]
+fn on_loopback_only_this_machines_host_names_are_answered() {
+    let server = Server::start(test_index(), &[]);
+    let port = server.url.rsplit(':').next().unwrap().to_string();
+    let with_host = |host: &str| {
+        let response = agent().get(format!("{}/api/stats", server.url)).header("Host", host).call().unwrap();
+        read(response)
+    };
+    for host in [format!("127.0.0.1:{port}"), format!("localhost:{port}"), format!("LOCALHOST:{port}")] {
+        assert_eq!(with_host(&host).0, 200, "{host}");
+    }
+    for host in
+        [format!("attacker.example:{port}"), "127.0.0.1".to_string(), format!("localhost.attacker.example:{port}")]
+    {
+        let (status, body) = with_host(&host);
+        assert_eq!(status, 403, "{host}: {body}");
+        let error: Value = serde_json::from_str(&body).unwrap();
+        assert!(error["error"].as_str().unwrap().contains("不是本机地址"), "{body}");
+    }
+}

@@ -41,7 +41,12 @@ pub fn run(args: ServeArgs) -> Result<u8> {
                 eprintln!("fazhi: 无法打开浏览器（{e}）；请手动打开 {url}");
             }
         }
-        axum::serve(listener, router(engine)).with_graceful_shutdown(shutdown()).await.context("服务出错")?;
+        let mut app = router(engine);
+        if bind.is_loopback() {
+            let hosts = Arc::new(local_hosts(address.port()));
+            app = app.layer(axum::middleware::from_fn_with_state(hosts, only_local_hosts));
+        }
+        axum::serve(listener, app).with_graceful_shutdown(shutdown()).await.context("服务出错")?;
         eprintln!("fazhi: 已停止");
         Ok(FOUND)
     })
@@ -62,6 +67,42 @@ pub fn router(engine: Arc<Engine>) -> Router {
         .route("/healthz", get(routes::healthz))
         .fallback(routes::not_found)
         .with_state(engine)
+}
+
+/// The `Host` a browser sends for this machine on `port`.
+fn local_hosts(port: u16) -> Vec<String> {
+    let names = ["127.0.0.1", "localhost", "[::1]"];
+    let mut hosts: Vec<String> = names.iter().map(|n| format!("{n}:{port}")).collect();
+    if port == 80 {
+        hosts.extend(names.iter().map(|n| n.to_string()));
+    }
+    hosts
+}
+
+/// Served on loopback, only requests that name this machine in `Host`: a
+/// page elsewhere whose name is made to resolve to 127.0.0.1 (DNS
+/// rebinding) cannot read answers through the user's browser. A request
+/// without `Host` is no browser's.
+async fn only_local_hosts(
+    axum::extract::State(allowed): axum::extract::State<Arc<Vec<String>>>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let host = request.headers().get(axum::http::header::HOST).map(|h| h.to_str().unwrap_or("?"));
+    match host {
+        Some(host) if !allowed.iter().any(|a| a.eq_ignore_ascii_case(host)) => {
+            let error = format!("Host“{host}”不是本机地址：只在本机提供时，只答 {}", allowed.join("、"));
+            let body = serde_json::json!({ "error": error }).to_string() + "\n";
+            (
+                axum::http::StatusCode::FORBIDDEN,
+                [(axum::http::header::CONTENT_TYPE, "application/json; charset=utf-8")],
+                body,
+            )
+                .into_response()
+        }
+        _ => next.run(request).await,
+    }
 }
 
 /// The host part of a URL: an IPv6 address in brackets, 0.0.0.0 as is.
