@@ -91,6 +91,7 @@ fn main() {
     let out = serde_json::json!({
         "clients": clients,
         "seconds": seconds,
+        "warmup": warmup,
         "requests": all.len(),
         "errors": errors,
         "error_examples": said,

@@ -77,6 +77,8 @@ URL=$(grep -o 'http://[0-9.:]*' "$WORK/serve.log" | head -1)
   done ) &
 
 echo "servebench: $CLIENTS clients for ${SECONDS_RUN} s (after ${WARMUP} s warm-up) on $URL" >&2
+cargo bench --quiet --bench serve_load --no-run 2>/dev/null
+date +%s > "$WORK/load.start"
 FAZHI_BENCH_URL=$URL FAZHI_BENCH_REQUESTS=$WORK/requests.txt FAZHI_BENCH_CLIENTS=$CLIENTS \
   FAZHI_BENCH_SECONDS=$SECONDS_RUN FAZHI_BENCH_WARMUP=$WARMUP \
   cargo bench --quiet --bench serve_load > "$WORK/load.json"
@@ -95,8 +97,11 @@ work, start, end, lines = sys.argv[1], float(sys.argv[2]), float(sys.argv[3]), i
 load = json.load(open(f"{work}/load.json"))
 answers = [json.loads(l) for l in open(f"{work}/batch.out", encoding="utf-8")]
 batch_errors = sum(1 for a in answers if "error" in a)
-rss = [int(r.split("\t")[1]) for r in open(f"{work}/rss.tsv") if r.strip().split("\t")[-1].isdigit()]
-warm = rss[min(len(rss) - 1, 5):] if rss else [0]
+# Memory from the end of the warm-up (load.start + WARMUP) to the end of the load.
+load_start = int(open(f"{work}/load.start").read()) + int(load.get("warmup", 0))
+samples = [r.split("\t") for r in open(f"{work}/rss.tsv") if r.strip().split("\t")[-1].isdigit()]
+rss = [int(kb) for t, kb in samples if int(t) >= load_start]
+warm = rss or [0]
 result = {
     "serve": load,
     "batch": {"lines": lines, "seconds": round(end - start, 2), "throughput_per_s": round(lines / (end - start), 1),

@@ -83,10 +83,20 @@ fn answer(content_type: &'static str, body: String) -> Response {
     ([(header::CONTENT_TYPE, content_type)], body).into_response()
 }
 
+/// Searches under way at once: one per core.
+static SEARCHES: std::sync::LazyLock<tokio::sync::Semaphore> =
+    std::sync::LazyLock::new(|| tokio::sync::Semaphore::new(fazhi::parallel::cores(usize::MAX)));
+
 /// Runs `work` (CPU-bound: a search) off the async threads, giving up on it
 /// after [`TIMEOUT`].
 async fn blocking<T: Send + 'static>(work: impl FnOnce() -> Result<T, Failure> + Send + 'static) -> Result<T, Failure> {
-    match tokio::time::timeout(TIMEOUT, tokio::task::spawn_blocking(work)).await {
+    let run = async {
+        // As many searches at once as there are cores; the rest wait their
+        // turn in order, instead of all slowing each other down.
+        let _turn = SEARCHES.acquire().await;
+        tokio::task::spawn_blocking(work).await
+    };
+    match tokio::time::timeout(TIMEOUT, run).await {
         Ok(Ok(result)) => result,
         Ok(Err(e)) => Err(internal(e)),
         Err(_) => Err(Failure(
