@@ -461,6 +461,22 @@ fn every_answer_fits_the_openapi_document() {
     for l in export.lines() {
         assert_fits(&record, "export line", l);
     }
+    // Every documented route answers, with a status it documents.
+    let document: Value = serde_json::from_str(
+        &std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/index-schema/openapi.yaml")).unwrap(),
+    )
+    .unwrap();
+    for (path, methods) in document["paths"].as_object().unwrap() {
+        for (method, operation) in methods.as_object().unwrap() {
+            let url = path.replace("{id}", &id) + if path == "/api/search" { "?q=%E6%B3%95%E6%B2%BB" } else { "" };
+            let (status, _) = match method.as_str() {
+                "get" => server.get(&url),
+                "post" => server.post(&url, "法治\n".as_bytes()),
+                other => panic!("{other}"),
+            };
+            assert!(operation["responses"][status.to_string()].is_object(), "{method} {url}: {status}");
+        }
+    }
     for (path, status) in
         [("/api/search?colour=1", 400), ("/api/reports/0123456789abcdef", 404), ("/api/facets?by=x", 400)]
     {
@@ -469,4 +485,63 @@ fn every_answer_fits_the_openapi_document() {
         let route = path.split('?').next().unwrap().replace("0123456789abcdef", "{id}");
         assert_fits(&response_schema(&route, "get", status, json), path, &body);
     }
+}
+
+/// The page as headless Chromium renders it at `url` (its DOM once the
+/// page's requests are answered).
+fn rendered(url: &str, profile: &Path) -> String {
+    let chromium = ["chromium", "chromium-browser"]
+        .into_iter()
+        .find(|name| std::process::Command::new(name).arg("--version").output().is_ok_and(|o| o.status.success()))
+        .expect("this test needs headless Chromium (Debian: apt-get install chromium; .ci/run installs it)");
+    let out = std::process::Command::new(chromium)
+        .args(["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--virtual-time-budget=10000"])
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .arg("--dump-dom")
+        .arg(url)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn the_page_shows_markup_from_the_index_as_text() {
+    let index = build_index("serve-page");
+    let docs = index.parent().unwrap().join("docs");
+    let hostile = "本县依法行政，坚持<script>alert(1)</script>法治政府建设，<img src=x onerror=alert(2)>推进严格规范公正文明执法。";
+    std::fs::write(docs.join("zz_script.txt"), format!("某县2024年法治政府建设情况报告\n\n{hostile}\n")).unwrap();
+    fazhi().arg("index").arg(&docs).arg("--index").arg(&index).assert().success();
+    let server = Server::start(&index, &[]);
+
+    // The page and its files come from the binary, under a policy that runs
+    // no script but its own, and refer to nothing outside this server.
+    for path in ["/", "/app.js", "/style.css"] {
+        let response = agent().get(format!("{}{path}", server.url)).call().unwrap();
+        assert_eq!(response.status().as_u16(), 200, "{path}");
+        let policy = response.headers().get("content-security-policy").map(|v| v.to_str().unwrap().to_string());
+        assert!(policy.is_some_and(|p| p.contains("default-src 'self'")), "{path}");
+        let (_, body) = read(response);
+        assert!(!body.contains("http://") && !body.contains("https://"), "{path} refers outside");
+    }
+
+    let query = "依法行政 坚持";
+    let (_, answer) = server.get(&format!("/api/search{}", query_string(&[("q", query), ("limit", "20")])));
+    let answer = untimed(&answer);
+    let hit =
+        answer["hits"].as_array().unwrap().iter().find(|h| h["path"].as_str().unwrap().ends_with("zz_script.txt"));
+    let id = hit.expect("the report is found")["id"].as_str().unwrap().to_string();
+    let profile = index.parent().unwrap().join("chromium");
+    let escaped = "&lt;script&gt;alert(1)&lt;/script&gt;";
+    let page = rendered(&format!("{}/{}", server.url, query_string(&[("q", query)])), &profile);
+    assert!(page.contains(escaped), "the snippet is not shown as text:\n{page}");
+    assert!(!page.contains("<script>alert") && !page.contains("<img src=\"x\""), "markup from the index ran:\n{page}");
+    assert_eq!(
+        page.matches("class=\"hit\"").count() as u64,
+        answer["total"].as_u64().unwrap().min(20),
+        "the page lists what the API answered"
+    );
+    let report = rendered(&format!("{}/{}", server.url, query_string(&[("q", query), ("id", &id)])), &profile);
+    assert!(report.contains(escaped) && report.contains("&lt;img src=x onerror=alert(2)&gt;"), "{report}");
+    assert!(!report.contains("<script>alert") && !report.contains("<img src=\"x\""), "{report}");
 }

@@ -1,8 +1,9 @@
-//! `fazhi serve`: the HTTP API (and, later, the search page) over one open
+//! `fazhi serve`: the search page and the HTTP API over one open
 //! index, read-only, on tokio and axum. The one [`Engine`] is shared by
 //! every request and picks up each new commit of a `fazhi index` running
 //! beside it; searches run on tokio's blocking threads.
 
+mod page;
 pub mod params;
 mod routes;
 
@@ -49,6 +50,9 @@ pub fn run(args: ServeArgs) -> Result<u8> {
 /// Every route.
 pub fn router(engine: Arc<Engine>) -> Router {
     Router::new()
+        .route("/", get(page::index))
+        .route("/app.js", get(page::script))
+        .route("/style.css", get(page::style))
         .route("/api/search", get(routes::search))
         .route("/api/batch", post(routes::batch))
         .route("/api/reports/{id}", get(routes::report))
