@@ -44,7 +44,7 @@ pub enum Command {
     Stats(StatsArgs),
     /// 检查索引是否完好：逐字节核对每个文件的校验和与结构；完好退出 0，损坏退出 2 并指出文件
     Verify(VerifyArgs),
-    /// 启动 HTTP 服务：检索 API（JSON，与命令行 --format json 的输出相同），只读；默认只在本机 127.0.0.1:7800
+    /// 启动 HTTP 服务：检索网页（/）与 API（JSON，与命令行 --format json 的输出相同），只读；默认只在本机 127.0.0.1:7800
     Serve(ServeArgs),
     /// MCP（Model Context Protocol）服务器，经标准输入输出通信，供 AI 助手检索和引用：工具 search、facets、show、kwic
     Mcp(McpArgs),

@@ -8,82 +8,12 @@ mod served;
 #[path = "common/synth.rs"]
 mod synth;
 
-use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Child, Stdio};
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use common::*;
 use serde_json::Value;
 use served::*;
-
-/// `fazhi serve` running as a child process, killed when dropped.
-struct Server {
-    child: Child,
-    url: String,
-    stderr: Arc<Mutex<String>>,
-}
-
-impl Server {
-    fn start(index: &Path, extra: &[&str]) -> Server {
-        let mut child = fazhi_process()
-            .args(["serve", "--port", "0", "--index"])
-            .arg(index)
-            .args(extra)
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let mut lines = BufReader::new(child.stderr.take().unwrap());
-        let mut first = String::new();
-        lines.read_line(&mut first).unwrap();
-        let start = first.find("http://").unwrap_or_else(|| panic!("no URL on the startup line: {first}"));
-        let url = first[start..].split(['（', ' ', '\n']).next().unwrap().trim_end_matches('/').to_string();
-        let stderr = Arc::new(Mutex::new(first));
-        let rest = stderr.clone();
-        std::thread::spawn(move || {
-            let mut line = String::new();
-            while lines.read_line(&mut line).is_ok_and(|n| n > 0) {
-                rest.lock().unwrap().push_str(&line);
-                line.clear();
-            }
-        });
-        Server { child, url, stderr }
-    }
-
-    fn get(&self, path_and_query: &str) -> (u16, String) {
-        let response = agent().get(format!("{}{path_and_query}", self.url)).call().unwrap();
-        read(response)
-    }
-
-    fn post(&self, path: &str, body: &[u8]) -> (u16, String) {
-        let response = agent().post(format!("{}{path}", self.url)).send(body).unwrap();
-        read(response)
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn agent() -> ureq::Agent {
-    ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .timeout_global(Some(Duration::from_secs(60)))
-        .build()
-        .into()
-}
-
-fn read(mut response: ureq::http::Response<ureq::Body>) -> (u16, String) {
-    let status = response.status().as_u16();
-    let body = response.body_mut().with_config().limit(1 << 30).read_to_string().unwrap();
-    (status, body)
-}
 
 /// `?name=value&…`, percent-encoded.
 fn query_string(params: &[(&str, &str)]) -> String {
@@ -460,6 +390,22 @@ fn every_answer_fits_the_openapi_document() {
     assert!(export.lines().count() > 60);
     for l in export.lines() {
         assert_fits(&record, "export line", l);
+    }
+    // Every documented route answers, with a status it documents.
+    let document: Value = serde_json::from_str(
+        &std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/index-schema/openapi.yaml")).unwrap(),
+    )
+    .unwrap();
+    for (path, methods) in document["paths"].as_object().unwrap() {
+        for (method, operation) in methods.as_object().unwrap() {
+            let url = path.replace("{id}", &id) + if path == "/api/search" { "?q=%E6%B3%95%E6%B2%BB" } else { "" };
+            let (status, _) = match method.as_str() {
+                "get" => server.get(&url),
+                "post" => server.post(&url, "法治\n".as_bytes()),
+                other => panic!("{other}"),
+            };
+            assert!(operation["responses"][status.to_string()].is_object(), "{method} {url}: {status}");
+        }
     }
     for (path, status) in
         [("/api/search?colour=1", 400), ("/api/reports/0123456789abcdef", 404), ("/api/facets?by=x", 400)]

@@ -3,12 +3,15 @@
 //! The test crate declares `common` and `synth` beside this module.
 #![allow(dead_code)]
 
+use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+use std::process::{Child, Stdio};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::Duration;
 
 use serde_json::Value;
 
-use crate::common::{bundled_corpus, fazhi, scratch};
+use crate::common::{bundled_corpus, fazhi, fazhi_process, scratch};
 use crate::synth;
 
 /// The bundled reports and 60 synthetic ones (with known places and
@@ -58,4 +61,71 @@ pub fn untimed(text: &str) -> Value {
         object.remove("took_ms");
     }
     value
+}
+
+/// `fazhi serve` running as a child process, killed when dropped.
+pub struct Server {
+    pub child: Child,
+    pub url: String,
+    pub stderr: Arc<Mutex<String>>,
+}
+
+impl Server {
+    pub fn start(index: &Path, extra: &[&str]) -> Server {
+        let mut child = fazhi_process()
+            .args(["serve", "--port", "0", "--index"])
+            .arg(index)
+            .args(extra)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut lines = BufReader::new(child.stderr.take().unwrap());
+        let mut first = String::new();
+        lines.read_line(&mut first).unwrap();
+        let start = first.find("http://").unwrap_or_else(|| panic!("no URL on the startup line: {first}"));
+        let url = first[start..].split(['（', ' ', '\n']).next().unwrap().trim_end_matches('/').to_string();
+        let stderr = Arc::new(Mutex::new(first));
+        let rest = stderr.clone();
+        std::thread::spawn(move || {
+            let mut line = String::new();
+            while lines.read_line(&mut line).is_ok_and(|n| n > 0) {
+                rest.lock().unwrap().push_str(&line);
+                line.clear();
+            }
+        });
+        Server { child, url, stderr }
+    }
+
+    pub fn get(&self, path_and_query: &str) -> (u16, String) {
+        let response = agent().get(format!("{}{path_and_query}", self.url)).call().unwrap();
+        read(response)
+    }
+
+    pub fn post(&self, path: &str, body: &[u8]) -> (u16, String) {
+        let response = agent().post(format!("{}{path}", self.url)).send(body).unwrap();
+        read(response)
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+pub fn agent() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .timeout_global(Some(Duration::from_secs(60)))
+        .build()
+        .into()
+}
+
+pub fn read(mut response: ureq::http::Response<ureq::Body>) -> (u16, String) {
+    let status = response.status().as_u16();
+    let body = response.body_mut().with_config().limit(1 << 30).read_to_string().unwrap();
+    (status, body)
 }
