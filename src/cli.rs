@@ -264,6 +264,19 @@ impl FilterArgs {
         query
     }
 
+    /// The request these filters make of the query `words`: its text, the
+    /// filters, `--literal`, `--loose` and `--within`; the rest defaults.
+    pub fn request(&self, words: &[String]) -> fazhi::search::SearchRequest {
+        fazhi::search::SearchRequest {
+            query: self.query(words),
+            filters: self.spec(),
+            literal: self.literal,
+            loose: self.loose,
+            within: self.within,
+            ..fazhi::search::SearchRequest::default()
+        }
+    }
+
     pub fn spec(&self) -> fazhi::query::filters::FilterSpec {
         fazhi::query::filters::FilterSpec {
             regions: self.regions.clone(),

@@ -6,6 +6,7 @@ mod common;
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
+use common::CORE_TERMS;
 use fazhi::analyze::dictionary::{self, user_entries};
 use fazhi::analyze::tokenizers::WordTokenizer;
 use fazhi::analyze::{compact, is_word_char, normalize};
@@ -32,19 +33,7 @@ fn user_vocabulary_is_large_normalized_and_kept_whole() {
         let cut: Vec<&str> = jieba.cut(w, false).iter().map(|t| t.word).collect();
         assert_eq!(cut, vec![*w], "{w} is not one word");
     }
-    for must in [
-        "枫桥经验",
-        "放管服",
-        "一网通办",
-        "法律明白人",
-        "三项制度",
-        "八五普法",
-        "最多跑一次",
-        "大综合一体化",
-        "重大行政决策",
-        "公职律师",
-        "权责清单",
-    ] {
+    for must in CORE_TERMS {
         assert!(unique.contains(must), "{must}");
     }
     // Search mode adds only 2- and 3-char sub-words, so no entry may hide a

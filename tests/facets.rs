@@ -28,16 +28,7 @@ fn synth() -> &'static Synth {
         let dir = scratch("synth");
         let reports = synth::generate(N, 20240601, &synth::seed_sentences(&bundled_corpus()));
         let manifest = synth::write(&dir, &reports);
-        let index = dir.join("index");
-        fazhi()
-            .arg("index")
-            .arg(dir.join("docs"))
-            .arg("--manifest")
-            .arg(&manifest)
-            .arg("--index")
-            .arg(&index)
-            .assert()
-            .success();
+        let index = index_with_manifest(&dir, &manifest);
         Synth { index, reports }
     })
 }

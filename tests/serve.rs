@@ -76,23 +76,32 @@ const SEARCHES: &[Params] = &[
     &[("region", "江西")],
 ];
 
+/// `GET /api/COMMAND?params` answers what `fazhi COMMAND … --format=json` prints.
+fn answers_as_the_cli(server: &Server, index: &Path, command: &str, params: &[(&str, &str)]) {
+    let (status, body) = server.get(&format!("/api/{command}{}", query_string(params)));
+    let (code, stdout, stderr) = cli(index, command, &[cli_args(params), vec!["--format=json".into()]].concat());
+    assert!(code <= 1, "{params:?}: the CLI failed: {stderr}");
+    assert_eq!(status, 200, "{params:?}: {body}");
+    assert_eq!(untimed(&body), untimed(&stdout), "{params:?}");
+}
+
+/// The test index and a server over it.
+fn served() -> (&'static Path, Server) {
+    let index = test_index();
+    (index, Server::start(index, &[]))
+}
+
 #[test]
 fn search_answers_what_the_cli_prints() {
-    let index = test_index();
-    let server = Server::start(index, &[]);
+    let (index, server) = served();
     for params in SEARCHES {
-        let (status, body) = server.get(&format!("/api/search{}", query_string(params)));
-        let (code, stdout, stderr) = cli(index, "search", &[cli_args(params), vec!["--format=json".into()]].concat());
-        assert!(code <= 1, "{params:?}: the CLI failed: {stderr}");
-        assert_eq!(status, 200, "{params:?}: {body}");
-        assert_eq!(untimed(&body), untimed(&stdout), "{params:?}");
+        answers_as_the_cli(&server, index, "search", params);
     }
 }
 
 #[test]
 fn facets_stats_and_reports_answer_what_the_cli_prints() {
-    let index = test_index();
-    let server = Server::start(index, &[]);
+    let (index, server) = served();
     let facets: &[&[(&str, &str)]] = &[
         &[],
         &[("by", "year")],
@@ -103,11 +112,7 @@ fn facets_stats_and_reports_answer_what_the_cli_prints() {
         &[("q", "法治"), ("year", "2020..2022"), ("literal", "1")],
     ];
     for params in facets {
-        let (status, body) = server.get(&format!("/api/facets{}", query_string(params)));
-        let (code, stdout, stderr) = cli(index, "facets", &[cli_args(params), vec!["--format=json".into()]].concat());
-        assert!(code <= 1, "{params:?}: {stderr}");
-        assert_eq!(status, 200, "{params:?}: {body}");
-        assert_eq!(untimed(&body), untimed(&stdout), "{params:?}");
+        answers_as_the_cli(&server, index, "facets", params);
     }
 
     let (status, body) = server.get("/api/stats");
@@ -147,8 +152,7 @@ fn unknown_ids_and_paths_are_404() {
 
 #[test]
 fn export_streams_what_the_cli_writes() {
-    let index = test_index();
-    let server = Server::start(index, &[]);
+    let (index, server) = served();
     let exports: &[&[(&str, &str)]] = &[
         &[],
         &[("format", "jsonl")],
@@ -168,8 +172,7 @@ fn export_streams_what_the_cli_writes() {
 
 #[test]
 fn batch_streams_what_the_cli_writes() {
-    let index = test_index();
-    let server = Server::start(index, &[]);
+    let (index, server) = served();
     let lines = [
         "法治",
         "# a comment",
@@ -198,8 +201,7 @@ fn batch_streams_what_the_cli_writes() {
 /// 400 and the command line's words; the server lives on.
 #[test]
 fn bad_requests_are_400_in_the_cli_words() {
-    let index = test_index();
-    let server = Server::start(index, &[]);
+    let (index, server) = served();
     // Over the query's length limit, in a URL that is not (9 bytes a char for 法).
     let long = "法治".repeat(2_000) + &"a".repeat(6_001);
     // (query string, the CLI arguments of the same mistake when it has them)
@@ -359,8 +361,7 @@ fn response_schema(path: &str, method: &str, status: u16, content_type: &str) ->
 
 #[test]
 fn every_answer_fits_the_openapi_document() {
-    let index = test_index();
-    let server = Server::start(index, &[]);
+    let (_, server) = served();
     let json = "application/json";
     let search = response_schema("/api/search", "get", 200, json);
     for params in SEARCHES {

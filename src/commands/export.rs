@@ -14,14 +14,7 @@ use fazhi::search::{Engine, SearchRequest};
 
 pub fn run(args: ExportArgs) -> Result<u8> {
     let engine = Engine::open(&index_dir(&args.location)?)?;
-    let request = SearchRequest {
-        query: args.filters.query(&args.query),
-        filters: args.filters.spec(),
-        literal: args.filters.literal,
-        loose: args.filters.loose,
-        within: args.filters.within,
-        ..SearchRequest::default()
-    };
+    let request = args.filters.request(&args.query);
     let progress = indicatif::ProgressBar::new_spinner();
     if let Ok(style) = indicatif::ProgressStyle::with_template("{spinner} 已导出 {pos} 篇 {per_sec}") {
         progress.set_style(style);

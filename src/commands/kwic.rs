@@ -19,13 +19,7 @@ pub fn run(args: KwicArgs) -> Result<u8> {
         anyhow::bail!("kwic 只列出完全匹配的出现处，不能与 --loose 同用");
     }
     let engine = Engine::open(&index_dir(&args.location)?)?;
-    let search = SearchRequest {
-        query: args.filters.query(&args.query),
-        filters: args.filters.spec(),
-        literal: args.filters.literal,
-        within: args.filters.within,
-        ..SearchRequest::default()
-    };
+    let search = args.filters.request(&args.query);
     let request = request(search, args.context as usize, args.sort, (!args.all).then_some(args.limit));
     let bar = indicatif::ProgressBar::hidden();
     if let Ok(style) = indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} 篇 {eta}") {

@@ -20,11 +20,8 @@ pub fn run(args: SearchArgs) -> Result<u8> {
     // or a machine format gets it only when asked for.
     let for_a_person = args.format == Format::Text && !args.facets && args.pivot.is_none();
     let request = SearchRequest {
-        query: args.filters.query(&args.query),
         limit: if args.all { usize::MAX } else { args.limit },
         offset: args.offset,
-        filters: args.filters.spec(),
-        literal: args.filters.literal,
         facets: args.facets,
         pivot: args.pivot,
         measure: args.measure,
@@ -32,7 +29,7 @@ pub fn run(args: SearchArgs) -> Result<u8> {
         sort: args.sort,
         loose: args.filters.loose || for_a_person,
         all_if_empty: args.all,
-        within: args.filters.within,
+        ..args.filters.request(&args.query)
     };
     let response = engine.search(&request)?;
     say_if_loose(&response);
@@ -70,15 +67,7 @@ pub fn run(args: SearchArgs) -> Result<u8> {
 /// below the region (or level) filtered on.
 pub fn facets(args: FacetsArgs) -> Result<u8> {
     let engine = Engine::open(&index_dir(&args.location)?)?;
-    let request = facets_request(SearchRequest {
-        query: args.filters.query(&args.query),
-        filters: args.filters.spec(),
-        literal: args.filters.literal,
-        measure: args.measure,
-        loose: args.filters.loose,
-        within: args.filters.within,
-        ..SearchRequest::default()
-    });
+    let request = facets_request(SearchRequest { measure: args.measure, ..args.filters.request(&args.query) });
     let response = engine.search(&request)?;
     say_if_loose(&response);
     let list = response.facets.as_ref().map_or(&[][..], |counts| counts.by(args.by));

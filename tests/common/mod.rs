@@ -41,6 +41,38 @@ pub fn refused_until_rebuilt(index: &Path) {
     fazhi().args(["search", "枫桥经验", "--index"]).arg(index).assert().success();
 }
 
+/// Indexes `dir/docs` with the metadata of `manifest` into `dir/index`; returns the index.
+pub fn index_with_manifest(dir: &Path, manifest: &Path) -> PathBuf {
+    let index = dir.join("index");
+    fazhi()
+        .arg("index")
+        .arg(dir.join("docs"))
+        .arg("--manifest")
+        .arg(manifest)
+        .arg("--index")
+        .arg(&index)
+        .assert()
+        .success();
+    index
+}
+
+/// Terms every report collection of this field is searched for: the user
+/// dictionary must hold each as one word (tests/analyzer.rs), and search
+/// must find exactly the reports grep finds (tests/grep_equivalence.rs).
+pub const CORE_TERMS: &[&str] = &[
+    "枫桥经验",
+    "放管服",
+    "一网通办",
+    "法律明白人",
+    "三项制度",
+    "八五普法",
+    "最多跑一次",
+    "大综合一体化",
+    "重大行政决策",
+    "公职律师",
+    "权责清单",
+];
+
 /// The binary with a clean environment: no index override, no colour
 /// settings, and a private data dir so the default index is never the user's.
 pub fn fazhi() -> Command {

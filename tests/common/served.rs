@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-use crate::common::{bundled_corpus, fazhi, fazhi_process, scratch};
+use crate::common::{bundled_corpus, fazhi, fazhi_process, index_with_manifest, scratch};
 use crate::synth;
 
 /// The bundled reports and 60 synthetic ones (with known places and
@@ -31,17 +31,7 @@ pub fn build_index(name: &str) -> PathBuf {
         let path = entry.unwrap().path();
         std::fs::copy(&path, dir.join("docs").join(path.file_name().unwrap())).unwrap();
     }
-    let index = dir.join("index");
-    fazhi()
-        .arg("index")
-        .arg(dir.join("docs"))
-        .arg("--manifest")
-        .arg(&manifest)
-        .arg("--index")
-        .arg(&index)
-        .assert()
-        .success();
-    index
+    index_with_manifest(&dir, &manifest)
 }
 
 /// `fazhi COMMAND ARGS --index INDEX`: exit code, stdout, stderr.
