@@ -12,6 +12,14 @@ use std::path::Path;
 use common::*;
 use fazhi::search::{Engine, SearchRequest};
 
+/// The term-file cache is the process's: tests that count what it holds
+/// run one at a time.
+static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn alone() -> std::sync::MutexGuard<'static, ()> {
+    ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner())
+}
+
 fn total(engine: &Engine, query: &str) -> usize {
     let request = SearchRequest { query: query.into(), limit: 0, ..SearchRequest::default() };
     engine.search(&request).unwrap().total
@@ -31,6 +39,7 @@ fn deleted_maps(dir: &Path) -> Vec<String> {
 
 #[test]
 fn an_open_engine_sees_new_commits_and_rebuilds_and_lets_go_of_removed_files() {
+    let _alone = alone();
     let root = scratch("engine");
     let (some, all, idx) = (root.join("some"), root.join("all"), root.join("index"));
     std::fs::create_dir_all(&some).unwrap();
@@ -117,6 +126,7 @@ fn caught_up(engine: &Engine, idx: &Path, query: &str) -> std::time::Duration {
 
 #[test]
 fn one_engine_follows_adds_changes_and_prunes_made_by_another_process() {
+    let _alone = alone();
     let root = scratch("engine-follows");
     let (docs, idx) = (root.join("docs"), root.join("index"));
     std::fs::create_dir_all(&docs).unwrap();
@@ -184,6 +194,7 @@ fn one_engine_follows_adds_changes_and_prunes_made_by_another_process() {
 
 #[test]
 fn reload_on_demand_and_one_engine_on_many_threads() {
+    let _alone = alone();
     let root = scratch("engine-threads");
     let idx = root.join("index");
     index(&bundled_corpus(), &idx, &[]);
