@@ -39,7 +39,7 @@ impl<T> Finding<T> {
 
 impl<T: Into<Value>> Finding<T> {
     /// Records this finding as `field` of `m`.
-    fn into(self, m: &mut Metadata, field: Field) {
+    fn record(self, m: &mut Metadata, field: Field) {
         m.set(field, self.value.map(Into::into), self.confidence, self.evidence);
     }
 }
@@ -108,17 +108,17 @@ fn from_head(text: &str, normalized: &str, hints: &Hints) -> Metadata {
         (Some(_), None) => Finding::new(title, 0.8, "开头几行中像标题的一行".into()),
         (None, None) => Finding::new(None, 0.0, "开头几行中像标题的一行".into()),
     };
-    title_field.into(&mut m, Field::Title);
-    kind.into(&mut m, Field::Type);
-    region.unit.into(&mut m, Field::Unit);
-    region.unit_type.into(&mut m, Field::UnitType);
-    region.level.into(&mut m, Field::Level);
-    region.province.into(&mut m, Field::Province);
-    region.city.into(&mut m, Field::City);
-    region.county.into(&mut m, Field::County);
-    region.township.into(&mut m, Field::Township);
-    covered.into(&mut m, Field::Year);
-    published.into(&mut m, Field::PublishDate);
+    title_field.record(&mut m, Field::Title);
+    kind.record(&mut m, Field::Type);
+    region.unit.record(&mut m, Field::Unit);
+    region.unit_type.record(&mut m, Field::UnitType);
+    region.level.record(&mut m, Field::Level);
+    region.province.record(&mut m, Field::Province);
+    region.city.record(&mut m, Field::City);
+    region.county.record(&mut m, Field::County);
+    region.township.record(&mut m, Field::Township);
+    covered.record(&mut m, Field::Year);
+    published.record(&mut m, Field::PublishDate);
     // Where a scraped record came from, for the user (not a field).
     let source: Vec<String> = [("网址", &hints.url), ("编号", &hints.id)]
         .into_iter()

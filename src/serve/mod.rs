@@ -98,13 +98,7 @@ async fn only_local_hosts(
     match host {
         Some(host) if !allowed.iter().any(|a| a.eq_ignore_ascii_case(host)) => {
             let error = format!("Host“{host}”不是本机地址：只在本机提供时，只答 {}", allowed.join("、"));
-            let body = serde_json::json!({ "error": error }).to_string() + "\n";
-            (
-                axum::http::StatusCode::FORBIDDEN,
-                [(axum::http::header::CONTENT_TYPE, "application/json; charset=utf-8")],
-                body,
-            )
-                .into_response()
+            routes::Failure::new(axum::http::StatusCode::FORBIDDEN, error).into_response()
         }
         _ => next.run(request).await,
     }

@@ -43,6 +43,10 @@ const CSV: &str = "text/csv; charset=utf-8";
 pub struct Failure(StatusCode, String);
 
 impl Failure {
+    pub fn new(status: StatusCode, message: String) -> Failure {
+        Failure(status, message)
+    }
+
     pub fn bad(e: impl std::fmt::Display) -> Failure {
         Failure(StatusCode::BAD_REQUEST, format!("{e:#}"))
     }
