@@ -131,17 +131,28 @@ impl Values {
     }
 }
 
-impl Serialize for Values {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(Some(FIELDS.len()))?;
-        for (field, value) in self.iter() {
-            match value {
+impl Values {
+    /// `fields` of these values as a flat map, in the order given, unknown as `null`.
+    pub fn serialize_fields<S: Serializer>(
+        &self,
+        fields: impl ExactSizeIterator<Item = Field>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(fields.len()))?;
+        for field in fields {
+            match self.get(field) {
                 None => map.serialize_entry(field.name(), &())?,
                 Some(Value::Text(text)) => map.serialize_entry(field.name(), text)?,
                 Some(Value::Year(year)) => map.serialize_entry(field.name(), year)?,
             }
         }
         map.end()
+    }
+}
+
+impl Serialize for Values {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_fields(FIELDS.iter().map(|def| def.field), serializer)
     }
 }
 

@@ -96,12 +96,7 @@ pub struct LineMeta(pub Arc<Values>);
 
 impl Serialize for LineMeta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(Some(LINE_FIELDS.len()))?;
-        for field in LINE_FIELDS {
-            map.serialize_entry(field.name(), &self.0.get(field).map(meta::Value::to_json))?;
-        }
-        map.end()
+        self.0.serialize_fields(LINE_FIELDS.into_iter(), serializer)
     }
 }
 
