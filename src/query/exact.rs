@@ -18,7 +18,7 @@ use tantivy::error::DataCorruption;
 use tantivy::query::{BitSetDocSet, ConstScorer, EmptyScorer, EnableScoring, Explanation, Query, Scorer, Weight};
 use tantivy::{BitSet, DocId, DocSet, Score, SegmentReader, TantivyError, TERMINATED};
 
-use crate::index::terms::{gram_key, Kind, TermIndex, TermPostings};
+use crate::index::terms::{gram_key, Kind, Lookup, TermIndex, TermPostings};
 
 pub fn open(reader: &SegmentReader, kind: Kind) -> tantivy::Result<TermIndex> {
     TermIndex::open(reader, kind).map_err(|e| damaged(reader, kind, e))
@@ -47,6 +47,8 @@ pub fn damaged(reader: &SegmentReader, kind: Kind, e: anyhow::Error) -> TantivyE
 /// A term of two or more chars.
 #[derive(Clone, Debug)]
 pub struct ExactTerm {
+    /// The term (compact, normalized): what its matches are kept under.
+    key: String,
     /// (offset in the term, gram key), covering every char.
     grams: Vec<(u32, u64)>,
     /// The term's other grams: they must occur, positions unchecked.
@@ -56,9 +58,9 @@ pub struct ExactTerm {
 }
 
 impl ExactTerm {
-    pub fn new(grams: Vec<(u32, u64)>, others: Vec<u64>, word: Option<u64>) -> ExactTerm {
+    pub fn new(key: &str, grams: Vec<(u32, u64)>, others: Vec<u64>, word: Option<u64>) -> ExactTerm {
         let others = others.into_iter().filter(|k| !grams.iter().any(|(_, g)| g == k)).collect();
-        ExactTerm { grams, others, word }
+        ExactTerm { key: key.to_string(), grams, others, word }
     }
 }
 
@@ -75,9 +77,46 @@ struct ExactWeight {
 impl Weight for ExactWeight {
     fn scorer(&self, reader: &SegmentReader, _boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
         let index = open(reader, Kind::Grams)?;
+        remembered(&index, &self.term.key, reader.max_doc(), || self.matcher(reader, &index))
+    }
+
+    fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
+        explain(self.scorer(reader, 1.0)?, doc, "ExactTerm")
+    }
+}
+
+/// The reports matching `term` in the segment of `index`: from its memo
+/// when known, else by `matcher`, all worked out to be kept when the term
+/// was asked before ([`Memo`](crate::index::terms::Memo)).
+fn remembered(
+    index: &TermIndex,
+    term: &str,
+    max_doc: DocId,
+    matcher: impl FnOnce() -> tantivy::Result<Box<dyn Scorer>>,
+) -> tantivy::Result<Box<dyn Scorer>> {
+    let docs = match index.memo().lookup(term) {
+        Lookup::Match => return matcher(),
+        Lookup::Known(docs) => docs,
+        Lookup::Keep => {
+            let mut matches = matcher()?;
+            let mut docs = BitSet::with_max_value(max_doc);
+            while matches.doc() != TERMINATED {
+                docs.insert(matches.doc());
+                matches.advance();
+            }
+            index.memo().keep(term, &docs);
+            docs
+        }
+    };
+    Ok(Box::new(ConstScorer::new(BitSetDocSet::from(docs), 0.0)))
+}
+
+impl ExactWeight {
+    /// Matches bigram by bigram.
+    fn matcher(&self, reader: &SegmentReader, index: &TermIndex) -> tantivy::Result<Box<dyn Scorer>> {
         let mut checked = Vec::with_capacity(self.term.grams.len());
         for &(offset, key) in &self.term.grams {
-            match find(reader, &index, key)? {
+            match find(reader, index, key)? {
                 Some(ord) => checked.push((offset, ord)),
                 None => return Ok(Box::new(EmptyScorer)),
             }
@@ -88,7 +127,7 @@ impl Weight for ExactWeight {
         // would only add a seek per candidate.
         let mut others = Vec::new();
         for &key in &self.term.others {
-            match find(reader, &index, key)? {
+            match find(reader, index, key)? {
                 Some(ord) if index.doc_freq(ord).saturating_mul(2) <= lead => others.push(ord),
                 Some(_) => {}
                 None => return Ok(Box::new(EmptyScorer)),
@@ -105,11 +144,10 @@ impl Weight for ExactWeight {
         let check_positions = checked.len() > 1;
         let mut members = Vec::with_capacity(checked.len() + others.len());
         for (offset, ord) in checked {
-            members
-                .push(Member { offset: check_positions.then_some(offset), postings: postings(reader, &index, ord)? });
+            members.push(Member { offset: check_positions.then_some(offset), postings: postings(reader, index, ord)? });
         }
         for ord in others {
-            members.push(Member { offset: None, postings: postings(reader, &index, ord)? });
+            members.push(Member { offset: None, postings: postings(reader, index, ord)? });
         }
         // Rarest first: it leads the intersection.
         members.sort_by_key(|m| m.postings.doc_freq());
@@ -117,10 +155,6 @@ impl Weight for ExactWeight {
         let mut scorer = ExactScorer { members, word, check_positions, doc: 0, max_offset, cursors: Vec::new() };
         scorer.doc = scorer.settle(scorer.members[0].postings.doc());
         Ok(Box::new(scorer))
-    }
-
-    fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
-        explain(self.scorer(reader, 1.0)?, doc, "ExactTerm")
     }
 }
 
@@ -148,11 +182,22 @@ impl Query for CharTerm {
 impl Weight for CharTerm {
     fn scorer(&self, reader: &SegmentReader, _boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
         let index = open(reader, Kind::Grams)?;
+        remembered(&index, self.c.encode_utf8(&mut [0; 4]), reader.max_doc(), || self.matcher(reader, &index))
+    }
+
+    fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
+        explain(self.scorer(reader, 1.0)?, doc, "CharTerm")
+    }
+}
+
+impl CharTerm {
+    /// The union of the char's grams.
+    fn matcher(&self, reader: &SegmentReader, index: &TermIndex) -> tantivy::Result<Box<dyn Scorer>> {
         let first = gram_key(self.c, '\0');
         let mut docs = BitSet::with_max_value(reader.max_doc());
         let ords = index.range(first, first | u64::from(u32::MAX)).map_err(|e| damaged(reader, Kind::Grams, e))?;
         for ord in ords {
-            let mut postings = postings(reader, &index, ord)?;
+            let mut postings = postings(reader, index, ord)?;
             while postings.doc() < reader.max_doc() {
                 docs.insert(postings.doc());
                 postings.advance();
@@ -162,10 +207,6 @@ impl Weight for CharTerm {
             }
         }
         Ok(Box::new(ConstScorer::new(BitSetDocSet::from(docs), 0.0)))
-    }
-
-    fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
-        explain(self.scorer(reader, 1.0)?, doc, "CharTerm")
     }
 }
 

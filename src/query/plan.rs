@@ -142,7 +142,7 @@ fn contains(key: &str) -> Box<dyn Query> {
     match chars.len() {
         0 => Box::new(EmptyQuery),
         1 => Box::new(CharTerm { c: chars[0] }),
-        2 => Box::new(ExactTerm::new(vec![(0, gram(0))], Vec::new(), None)),
+        2 => Box::new(ExactTerm::new(key, vec![(0, gram(0))], Vec::new(), None)),
         // Non-overlapping grams at even offsets (plus the last one) cover
         // every char, so half the posting lists suffice for positions.
         n => {
@@ -152,7 +152,7 @@ fn contains(key: &str) -> Box<dyn Query> {
             }
             let checked = offsets.iter().map(|&o| (o as u32, gram(o))).collect();
             let others = (0..n - 1).filter(|o| !offsets.contains(o)).map(gram).collect();
-            Box::new(ExactTerm::new(checked, others, Some(word_key(key))))
+            Box::new(ExactTerm::new(key, checked, others, Some(word_key(key))))
         }
     }
 }
@@ -225,12 +225,20 @@ mod tests {
         }
         writer.commit().unwrap();
         let searcher = index.reader().unwrap().searcher();
+        // Held, as an engine holds its segments: term indexes are cached,
+        // and with them what their memos keep.
+        let _held = terms::reader::hold(searcher.segment_readers().iter().map(|r| r.segment_id()).collect());
         let (mut some, mut none) = (0, 0);
         for _ in 0..150 {
-            let len = 2 + next(8);
+            let len = 1 + next(9);
             let key: String = (0..len).map(|_| alphabet[next(4)]).collect();
             let want = texts.iter().filter(|t| t.contains(&key)).count();
+            // Matched, matched whole and kept, then read from the memo.
             let found = searcher.search(&*contains(&key), &DocSetCollector).unwrap();
+            for asked in 2..=3 {
+                let again = searcher.search(&*contains(&key), &DocSetCollector).unwrap();
+                assert_eq!(again, found, "{key}, asked {asked} times");
+            }
             for address in &found {
                 let doc: TantivyDocument = searcher.doc(*address).unwrap();
                 let body = doc.get_first(text).and_then(|v| v.as_str()).unwrap();
@@ -245,5 +253,10 @@ mod tests {
         }
         // The terms drawn must test both outcomes, not all-or-nothing.
         assert!(some > 20 && none > 20, "{some} partial, {none} absent");
+        // And the memo must have been used.
+        for reader in searcher.segment_readers() {
+            let kept = terms::TermIndex::open(reader, Kind::Grams).unwrap().memo().kept();
+            assert!(kept > 20, "segment kept {kept} terms");
+        }
     }
 }

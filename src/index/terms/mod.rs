@@ -22,12 +22,14 @@
 
 pub mod encode;
 pub mod format;
+pub mod memo;
 pub mod plugin;
 pub mod reader;
 pub mod verify;
 
 pub use encode::{gram_key, word_key, END_MARKER};
 pub use format::VERSION;
+pub use memo::{Lookup, Memo};
 pub use plugin::TermPlugin;
 pub use reader::{Damaged, TermIndex, TermPostings, Totals};
 pub use verify::verify;

@@ -31,6 +31,7 @@ use super::format::{
     block_checksum, tables_checksum, term_checksum, unpack, Layout, BLOCK, FLAG_POSITIONS, FOOTER_LEN, MAGIC,
     TABLE_BLOCK, VERSION,
 };
+use super::memo::Memo;
 use super::Kind;
 
 /// A term file that is not as fazhi wrote it.
@@ -93,6 +94,8 @@ struct Shared {
     verified: Checked,
     /// The live totals for the last deletes asked about.
     live: Mutex<Option<(Deletes, Totals)>>,
+    /// Terms' matches, kept for the next query.
+    memo: Memo,
 }
 
 /// One segment's term index of one kind.
@@ -286,6 +289,7 @@ impl TermIndex {
             blocks: Checked::new(layout.blocks),
             verified: Checked::new(layout.terms),
             live: Mutex::default(),
+            memo: Memo::default(),
         };
         Ok(TermIndex {
             data,
@@ -297,6 +301,12 @@ impl TermIndex {
             layout,
             shared: Arc::new(shared),
         })
+    }
+
+    /// Terms' matches in this segment, kept between queries while the
+    /// index is cached.
+    pub fn memo(&self) -> &Memo {
+        &self.shared.memo
     }
 
     /// Checks table block `block` against its checksum, the first time.
