@@ -13,6 +13,7 @@ use tantivy::Term;
 
 use super::exact::{CharTerm, ExactTerm};
 use super::rank::WordScore;
+use super::ranked::Ranked;
 use super::{ParsedQuery, QueryTerm};
 use crate::analyze::{is_word_char, query_dict};
 use crate::index::schema::Ranking;
@@ -108,29 +109,29 @@ fn assemble(
     for term in &q.must_not {
         clauses.push((Occur::MustNot, contains(&term.key)));
     }
-    clauses.extend(ranking_clauses(q, f, ranking));
+    let query = Ranked { matching: Box::new(BooleanQuery::new(clauses)), ranking: ranking_clauses(q, f, ranking) };
     // Longest first, so a highlight prefers 枫桥经验 over 枫桥.
     let mut highlight: Vec<String> = highlight.into_iter().collect();
     highlight.sort_by_key(|h| std::cmp::Reverse(h.chars().count()));
-    Plan { query: Box::new(BooleanQuery::new(clauses)), highlight }
+    Plan { query: Box::new(query), highlight }
 }
 
-/// BM25 over the jieba words of the positive terms: optional clauses that
-/// order the matches without deciding them. The query is cut in jieba's
+/// BM25 over the jieba words of the positive terms: clauses that order the
+/// matches without deciding them ([`Ranked`]). The query is cut in jieba's
 /// default mode (枫桥经验, not also 枫桥 and 经验): documents are indexed in
 /// search mode, which holds every default-mode word, and each extra word
 /// is one more scorer on every matching report. [`query_dict::cut`] cuts as
 /// the indexer's dictionary does without loading it.
-fn ranking_clauses(q: &ParsedQuery, f: &Fields, ranking: &Ranking) -> Vec<(Occur, Box<dyn Query>)> {
+fn ranking_clauses(q: &ParsedQuery, f: &Fields, ranking: &Ranking) -> Vec<Box<dyn Query>> {
     let mut words = BTreeSet::new();
     for term in q.positive_terms() {
         words.extend(query_dict::cut(&term.key).into_iter().filter(|w| w.chars().any(is_word_char)));
     }
-    let mut out: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    let mut out: Vec<Box<dyn Query>> = Vec::new();
     for word in words.into_iter().take(MAX_RANKING_WORDS) {
         let title = TermQuery::new(Term::from_field_text(f.title_words, word), IndexRecordOption::WithFreqs);
-        out.push((Occur::Should, Box::new(BoostQuery::new(Box::new(title), ranking.title_words))));
-        out.push((Occur::Should, Box::new(WordScore::new(word, ranking.body_words))));
+        out.push(Box::new(BoostQuery::new(Box::new(title), ranking.title_words)));
+        out.push(Box::new(WordScore::new(word, ranking.body_words)));
     }
     out
 }
