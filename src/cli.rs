@@ -93,6 +93,9 @@ pub struct ServeArgs {
     /// 启动后用浏览器打开
     #[arg(long)]
     pub open: bool,
+    /// 一个请求最多算多少秒；超过就停止这次检索，答 503
+    #[arg(long, default_value_t = 30, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub timeout: u64,
 }
 
 #[derive(Args, Debug)]

@@ -1,8 +1,8 @@
 //! What the library's entry points return when they cannot answer, typed
 //! so a front end can tell the cases apart: a request it should refuse
-//! (exit 2, HTTP 400), an index it cannot read (exit 2, HTTP 503), or an
-//! error of the caller's own callback, handed back untouched. Messages
-//! are in Chinese, ready to show.
+//! (exit 2, HTTP 400), an index it cannot read (exit 2, HTTP 503), an
+//! error of the caller's own callback, handed back untouched, or a search
+//! the caller stopped. Messages are in Chinese, ready to show.
 //!
 //! Inside the library errors are `anyhow`, with context; a request's fault
 //! is raised as [`BadRequest`] ([`bad_request!`]) wherever it is found, and
@@ -13,6 +13,11 @@
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]
 pub struct BadRequest(pub String);
+
+/// The caller asked the search to stop ([`crate::search::Stop`]).
+#[derive(Debug, thiserror::Error)]
+#[error("检索已按要求中途停止")]
+pub struct Stopped;
 
 /// Returns early with a [`BadRequest`]: the request is at fault, not the index.
 #[macro_export]
@@ -36,10 +41,16 @@ pub enum Error {
     /// error, and nothing else happened after it.
     #[error("{0:#}")]
     Caller(anyhow::Error),
+    /// The caller asked the search to stop before it was done.
+    #[error("{0}")]
+    Stopped(Stopped),
 }
 
 impl From<anyhow::Error> for Error {
     fn from(e: anyhow::Error) -> Error {
+        if e.downcast_ref::<Stopped>().is_some() {
+            return Error::Stopped(Stopped);
+        }
         match e.downcast_ref::<BadRequest>() {
             Some(bad) if e.chain().count() == 1 => Error::Request(bad.0.clone()),
             Some(_) => Error::Request(format!("{e:#}")),
@@ -60,6 +71,7 @@ impl Error {
         match self {
             Error::Request(message) => anyhow::Error::new(BadRequest(message)),
             Error::Index(e) | Error::Caller(e) => e,
+            Error::Stopped(stopped) => anyhow::Error::new(stopped),
         }
     }
 }

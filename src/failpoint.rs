@@ -66,3 +66,14 @@ pub fn parse_fault(path: &std::path::Path) {
         _ => {}
     }
 }
+
+/// `FAZHI_INJECT_SLOW_READ=MS`: each report a search reads whole (for
+/// `--within` or occurrence counts) takes MS milliseconds more, so tests
+/// can make a search outlast a server's time limit.
+pub fn slow_read() {
+    static MS: OnceLock<u64> = OnceLock::new();
+    let ms = *MS.get_or_init(|| std::env::var("FAZHI_INJECT_SLOW_READ").ok().and_then(|v| v.parse().ok()).unwrap_or(0));
+    if ms > 0 {
+        std::thread::sleep(std::time::Duration::from_millis(ms));
+    }
+}

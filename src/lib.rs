@@ -8,9 +8,10 @@
 //!
 //! The `fazhi` binary is one user of this library; a server is another. The
 //! entry points, one example each. The engine's errors are typed
-//! ([`error::Error`]: a bad request, an index that cannot be read, or a
-//! callback's own error), indexing's are `anyhow`; all have messages in
-//! Chinese, ready to show.
+//! ([`error::Error`]: a bad request, an index that cannot be read, a
+//! callback's own error, or a search stopped by its
+//! [`search::SearchRequest::stop`]), indexing's are `anyhow`; all have
+//! messages in Chinese, ready to show.
 //!
 //! **Index** a folder (or files: `.txt .html .docx .pdf .jsonl .csv .json`):
 //!

@@ -309,6 +309,36 @@ fn healthz_and_the_startup_line() {
     assert!(said.contains("没有登录验证"), "{said}");
 }
 
+/// A search past `--timeout` is answered 503 and stopped there: it ends
+/// within one report's read of the limit, not when its work would have
+/// ended, and the server goes on answering.
+#[test]
+fn a_search_past_the_time_limit_is_answered_503_and_stopped() {
+    let (_, all, _) =
+        cli(test_index(), "search", &["法治".into(), "--format".into(), "json".into(), "-n".into(), "0".into()]);
+    let reports = untimed(&all)["total"].as_u64().unwrap();
+    // Occurrence counts read every matching report whole; each read takes
+    // 600 ms here, on at most 8 threads: 3 s or more unless stopped.
+    assert!(reports >= 40, "{reports} reports hold 法治");
+    let server = Server::start_with(test_index(), &["--timeout", "1"], &[("FAZHI_INJECT_SLOW_READ", "600")]);
+    let started = Instant::now();
+    let (status, body) = server.get("/api/search?q=%E6%B3%95%E6%B2%BB&facets=1&measure=occurrences");
+    assert_eq!(status, 503, "{body}");
+    assert!(body.contains("已停止"), "{body}");
+    let answered = started.elapsed();
+    assert!(answered >= Duration::from_secs(1) && answered < Duration::from_secs(3), "answered after {answered:?}");
+    loop {
+        if server.stderr.lock().unwrap().contains("已中途停止") {
+            break;
+        }
+        let said = server.stderr.lock().unwrap().clone();
+        assert!(started.elapsed() < Duration::from_millis(2500), "the search was not stopped: {said}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let (status, body) = server.get("/api/search?q=%E6%B3%95%E6%B2%BB");
+    assert_eq!(status, 200, "{body}");
+}
+
 #[cfg(unix)]
 #[test]
 fn ctrl_c_stops_the_server_cleanly() {

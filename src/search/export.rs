@@ -51,7 +51,7 @@ impl Snapshot {
             let (parsed, resolved) = self.understand(request, parsed)?;
             let searcher = self.reader.searcher();
             let within = parsed.within.or(request.within);
-            let (mut plan, _) = self.exact_plan(&searcher, &parsed, &resolved, within)?;
+            let (mut plan, _) = self.exact_plan(&searcher, &parsed, &resolved, within, &request.stop)?;
             let mut match_mode = MatchMode::Exact;
             if request.loose && within.is_none() && searcher.search(plan.query.as_ref(), &Count)? == 0 {
                 if let Some(loose) = plan::loose(&parsed, f, ranking, &resolved.matching()) {

@@ -134,7 +134,7 @@ impl Snapshot {
             let searcher = self.reader.searcher();
             let within = parsed.within.or(search.within);
             // Lines come only from units holding every term: no report filter needed.
-            let (plan, _) = self.exact_plan(&searcher, &parsed, &resolved, None)?;
+            let (plan, _) = self.exact_plan(&searcher, &parsed, &resolved, None, &search.stop)?;
             let terms = terms_of(&parsed, &plan.highlight, within);
             let mut addresses: Vec<DocAddress> =
                 searcher.search(plan.query.as_ref(), &DocSetCollector).context("检索失败")?.into_iter().collect();

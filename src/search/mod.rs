@@ -12,6 +12,7 @@ pub mod live_stats;
 pub mod lookup;
 pub mod occurrences;
 pub mod snippet;
+mod stop;
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -42,6 +43,7 @@ use filter::Catalog;
 use live_stats::LiveTotals;
 use occurrences::{Report, Terms};
 use snippet::Snippet;
+pub use stop::Stop;
 
 /// Snippets shown per hit.
 pub const SNIPPETS_PER_HIT: usize = 3;
@@ -77,6 +79,8 @@ pub struct SearchRequest {
     /// `--within`: every term in one sentence or paragraph (the query's
     /// `within:` wins). Exact matching only.
     pub within: Option<Unit>,
+    /// Stops the search midway when asked (a server's time limit).
+    pub stop: Stop,
 }
 
 /// Order of the hits.
@@ -259,7 +263,7 @@ impl Snapshot {
         if request.measure == Measure::Occurrences && parsed.must.is_empty() {
             crate::bad_request!("--measure occurrences 要数检索词出现的次数，但这个查询没有检索词（只有筛选条件）");
         }
-        let (mut plan, mut terms) = self.exact_plan(&searcher, &parsed, &resolved, within)?;
+        let (mut plan, mut terms) = self.exact_plan(&searcher, &parsed, &resolved, within, &request.stop)?;
         let mut match_mode = MatchMode::Exact;
         let mut found = self.collect(plan.query.as_ref(), request, counter.as_ref()).context("检索失败")?;
         // Terms in one sentence are terms exactly: no looser fallback.
@@ -294,7 +298,7 @@ impl Snapshot {
         // Occurrences: the same counts, each report weighing its number of occurrences.
         let occurrences = match &counter {
             Some(counter) if wants(Measure::Occurrences) && !plan.highlight.is_empty() => {
-                let weights = self.occurrences(&searcher, plan.query.as_ref(), &highlighter.terms)?;
+                let weights = self.occurrences(&searcher, plan.query.as_ref(), &highlighter.terms, &request.stop)?;
                 let weighted = Counter { weights: Some(Arc::new(weights)), ..counter.clone() };
                 Some(searcher.search(plan.query.as_ref(), &weighted).context("检索失败")?)
             }
@@ -343,6 +347,7 @@ impl Snapshot {
         parsed: &ParsedQuery,
         resolved: &filter::Resolved,
         within: Option<Unit>,
+        stop: &Stop,
     ) -> Result<(plan::Plan, Terms)> {
         let f = &self.handle.fields;
         let mut plan = plan::exact(parsed, f, &self.handle.ranking, &resolved.matching());
@@ -351,7 +356,7 @@ impl Snapshot {
             if parsed.must.is_empty() {
                 crate::bad_request!("--within 要求检索词出现在同一句（段）中，但这个查询没有检索词");
             }
-            let kept = self.each_report(searcher, plan.query.as_ref(), |report| Ok(terms.qualifies(report)))?;
+            let kept = self.each_report(searcher, plan.query.as_ref(), stop, |report| Ok(terms.qualifies(report)))?;
             let mut by_segment: std::collections::HashMap<SegmentId, Vec<tantivy::DocId>> = Default::default();
             for (address, keep) in kept {
                 if keep {
@@ -379,16 +384,22 @@ impl Snapshot {
         &self,
         searcher: &Searcher,
         query: &dyn Query,
+        stop: &Stop,
         judge: impl Fn(&Report) -> Result<R> + Sync,
     ) -> Result<Vec<(DocAddress, R)>> {
         let mut addresses: Vec<DocAddress> =
-            searcher.search(query, &DocSetCollector).context("检索失败")?.into_iter().collect();
+            searcher.search(stop.guard(query).as_ref(), &DocSetCollector).context("检索失败")?.into_iter().collect();
+        stop.check()?;
         // In store order: neighbours share a compressed block in the store's cache.
         addresses.sort_unstable();
         let judged = crate::parallel::map(
             &addresses,
             crate::parallel::cores(8),
-            |&address| -> Result<R> { judge(&self.matchable(&doc_check::read(&self.handle, searcher, address)?)) },
+            |&address| -> Result<R> {
+                stop.check()?;
+                crate::failpoint::slow_read();
+                judge(&self.matchable(&doc_check::read(&self.handle, searcher, address)?))
+            },
             || {},
         );
         addresses.into_iter().zip(judged).map(|(a, r)| Ok((a, r?))).collect()
@@ -402,8 +413,15 @@ impl Snapshot {
     }
 
     /// Each matching report's number of occurrences of the terms.
-    fn occurrences(&self, searcher: &Searcher, query: &dyn Query, terms: &Terms) -> Result<counts::Weights> {
-        self.each_report(searcher, query, |report| Ok(terms.spots(report).len() as u64))?.into_iter().map(Ok).collect()
+    fn occurrences(
+        &self,
+        searcher: &Searcher,
+        query: &dyn Query,
+        terms: &Terms,
+        stop: &Stop,
+    ) -> Result<counts::Weights> {
+        let each = self.each_report(searcher, query, stop, |report| Ok(terms.spots(report).len() as u64))?;
+        each.into_iter().map(Ok).collect()
     }
 
     /// Runs one query: the total, the requested page, and counts if asked.
@@ -422,6 +440,8 @@ impl Snapshot {
         let (limit, offset) = (request.limit.min(docs), request.offset.min(docs));
         // Counting only when asked: tantivy skips a `None` collector.
         let counter = counter.cloned();
+        let guarded = request.stop.guard(query);
+        let query = guarded.as_ref();
         let (total, tally, top) = if limit == 0 {
             let (total, tally) = searcher.search(query, &(Count, counter))?;
             (total, tally, Vec::new())
@@ -449,6 +469,7 @@ impl Snapshot {
                 }
             }
         };
+        request.stop.check()?;
         Ok(Found { total, tally, top })
     }
 

@@ -30,6 +30,7 @@ pub fn run(args: ServeArgs) -> Result<u8> {
     // small one each (2% of a loaded server's time), as batch does after
     // 10,000 lines. Segmentation is the same either way (tests/query_dict.rs).
     std::thread::spawn(fazhi::analyze::dictionary::shared);
+    let _ = routes::TIME_LIMIT.set(std::time::Duration::from_secs(args.timeout));
     let bind = args.bind.unwrap_or(DEFAULT_BIND);
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().context("无法启动异步运行时")?;
     runtime.block_on(async move {

@@ -20,11 +20,16 @@ use crate::commands::{export, info, search};
 use fazhi::batch::Defaults;
 use fazhi::render;
 use fazhi::search::counts::Dim;
-use fazhi::search::Engine;
+use fazhi::search::{Engine, Stop};
 
-/// Longest a single answer may take; past it the client gets 503.
-/// (Batch and export stream for as long as they write.)
-pub const TIMEOUT: Duration = Duration::from_secs(30);
+/// Longest a single answer may take (`--timeout`, set once at start); past
+/// it the client gets 503 and the search is stopped. (Batch and export
+/// stream for as long as they write.)
+pub static TIME_LIMIT: std::sync::OnceLock<Duration> = std::sync::OnceLock::new();
+
+fn time_limit() -> Duration {
+    *TIME_LIMIT.get_or_init(|| Duration::from_secs(30))
+}
 
 /// Largest `/api/batch` body, and most lines in it.
 pub const MAX_BODY: usize = 4 * 1024 * 1024;
@@ -72,6 +77,7 @@ impl From<fazhi::error::Error> for Failure {
             Error::Request(message) => Failure(StatusCode::BAD_REQUEST, message),
             Error::Index(e) => Failure(StatusCode::SERVICE_UNAVAILABLE, format!("{e:#}")),
             Error::Caller(e) => Failure(StatusCode::INTERNAL_SERVER_ERROR, format!("{e:#}")),
+            Error::Stopped(_) => too_long(time_limit()),
         }
     }
 }
@@ -95,27 +101,56 @@ static SEARCHES: std::sync::LazyLock<std::sync::Arc<tokio::sync::Semaphore>> = s
 });
 
 /// Runs `work` (CPU-bound: a search) off the async threads, giving up on it
-/// after [`TIMEOUT`].
-async fn blocking<T: Send + 'static>(work: impl FnOnce() -> Result<T, Failure> + Send + 'static) -> Result<T, Failure> {
+/// after the time limit. `stop` is the search's own ([`SearchRequest::stop`]):
+/// it is stopped then, or when the client goes away (this future dropped),
+/// so the search ends too instead of running on for nobody.
+///
+/// [`SearchRequest::stop`]: fazhi::search::SearchRequest
+async fn blocking<T: Send + 'static>(
+    stop: Stop,
+    work: impl FnOnce() -> Result<T, Failure> + Send + 'static,
+) -> Result<T, Failure> {
+    let _stop_when_dropped = StopWhenDropped(stop.clone());
+    let limit = time_limit();
     let run = async {
         // A few searches at once; the rest wait their turn in order,
         // instead of all slowing each other down. The turn passes on as the
         // search ends, from its own thread.
         let turn = SEARCHES.clone().acquire_owned().await;
+        let stop = stop.clone();
         tokio::task::spawn_blocking(move || {
+            let started = std::time::Instant::now();
             let answer = work();
             drop(turn);
+            if stop.is_stopped() {
+                eprintln!(
+                    "fazhi: 已中途停止一个超时或被放弃的检索（运行了 {:.1} 秒）",
+                    started.elapsed().as_secs_f64()
+                );
+            }
             answer
         })
         .await
     };
-    match tokio::time::timeout(TIMEOUT, run).await {
+    match tokio::time::timeout(limit, run).await {
         Ok(Ok(result)) => result,
         Ok(Err(e)) => Err(internal(e)),
-        Err(_) => Err(Failure(
-            StatusCode::SERVICE_UNAVAILABLE,
-            format!("请求超过 {} 秒没有答完，已放弃；请缩小检索范围", TIMEOUT.as_secs()),
-        )),
+        Err(_) => {
+            stop.stop();
+            Err(too_long(limit))
+        }
+    }
+}
+
+fn too_long(limit: Duration) -> Failure {
+    Failure(StatusCode::SERVICE_UNAVAILABLE, format!("请求超过 {} 秒没有答完，已停止；请缩小检索范围", limit.as_secs()))
+}
+
+struct StopWhenDropped(Stop);
+
+impl Drop for StopWhenDropped {
+    fn drop(&mut self) {
+        self.0.stop();
     }
 }
 
@@ -127,8 +162,9 @@ fn internal(e: tokio::task::JoinError) -> Failure {
 
 /// `GET /api/search`: `fazhi search --format json`.
 pub async fn search(State(engine): State<Shared>, RawQuery(raw): RawQuery) -> Result<Response, Failure> {
-    let request = Params::parse(raw.as_deref(), &params::search())?.request(DEFAULTS)?;
-    let body = blocking(move || Ok(render::json::response(&engine.search(&request)?))).await?;
+    let mut request = Params::parse(raw.as_deref(), &params::search())?.request(DEFAULTS)?;
+    request.stop = Stop::new();
+    let body = blocking(request.stop.clone(), move || Ok(render::json::response(&engine.search(&request)?))).await?;
     Ok(answer(JSON, body))
 }
 
@@ -141,8 +177,9 @@ pub async fn facets(State(engine): State<Shared>, RawQuery(raw): RawQuery) -> Re
         Some(name) => Dim::parse(&name)
             .ok_or_else(|| anyhow!("参数 by 应是 {}，而不是 {name}", Dim::ALL.map(Dim::name).join("、")))?,
     };
-    let request = search::facets_request(params.request(DEFAULTS)?);
-    let body = blocking(move || Ok(search::facets_json(&engine.search(&request)?, by))).await?;
+    let mut request = search::facets_request(params.request(DEFAULTS)?);
+    request.stop = Stop::new();
+    let body = blocking(request.stop.clone(), move || Ok(search::facets_json(&engine.search(&request)?, by))).await?;
     Ok(answer(JSON, body))
 }
 
@@ -155,7 +192,7 @@ pub async fn report(
 ) -> Result<Response, Failure> {
     let mut params = Params::parse(raw.as_deref(), &["highlight"])?;
     let keys = params.take_text("highlight").as_deref().map(fazhi::search::highlight::keys).transpose()?;
-    let body = blocking(move || match info::find(&engine, &id, keys.as_deref())? {
+    let body = blocking(Stop::default(), move || match info::find(&engine, &id, keys.as_deref())? {
         Some(report) => Ok(serde_json::to_string(&report).map_err(anyhow::Error::from)? + "\n"),
         None => Err(Failure(StatusCode::NOT_FOUND, info::not_found(&id))),
     })
@@ -166,14 +203,16 @@ pub async fn report(
 /// `GET /api/stats`: `fazhi stats --format json`.
 pub async fn stats(State(engine): State<Shared>, RawQuery(raw): RawQuery) -> Result<Response, Failure> {
     Params::parse(raw.as_deref(), &[])?;
-    let body =
-        blocking(move || Ok(serde_json::to_string(&engine.stats()?).map_err(anyhow::Error::from)? + "\n")).await?;
+    let body = blocking(Stop::default(), move || {
+        Ok(serde_json::to_string(&engine.stats()?).map_err(anyhow::Error::from)? + "\n")
+    })
+    .await?;
     Ok(answer(JSON, body))
 }
 
 /// `GET /healthz`: 200 when the index can be read, 503 when not.
 pub async fn healthz(State(engine): State<Shared>) -> Response {
-    match blocking(move || Ok(engine.searcher().map(|_| ())?)).await {
+    match blocking(Stop::default(), move || Ok(engine.searcher().map(|_| ())?)).await {
         Ok(()) => answer(JSON, serde_json::json!({ "status": "ok" }).to_string() + "\n"),
         Err(Failure(_, e)) => Failure(StatusCode::SERVICE_UNAVAILABLE, e).into_response(),
     }

@@ -62,7 +62,13 @@ pub struct Server {
 
 impl Server {
     pub fn start(index: &Path, extra: &[&str]) -> Server {
+        Server::start_with(index, extra, &[])
+    }
+
+    /// With environment variables set (injected faults).
+    pub fn start_with(index: &Path, extra: &[&str], env: &[(&str, &str)]) -> Server {
         let mut child = fazhi_process()
+            .envs(env.iter().copied())
             .args(["serve", "--port", "0", "--index"])
             .arg(index)
             .args(extra)
