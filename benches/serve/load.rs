@@ -10,6 +10,16 @@
 
 use std::time::{Duration, Instant};
 
+/// This process's CPU time (user and system, all threads) in seconds, on
+/// Linux; 0 elsewhere.
+fn cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // Fields after the command's closing parenthesis; utime and stime are 14th and 15th.
+    let after = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
+    let fields: Vec<f64> = after.split_whitespace().skip(11).take(2).filter_map(|f| f.parse().ok()).collect();
+    fields.iter().sum::<f64>() / 100.0
+}
+
 fn env_or(name: &str, default: u64) -> u64 {
     std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
 }
@@ -32,6 +42,7 @@ fn main() {
     let start = Instant::now();
     let measured_from = start + Duration::from_secs(warmup);
     let end = measured_from + Duration::from_secs(seconds);
+    let client_cpu = std::sync::Mutex::new(0.0f64);
     let results: Vec<(Vec<u32>, u64, Vec<String>)> = std::thread::scope(|s| {
         let handles: Vec<_> = (0..clients)
             .map(|client| {
@@ -79,6 +90,11 @@ fn main() {
                 })
             })
             .collect();
+        // The clients' own CPU over the measured time: their share of the cores.
+        std::thread::sleep(measured_from.saturating_duration_since(Instant::now()));
+        let before = cpu_seconds();
+        std::thread::sleep(end.saturating_duration_since(Instant::now()));
+        *client_cpu.lock().expect("cpu") = cpu_seconds() - before;
         handles.into_iter().map(|h| h.join().expect("client thread")).collect()
     });
     let mut all: Vec<u32> = results.iter().flat_map(|(l, _, _)| l.iter().copied()).collect();
@@ -100,6 +116,7 @@ fn main() {
         "p90_ms": at(0.90),
         "p99_ms": at(0.99),
         "max_ms": at(1.0),
+        "client_cpu_s": (*client_cpu.lock().expect("cpu") * 100.0).round() / 100.0,
     });
     println!("{out}");
 }

@@ -14,7 +14,8 @@
 # (or a built-in list) for DURATION [30] seconds after WARMUP [3] seconds; the server's resident
 # memory is sampled every second. Then `fazhi batch` answers the same mix, repeated to
 # BATCH_LINES [20000] lines, on the same cores. Targets (issue 18): no errors, p99 <= 50 ms,
-# throughput at least batch's, memory flat.
+# throughput at least batch's, memory flat. It also reports CPU per answer (the server's
+# threads against batch's) and the cores the clients themselves took.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -72,7 +73,8 @@ URL=$(grep -o 'http://[0-9.:]*' "$WORK/serve.log" | head -1)
 [[ -n $URL ]] || { cat "$WORK/serve.log" >&2; exit 2; }
 : > "$WORK/rss.tsv"
 ( while kill -0 $SERVER 2>/dev/null; do
-    printf '%s\t%s\n' "$(date +%s)" "$(awk '/VmRSS/ {print $2}' /proc/$SERVER/status 2>/dev/null)" >> "$WORK/rss.tsv"
+    printf '%s\t%s\t%s\n' "$(date +%s.%N)" "$(awk '/VmRSS/ {print $2}' /proc/$SERVER/status 2>/dev/null)" \
+      "$(awk '{print $14 + $15}' /proc/$SERVER/stat 2>/dev/null)" >> "$WORK/rss.tsv"
     sleep 1
   done ) &
 
@@ -85,28 +87,48 @@ FAZHI_BENCH_URL=$URL FAZHI_BENCH_REQUESTS=$WORK/requests.txt FAZHI_BENCH_CLIENTS
 kill -INT $SERVER; wait $SERVER 2>/dev/null || true
 trap - EXIT
 
-# The same mix through fazhi batch, one process on the same cores.
+# The same mix through fazhi batch, one process on the same cores; its CPU
+# time too, so that CPU per answer compares the two whatever else runs.
 echo "servebench: fazhi batch, $BATCH_LINES lines" >&2
-start=$(date +%s.%N)
-"$BIN" batch "$WORK/batch.jsonl" --index "$INDEX" > "$WORK/batch.out"
-end=$(date +%s.%N)
+python3 - "$BIN" "$WORK" "$INDEX" <<'PY'
+import json, resource, subprocess, sys, time
+binary, work, index = sys.argv[1:4]
+start = time.time()
+with open(f"{work}/batch.out", "w") as out:
+    subprocess.run([binary, "batch", f"{work}/batch.jsonl", "--index", index], stdout=out, check=True)
+end = time.time()
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+json.dump({"start": start, "end": end, "cpu_s": usage.ru_utime + usage.ru_stime}, open(f"{work}/batch.time", "w"))
+PY
 
-python3 - "$WORK" "$start" "$end" "$BATCH_LINES" <<'PY'
+python3 - "$WORK" "$BATCH_LINES" <<'PY'
 import json, sys
-work, start, end, lines = sys.argv[1], float(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4])
+work, lines = sys.argv[1], int(sys.argv[2])
+timing = json.load(open(f"{work}/batch.time"))
+start, end = timing["start"], timing["end"]
 load = json.load(open(f"{work}/load.json"))
 answers = [json.loads(l) for l in open(f"{work}/batch.out", encoding="utf-8")]
 batch_errors = sum(1 for a in answers if "error" in a)
 # Memory from the end of the warm-up (load.start + WARMUP) to the end of the load.
 load_start = int(open(f"{work}/load.start").read()) + int(load.get("warmup", 0))
-samples = [r.split("\t") for r in open(f"{work}/rss.tsv") if r.strip().split("\t")[-1].isdigit()]
-rss = [int(kb) for t, kb in samples if int(t) >= load_start]
+load_end = load_start + load["seconds"]
+samples = [r.split("\t") for r in open(f"{work}/rss.tsv") if len(r.split("\t")) == 3 and r.split("\t")[1].isdigit()]
+samples = [(float(t), int(kb), float(ticks)) for t, kb, ticks in samples]
+rss = [kb for t, kb, _ in samples if t >= load_start]
 warm = rss or [0]
+# The server's CPU over the measured time, from the samples nearest its ends.
+during = [(t, ticks) for t, _, ticks in samples if load_start <= t <= load_end]
+server_cores = (during[-1][1] - during[0][1]) / 100 / (during[-1][0] - during[0][0]) if len(during) > 1 else 0.0
 result = {
     "serve": load,
     "batch": {"lines": lines, "seconds": round(end - start, 2), "throughput_per_s": round(lines / (end - start), 1),
               "errors": batch_errors, "answers": len(answers)},
     "serve_vs_batch_throughput": round(load["throughput_per_s"] / (lines / (end - start)), 2),
+    # CPU per answer: the server's (all its threads) and batch's, and the
+    # share of the cores the clients themselves took.
+    "cpu_ms_per_answer": {"serve": round(server_cores * 1000 / max(load["throughput_per_s"], 1e-9), 3),
+                          "batch": round(timing["cpu_s"] * 1000 / lines, 3)},
+    "cores_used": {"server": round(server_cores, 2), "clients": round(load.get("client_cpu_s", 0) / load["seconds"], 2)},
     "rss_mb": {"after_warmup": round(warm[0] / 1024, 1), "peak": round(max(warm) / 1024, 1),
                "end": round(warm[-1] / 1024, 1), "samples": len(rss)},
 }
@@ -117,6 +139,9 @@ print(f"|---|---|---|---|---|---|---|")
 print(f"| fazhi serve, {s['clients']} clients, {s['seconds']} s | {s['requests']} | {s['errors']} | {s['throughput_per_s']:.0f} | {s['p50_ms']:.1f} | {s['p99_ms']:.1f} | {s['max_ms']:.1f} |")
 b = result["batch"]
 print(f"| fazhi batch, same mix | {b['lines']} | {b['errors']} | {b['throughput_per_s']:.0f} | | | |")
-print(f"\nserve / batch throughput: {result['serve_vs_batch_throughput']}×; server RSS after warm-up "
+c = result["cpu_ms_per_answer"]
+print(f"\nCPU per answer: serve {c['serve']} ms, batch {c['batch']} ms; cores used by the server "
+      f"{result['cores_used']['server']}, by the clients {result['cores_used']['clients']}")
+print(f"serve / batch throughput: {result['serve_vs_batch_throughput']}×; server RSS after warm-up "
       f"{result['rss_mb']['after_warmup']} MB, peak {result['rss_mb']['peak']} MB, end {result['rss_mb']['end']} MB")
 PY
