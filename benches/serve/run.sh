@@ -16,6 +16,9 @@
 # BATCH_LINES [20000] lines, on the same cores. Targets (issue 18): no errors, p99 <= 50 ms,
 # throughput at least batch's, memory flat. It also reports CPU per answer (the server's
 # threads against batch's) and the cores the clients themselves took.
+#
+# SERVER_CPUS and CLIENT_CPUS (taskset lists, e.g. 0-3 and 4-5) pin the server and batch to
+# the same cores and the clients to others, so that the clients take nothing from either.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -30,6 +33,9 @@ QUERIES=${FAZHI_SHARED:-$ROOT/../shared}/bench/queries.txt
 mkdir -p "$WORK"
 WORK=$(cd "$WORK" && pwd)
 cd "$ROOT"
+SERVER_PIN=() CLIENT_PIN=()
+[[ -n ${SERVER_CPUS:-} ]] && SERVER_PIN=(taskset -c "$SERVER_CPUS")
+[[ -n ${CLIENT_CPUS:-} ]] && CLIENT_PIN=(taskset -c "$CLIENT_CPUS")
 cargo build --release --quiet
 BIN=$ROOT/target/release/fazhi
 
@@ -65,7 +71,7 @@ print(f"servebench: {len(paths)} requests in the mix ({len(queries)} queries)", 
 PY
 
 # The server, on a free port; its memory sampled every second.
-"$BIN" serve --index "$INDEX" --port 0 2> "$WORK/serve.log" &
+"${SERVER_PIN[@]}" "$BIN" serve --index "$INDEX" --port 0 2> "$WORK/serve.log" &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null || true' EXIT
 for _ in $(seq 100); do grep -q 'http://' "$WORK/serve.log" && break; sleep 0.1; done
@@ -83,14 +89,14 @@ cargo bench --quiet --bench serve_load --no-run 2>/dev/null
 date +%s > "$WORK/load.start"
 FAZHI_BENCH_URL=$URL FAZHI_BENCH_REQUESTS=$WORK/requests.txt FAZHI_BENCH_CLIENTS=$CLIENTS \
   FAZHI_BENCH_SECONDS=$SECONDS_RUN FAZHI_BENCH_WARMUP=$WARMUP \
-  cargo bench --quiet --bench serve_load > "$WORK/load.json"
+  "${CLIENT_PIN[@]}" cargo bench --quiet --bench serve_load > "$WORK/load.json"
 kill -INT $SERVER; wait $SERVER 2>/dev/null || true
 trap - EXIT
 
 # The same mix through fazhi batch, one process on the same cores; its CPU
 # time too, so that CPU per answer compares the two whatever else runs.
 echo "servebench: fazhi batch, $BATCH_LINES lines" >&2
-python3 - "$BIN" "$WORK" "$INDEX" <<'PY'
+"${SERVER_PIN[@]}" python3 - "$BIN" "$WORK" "$INDEX" <<'PY'
 import json, resource, subprocess, sys, time
 binary, work, index = sys.argv[1:4]
 start = time.time()
