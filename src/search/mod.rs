@@ -387,8 +387,9 @@ impl Snapshot {
         stop: &Stop,
         judge: impl Fn(&Report) -> Result<R> + Sync,
     ) -> Result<Vec<(DocAddress, R)>> {
-        let mut addresses: Vec<DocAddress> =
-            searcher.search(stop.guard(query).as_ref(), &DocSetCollector).context("检索失败")?.into_iter().collect();
+        let addresses =
+            searcher.search(stop.guard(query).as_deref().unwrap_or(query), &DocSetCollector).context("检索失败")?;
+        let mut addresses: Vec<DocAddress> = addresses.into_iter().collect();
         stop.check()?;
         // In store order: neighbours share a compressed block in the store's cache.
         addresses.sort_unstable();
@@ -441,7 +442,7 @@ impl Snapshot {
         // Counting only when asked: tantivy skips a `None` collector.
         let counter = counter.cloned();
         let guarded = request.stop.guard(query);
-        let query = guarded.as_ref();
+        let query = guarded.as_deref().unwrap_or(query);
         let (total, tally, top) = if limit == 0 {
             let (total, tally) = searcher.search(query, &(Count, counter))?;
             (total, tally, Vec::new())
