@@ -8,6 +8,7 @@ mod served;
 #[path = "common/synth.rs"]
 mod synth;
 
+use std::io::Write;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -337,6 +338,36 @@ fn a_search_past_the_time_limit_is_answered_503_and_stopped() {
     }
     let (status, body) = server.get("/api/search?q=%E6%B3%95%E6%B2%BB");
     assert_eq!(status, 200, "{body}");
+}
+
+/// An export over a damaged document store fails before its first byte:
+/// it is the index's fault (503, said as damage), as for every other
+/// route, not the request's (400). Unwarmed: the store's block cache
+/// would otherwise still hold good blocks.
+#[test]
+fn an_export_over_a_damaged_store_is_503_not_400() {
+    let index = build_index("served-damaged-store");
+    let server = Server::start(&index, &[]);
+    assert_eq!(server.get("/healthz").0, 200);
+    let mut stores = Vec::new();
+    for entry in walkdir::WalkDir::new(&index).into_iter().map(Result::unwrap) {
+        if entry.path().extension().is_some_and(|e| e == "store") {
+            stores.push(entry.path().to_path_buf());
+        }
+    }
+    assert!(!stores.is_empty(), "no .store file under {}", index.display());
+    // In place (the server maps the files): every stored block garbled.
+    for store in &stores {
+        let mut bytes = std::fs::read(store).unwrap();
+        let end = bytes.len() / 2;
+        for (i, b) in bytes[..end].iter_mut().enumerate() {
+            *b ^= 0x5a ^ (i as u8);
+        }
+        std::fs::OpenOptions::new().write(true).open(store).unwrap().write_all(&bytes).unwrap();
+    }
+    let (status, body) = server.get("/api/export?format=jsonl");
+    assert_eq!(status, 503, "{body}");
+    assert!(body.contains("损坏"), "{body}");
 }
 
 #[cfg(unix)]

@@ -304,21 +304,22 @@ fn check_batch(body: &[u8]) -> Result<(), Failure> {
 }
 
 /// A response written by `write` on a blocking thread and sent as it is
-/// written. An error before the first byte is a 400; after it, the
-/// response is cut short (the client sees it unfinished).
+/// written. An error before the first byte is answered as any route's is
+/// ([`Failure::from`]: the request's fault 400, the index's 503); after
+/// it, the response is cut short (the client sees it unfinished).
 async fn streamed(
     content_type: &'static str,
     write: impl FnOnce(&mut ChannelWriter) -> Result<()> + Send + 'static,
 ) -> Result<Response, Failure> {
     let (tx, rx) = mpsc::channel::<std::io::Result<Bytes>>(8);
-    let (head_tx, head_rx) = oneshot::channel::<Result<(), String>>();
+    let (head_tx, head_rx) = oneshot::channel::<Result<(), Failure>>();
     tokio::task::spawn_blocking(move || {
         let mut out = ChannelWriter { tx, head: Some(head_tx), buf: Vec::new() };
         let result = write(&mut out).and_then(|()| out.flush().map_err(Into::into));
         if let Err(e) = result {
             match out.head.take() {
                 Some(head) => {
-                    let _ = head.send(Err(format!("{e:#}")));
+                    let _ = head.send(Err(Failure::from(e)));
                 }
                 None => {
                     let _ = out.tx.blocking_send(Err(std::io::Error::other(format!("{e:#}"))));
@@ -327,7 +328,7 @@ async fn streamed(
         }
     });
     match head_rx.await {
-        Ok(Err(e)) => Err(Failure::bad(e)),
+        Ok(Err(failure)) => Err(failure),
         // Ok(Ok): bytes are coming; Err: the writer ended having written
         // nothing and failed nothing (an empty answer).
         _ => {
@@ -341,7 +342,7 @@ async fn streamed(
 struct ChannelWriter {
     tx: mpsc::Sender<std::io::Result<Bytes>>,
     /// Told once, when the first chunk goes.
-    head: Option<oneshot::Sender<Result<(), String>>>,
+    head: Option<oneshot::Sender<Result<(), Failure>>>,
     buf: Vec<u8>,
 }
 
