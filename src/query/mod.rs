@@ -12,3 +12,15 @@ pub mod rank;
 pub mod ranked;
 
 pub use parse::{parse, ParsedQuery, QueryTerm};
+
+/// Draws below `n`, reproducible from `seed` (xorshift): the random texts
+/// and terms of this module's tests.
+#[cfg(test)]
+pub(crate) fn draws(mut seed: u64) -> impl FnMut(usize) -> usize {
+    move |n: usize| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed % n as u64) as usize
+    }
+}

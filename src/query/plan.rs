@@ -203,13 +203,7 @@ mod tests {
             .unwrap();
         let mut writer: IndexWriter = index.writer_with_num_threads(1, 30_000_000).unwrap();
         let alphabet: Vec<char> = "法治政府，".chars().collect();
-        let mut seed = 0x2545_f491_4f6c_dd1du64;
-        let mut next = |n: usize| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % n as u64) as usize
-        };
+        let mut next = crate::query::draws(0x2545_f491_4f6c_dd1du64);
         let mut texts = Vec::new();
         for i in 0..400 {
             let len = 10 + next(240);

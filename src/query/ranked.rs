@@ -120,13 +120,7 @@ mod tests {
         let index = Index::create_in_ram(builder.build());
         let mut writer: IndexWriter = index.writer_with_num_threads(1, 30_000_000).unwrap();
         let words = ["fa", "zhi", "zheng", "fu", "jian", "she"];
-        let mut seed = 0x9E37_79B9_7F4A_7C15u64;
-        let mut next = |n: usize| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % n as u64) as usize
-        };
+        let mut next = crate::query::draws(0x9E37_79B9_7F4A_7C15u64);
         for i in 0..3000 {
             let text: Vec<&str> = (0..1 + next(12)).map(|_| words[next(words.len())]).collect();
             writer.add_document(doc!(body => text.join(" "))).unwrap();
